@@ -1,0 +1,5 @@
+"""`python -m carecheck`."""
+
+from carecheck.cli import main
+
+main()

@@ -1,0 +1,94 @@
+"""The project's errors: one hierarchy, each class deciding its exit code."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+EXIT_OK = 0
+EXIT_FINDINGS = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 3
+EXIT_INTERRUPTED = 130
+
+
+@dataclass(frozen=True)
+class Position:
+    """A 1-based line and column in a source file."""
+
+    line: int
+    col: int
+
+
+class CarecheckError(Exception):
+    """An error the user can act on; `exit_code` says how the command ends."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        path: Path | str | None = None,
+        position: Position | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.path = path
+        self.position = position
+        self.code = code
+
+    def __str__(self) -> str:
+        where = ""
+        if self.path is not None:
+            where = str(self.path)
+            if self.position is not None:
+                where += f":{self.position.line}:{self.position.col}"
+            where += ": "
+        code = f"{self.code} " if self.code else ""
+        return f"{where}{code}{self.message}"
+
+
+class InputError(CarecheckError):
+    """A file could not be read or parsed (missing, unreadable, not YAML): exit 2."""
+
+
+class UsageError(CarecheckError):
+    """The command line asks for something impossible: exit 2."""
+
+
+class InvalidInputError(CarecheckError):
+    """The input was read and is wrong (a schema error, a failed gate): exit 1."""
+
+    exit_code = EXIT_FINDINGS
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One diagnostic about a file: what is wrong, where, and how badly."""
+
+    path: str
+    position: Position | None
+    code: str
+    message: str
+    severity: str = "error"  # "error" | "warning"
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str]:
+        pos = self.position or Position(0, 0)
+        return (self.path, pos.line, pos.col, self.code)
+
+
+class FindingsError(InvalidInputError):
+    """A file was read and holds errors: carries every finding, not only the first."""
+
+    def __init__(self, findings: list[Finding]) -> None:
+        first = findings[0]
+        super().__init__(first.message, path=first.path, position=first.position, code=first.code)
+        self.findings = findings
+
+    def __str__(self) -> str:
+        from carecheck.diagnostics import format_finding
+
+        return "\n".join(format_finding(f) for f in self.findings)

@@ -1,0 +1,360 @@
+"""YAML files to models: schema errors with positions, tailoring resolution, finding checklists."""
+
+from __future__ import annotations
+
+import difflib
+import typing
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from carecheck.errors import Finding, FindingsError, InputError, InvalidInputError, Position
+from carecheck.model import (
+    BUILTIN_ANSWER_SETS,
+    DEFAULT_BANDS,
+    KINDS,
+    SECTION_OVERRIDES,
+    AnswerFile,
+    Checklist,
+    Question,
+    Section,
+)
+from carecheck.source import Document, read_document
+
+M = TypeVar("M", bound=BaseModel)
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def document_kind(doc: Document) -> str | None:
+    """The kind of carecheck file a document is, from its first key; None if it is not one."""
+    first = next(iter(doc.data), None)
+    return first if isinstance(first, str) and first.startswith("carecheck") else None
+
+
+def validate_model(doc: Document, model: type[M]) -> M:
+    """Validate a document against a model; every error is a Finding at the offending node."""
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        raise FindingsError([_finding(doc, model, err) for err in exc.errors()]) from None
+
+
+def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    field_name = next((p for p in reversed(loc) if isinstance(p, str) and p in _all_fields()), None)
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        message = f"unknown key '{key}'"
+        allowed = _fields_at(model, loc[:-1])
+        close = difflib.get_close_matches(str(key), allowed, n=1, cutoff=0.6)
+        if close:
+            message += f" (did you mean '{close[0]}'?)"
+        elif allowed:
+            message += "; allowed: " + ", ".join(allowed)
+        return Finding(str(doc.path), doc.locate(loc, key=True), "CC008", message)
+    if kind == "missing":
+        return Finding(str(doc.path), doc.locate(loc), "CC008", f"missing required key '{loc[-1]}'")
+    where = f"{field_name}: " if field_name else ""
+    message = err["msg"]
+    if kind == "literal_error" and field_name in ("carecheck", "carecheck-answers"):
+        message = f"unsupported format version {err['input']!r}; this carecheck reads version 1"
+    elif kind == "string_pattern_mismatch":
+        message = f"{err['input']!r} is not a valid id: use lower-case letters, digits and single hyphens"
+    elif kind == "union_tag_invalid":
+        message = f"unknown answer type {err['input'].get('type') if isinstance(err['input'], dict) else ''!r}"
+        message += "; use number or text, or name an answer set"
+    return Finding(str(doc.path), doc.locate(loc), "CC008", where + message)
+
+
+@cache
+def _all_fields() -> frozenset[str]:
+    names: set[str] = set()
+    for model in _models():
+        for name, info in model.model_fields.items():
+            names.add(info.alias or name)
+    return frozenset(names)
+
+
+def _models() -> Iterator[type[BaseModel]]:
+    seen: set[type[BaseModel]] = set()
+    todo: list[type[BaseModel]] = list(KINDS.values())
+    while todo:
+        model = todo.pop()
+        if model in seen:
+            continue
+        seen.add(model)
+        yield model
+        for info in model.model_fields.values():
+            todo.extend(_model_types(info.annotation))
+
+
+def _model_types(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for arg in typing.get_args(annotation) for m in _model_types(arg)]
+
+
+def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys allowed in the mapping at `loc`, found by walking the model's fields."""
+    current: list[type[BaseModel]] = [model]
+    for part in loc:
+        if not isinstance(part, str):
+            continue
+        nxt = [m for c in current for name, info in c.model_fields.items() if part in (name, info.alias)
+               for m in _model_types(info.annotation)]
+        if nxt:
+            current = nxt
+        else:
+            # a mapping key (question id under `override:`/`answers:`) or a union tag: keep going
+            current = [m for c in current for m in _model_types(c)] or current
+    return sorted({info.alias or name for c in current for name, info in c.model_fields.items()})
+
+
+# ---------------------------------------------------------------------------------------------------
+# Finding checklists
+
+
+def builtin_dir() -> Path:
+    """The folder of the built-in checklists, inside the installed package."""
+    return Path(str(files("carecheck.checklists")))
+
+
+@dataclass
+class Catalog:
+    """Finds checklists by id or path: the given folders in order, then the built-ins."""
+
+    folders: list[Path] = field(default_factory=list)
+    _resolved: dict[Path, ResolvedChecklist] = field(default_factory=dict)
+
+    def search_path(self, near: Path | None = None) -> list[Path]:
+        extra = [near] if near is not None else []
+        return [*self.folders, *extra, builtin_dir()]
+
+    def find(self, ref: str, near: Path | None = None) -> Path | None:
+        """The file of a checklist given by id or path; `<id>.yaml` is tried first in each folder."""
+        as_path = Path(ref)
+        if ref.endswith(YAML_SUFFIXES) or len(as_path.parts) > 1:
+            candidate = as_path if as_path.is_absolute() or near is None else near / as_path
+            if candidate.is_file():
+                return candidate
+            return as_path if as_path.is_file() else None
+        for folder in self.search_path(near):
+            for suffix in YAML_SUFFIXES:
+                candidate = folder / f"{ref}{suffix}"
+                if candidate.is_file() and _declared_id(candidate) == ref:
+                    return candidate
+        for folder in self.search_path(near):
+            for candidate in _yaml_files(folder):
+                if _declared_id(candidate) == ref:
+                    return candidate
+        return None
+
+    def load(self, ref: str, near: Path | None = None) -> ResolvedChecklist:
+        """Load and resolve a checklist by id or path; InputError when there is none."""
+        path = self.find(ref, near)
+        if path is None:
+            raise InputError(f"no checklist '{ref}' (looked in {self._where(near)})", code="CC001")
+        return self.resolve_file(path)
+
+    def resolve_file(self, path: Path) -> ResolvedChecklist:
+        key = path.resolve()
+        if key not in self._resolved:
+            doc = read_document(path)
+            if document_kind(doc) != "carecheck":
+                raise InvalidInputError(
+                    "not a checklist (a checklist starts with `carecheck: 1`)",
+                    path=path,
+                    position=Position(1, 1),
+                    code="CC007",
+                )
+            raw = validate_model(doc, Checklist)
+            self._resolved[key] = resolve(doc, raw, self, chain=())
+        return self._resolved[key]
+
+    def all(self) -> Iterator[tuple[Path, str]]:
+        """Every checklist file of the search path with its id, first seen wins."""
+        seen: set[str] = set()
+        for folder in self.search_path():
+            for path in _yaml_files(folder):
+                cid = _declared_id(path)
+                if cid and cid not in seen:
+                    seen.add(cid)
+                    yield path, cid
+
+    def _where(self, near: Path | None) -> str:
+        return ", ".join(str(p) if p != builtin_dir() else "built-ins" for p in self.search_path(near))
+
+
+def _yaml_files(folder: Path) -> list[Path]:
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+    except OSError:
+        return []
+
+
+def _declared_id(path: Path) -> str | None:
+    """The id of a checklist file, read cheaply from its first lines; None if it is not one."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            head = [next(fh, "") for _ in range(40)]
+    except OSError:
+        return None
+    if not any(line.startswith("carecheck:") for line in head):
+        return None
+    for line in head:
+        if line.startswith("id:"):
+            return line[3:].split("#")[0].strip().strip("\"'")
+    return None
+
+
+# ---------------------------------------------------------------------------------------------------
+# Tailoring
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a section or question was declared (or last overridden)."""
+
+    doc: Document
+    loc: tuple[str | int, ...]
+
+    def position(self) -> Position:
+        return self.doc.locate(self.loc)
+
+
+@dataclass
+class ResolvedChecklist:
+    """A resolved checklist and where each of its parts came from."""
+
+    checklist: Checklist
+    doc: Document
+    raw: Checklist
+    origins: dict[str, Origin]
+    parent: ResolvedChecklist | None = None
+
+
+def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, ...]) -> ResolvedChecklist:
+    """Apply `extends`, `exclude`, `override` and added sections; errors point into `doc`."""
+    here = doc.path.resolve()
+    origins = {
+        item.id: Origin(doc, loc)
+        for loc, item in _declared(raw)
+    }
+    if raw.extends is None:
+        checklist = raw.model_copy(update={"bands": raw.bands if raw.bands is not None else DEFAULT_BANDS})
+        return ResolvedChecklist(checklist, doc, raw, origins)
+
+    def fail(code: str, message: str, loc: tuple[str | int, ...], key: bool = False) -> FindingsError:
+        return FindingsError([Finding(str(doc.path), doc.locate(loc, key=key), code, message)])
+
+    parent_path = catalog.find(raw.extends, near=doc.path.parent)
+    if parent_path is None:
+        raise fail("CC115", f"extends '{raw.extends}', which cannot be found", ("extends",))
+    if parent_path.resolve() in (*chain, here):
+        names = " -> ".join(p.name for p in (*chain, here, parent_path))
+        raise fail("CC116", f"extends forms a cycle: {names}", ("extends",))
+    parent_doc = read_document(parent_path)
+    try:
+        parent_raw = validate_model(parent_doc, Checklist)
+        parent = resolve(parent_doc, parent_raw, catalog, (*chain, here))
+    except FindingsError as exc:
+        raise fail(exc.findings[0].code, f"extends '{raw.extends}', which has errors: {exc}", ("extends",)) from None
+    base = parent.checklist
+    origins = {**parent.origins, **origins}
+    findings: list[Finding] = []
+
+    known = {s.id for s in base.sections} | set(base.questions)
+    for i, ex in enumerate(raw.exclude):
+        if ex not in known:
+            findings.append(Finding(str(doc.path), doc.locate(("exclude", i)), "CC117", _unknown(ex, known)))
+    excluded = set(raw.exclude)
+    sections: list[Section] = []
+    for section in base.sections:
+        if section.id in excluded:
+            continue
+        questions = tuple(q for q in section.questions if q.id not in excluded)
+        sections.append(section.model_copy(update={"questions": questions}))
+
+    for target, changes in raw.override.items():
+        fields = changes.model_dump(exclude_none=True)
+        index = next((i for i, s in enumerate(sections) if s.id == target), None)
+        if index is not None:
+            wrong = sorted(set(fields) - SECTION_OVERRIDES)
+            if wrong:
+                findings.append(
+                    Finding(str(doc.path), doc.locate(("override", target, wrong[0]), key=True), "CC118",
+                            f"a section override may change only {', '.join(sorted(SECTION_OVERRIDES))}")
+                )
+                continue
+            sections[index] = sections[index].model_copy(update=fields)
+            continue
+        if "title" in fields and target in base.questions:
+            findings.append(Finding(str(doc.path), doc.locate(("override", target, "title"), key=True), "CC118",
+                                    "a question has text, not a title"))
+            continue
+        for i, s in enumerate(sections):
+            qs = [q.model_copy(update=fields) if q.id == target else q for q in s.questions]
+            if any(q.id == target for q in s.questions):
+                sections[i] = s.model_copy(update={"questions": tuple(qs)})
+                break
+        else:
+            message = f"'{target}' is excluded" if target in excluded else _unknown(target, known)
+            findings.append(Finding(str(doc.path), doc.locate(("override", target), key=True), "CC117", message))
+
+    for added in raw.sections:
+        index = next((i for i, s in enumerate(sections) if s.id == added.id), None)
+        if index is None:
+            sections.append(added)
+        else:
+            merged = sections[index].questions + added.questions
+            sections[index] = sections[index].model_copy(update={"questions": merged})
+    if findings:
+        raise FindingsError(findings)
+    checklist = raw.model_copy(
+        update={
+            "extends": None,
+            "exclude": (),
+            "override": {},
+            "answer_sets": {**base.answer_sets, **raw.answer_sets},
+            "bands": raw.bands if raw.bands is not None else base.bands,
+            "critical_cap": raw.critical_cap if raw.critical_cap is not None else base.critical_cap,
+            "sections": tuple(sections),
+        }
+    )
+    return ResolvedChecklist(checklist, doc, raw, origins, parent)
+
+
+def _declared(raw: Checklist) -> Iterable[tuple[tuple[str | int, ...], Section | Question]]:
+    for i, section in enumerate(raw.sections):
+        yield ("sections", i), section
+        for j, question in enumerate(section.questions):
+            yield ("sections", i, "questions", j), question
+
+
+def _unknown(name: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    hint = f" (did you mean '{close[0]}'?)" if close else ""
+    return f"no section or question '{name}' in the parent checklist{hint}"
+
+
+def load_answer_file(path: Path) -> tuple[Document, AnswerFile]:
+    """Read an answer file; FindingsError with positions when it is not a valid one."""
+    doc = read_document(path)
+    if document_kind(doc) != "carecheck-answers":
+        raise InvalidInputError(
+            "not an answer file (an answer file starts with `carecheck-answers: 1`)",
+            path=path,
+            position=Position(1, 1),
+            code="CC007",
+        )
+    return doc, validate_model(doc, AnswerFile)
+
+
+def builtin_answer_set_names() -> frozenset[str]:
+    return frozenset(BUILTIN_ANSWER_SETS)

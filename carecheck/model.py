@@ -1,0 +1,244 @@
+"""Typed models: the single source of truth for the checklist and answer formats.
+
+The JSON Schema that editors use is exported from these classes. Everything is
+frozen once validated; sequences are tuples. Semantic checks (weights > 0,
+scores in 0..1, ...) are lint rules in rules.py, so they carry stable codes; the
+schema still tells editors about them through `json_schema_extra`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from functools import cached_property
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+
+from carecheck.source import as_written
+
+KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+ROLES = ("leadership", "management", "front-line", "back-office", "other")
+EFFORT_COST = {"low": 1, "medium": 2, "high": 3}
+NA = "na"
+UNKNOWN = "unknown"
+
+Text = Annotated[str, BeforeValidator(as_written)]
+Id = Annotated[str, BeforeValidator(as_written), StringConstraints(pattern=KEBAB)]
+Weight = Annotated[float, Field(json_schema_extra={"exclusiveMinimum": 0})]
+Percent = Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 100})]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Option(Model):
+    """One choice of an answer set."""
+
+    value: Text = Field(description="What is stored in the answer file; compared by its text.")
+    label: Text = Field(description="What the person answering sees.")
+    score: Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 1})] = Field(
+        description="0 (worst) to 1 (best)."
+    )
+
+
+def _option(value: str, label: str, score: float) -> Option:
+    return Option(value=value, label=label, score=score)
+
+
+BUILTIN_ANSWER_SETS: dict[str, tuple[Option, ...]] = {
+    "yes-no": (_option("yes", "Yes", 1), _option("no", "No", 0)),
+    "yes-partial-no": (_option("yes", "Yes", 1), _option("partial", "Partly", 0.5), _option("no", "No", 0)),
+    "maturity": (
+        _option("0", "Not in place", 0),
+        _option("1", "Ad hoc", 0.25),
+        _option("2", "Defined", 0.5),
+        _option("3", "Systematic and measured", 0.75),
+        _option("4", "Reviewed and improved", 1),
+    ),
+}
+
+
+class NumberAnswer(Model):
+    """A measured figure: score 1 at or beyond `good`, 0 at or beyond `poor`, linear between."""
+
+    type: Literal["number"]
+    unit: Text = ""
+    good: float
+    poor: float
+    min: float | None = Field(None, description="Smallest value accepted at input.")
+    max: float | None = Field(None, description="Largest value accepted at input.")
+
+    def score(self, value: float) -> float:
+        """The 0..1 score of a measured value."""
+        if self.good == self.poor:
+            return 1.0 if value == self.good else 0.0
+        return min(1.0, max(0.0, (value - self.poor) / (self.good - self.poor)))
+
+
+class TextAnswer(Model):
+    """Free text evidence: never scored."""
+
+    type: Literal["text"]
+
+
+AnswerSpec = Union[
+    Annotated[str, BeforeValidator(as_written), Field(description="A built-in or declared answer set.")],
+    Annotated[Union[NumberAnswer, TextAnswer], Field(discriminator="type")],
+]
+
+
+class When(Model):
+    """Ask a question only when an earlier question has one of the given answers."""
+
+    question: Id
+    is_: Text | tuple[Text, ...] = Field(alias="is")
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return (self.is_,) if isinstance(self.is_, str) else self.is_
+
+
+class Question(Model):
+    id: Id
+    text: Text
+    help: Text | None = None
+    answers: AnswerSpec
+    weight: Weight = 1.0
+    critical: bool = False
+    effort: Literal["low", "medium", "high"] = "medium"
+    target: Percent | None = None
+    recommendation: Text | None = None
+    refs: tuple[Text, ...] = ()
+    when: When | None = None
+    allow_na: bool = True
+
+    @cached_property
+    def text_hash(self) -> str:
+        """A short hash of the wording, kept with each answer so rewording is detectable."""
+        return hashlib.sha256(self.text.encode()).hexdigest()[:8]
+
+
+class Section(Model):
+    id: Id
+    title: Text
+    description: Text | None = None
+    weight: Weight = 1.0
+    target: Percent | None = None
+    questions: tuple[Question, ...] = ()
+
+
+class Band(Model):
+    min: float
+    label: Text
+
+
+DEFAULT_BANDS = (
+    Band(min=80, label="Leading"),
+    Band(min=60, label="Established"),
+    Band(min=40, label="Developing"),
+    Band(min=0, label="Reactive"),
+)
+
+
+class Override(Model):
+    """Fields a tailored checklist may change on a section or question of its parent."""
+
+    title: Text | None = None
+    text: Text | None = None
+    help: Text | None = None
+    weight: Weight | None = None
+    critical: bool | None = None
+    effort: Literal["low", "medium", "high"] | None = None
+    target: Percent | None = None
+    recommendation: Text | None = None
+
+
+SECTION_OVERRIDES = frozenset({"title", "weight", "target"})
+
+
+class Checklist(Model):
+    """A checklist as written (tailoring unresolved) or resolved (extends is None)."""
+
+    carecheck: Literal[1] = Field(description="Format version of the checklist file.")
+    id: Id
+    title: Text
+    version: Text
+    description: Text | None = None
+    extends: Text | None = Field(None, description="Id or relative path of the checklist this one tailors.")
+    exclude: tuple[Id, ...] = ()
+    override: dict[Text, Override] = {}
+    answer_sets: dict[Text, tuple[Option, ...]] = {}
+    bands: tuple[Band, ...] | None = None
+    critical_cap: Text | None = None
+    sections: tuple[Section, ...] = ()
+
+    @cached_property
+    def questions(self) -> dict[str, Question]:
+        """Every question by id, in checklist order."""
+        return {q.id: q for s in self.sections for q in s.questions}
+
+    @cached_property
+    def section_of(self) -> dict[str, Section]:
+        return {q.id: s for s in self.sections for q in s.questions}
+
+    def options(self, question: Question) -> tuple[Option, ...] | None:
+        """The options of an answer-set question; None for number/text or an unknown set."""
+        if not isinstance(question.answers, str):
+            return None
+        return self.answer_sets.get(question.answers) or BUILTIN_ANSWER_SETS.get(question.answers)
+
+    @cached_property
+    def sha256(self) -> str:
+        """The sha256 of the canonical JSON of this checklist (recorded in answer files)."""
+        canonical = json.dumps(
+            self.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+        )
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+class Respondent(Model):
+    name: Text = ""
+    role: Text = Field("other", description="One of " + ", ".join(ROLES) + " (others are allowed).")
+
+
+class Answer(Model):
+    """One answer: a value (an option value, a number, text, `na` or `unknown`), a note, when."""
+
+    value: Text | None = None
+    note: Text | None = None
+    at: datetime | None = None
+    skipped: bool = False
+    asked: Text | None = Field(None, description="Short hash of the question text that was answered.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _scalar_is_value(cls, data: Any) -> Any:
+        # `question-id: yes` is shorthand for `question-id: {value: yes}` in hand-written files.
+        if data is None or isinstance(data, (str, int, float)):
+            return {"value": data}
+        return data
+
+
+class ChecklistRef(Model):
+    id: Text
+    version: Text | None = None
+    sha256: Text | None = None
+
+
+class AnswerFile(Model):
+    """One respondent's answers to one checklist, in one audit."""
+
+    carecheck_answers: Literal[1] = Field(alias="carecheck-answers")
+    checklist: ChecklistRef
+    organisation: Text
+    audit: Text | None = Field(None, description="Audit period label, e.g. 2026-Q3.")
+    respondent: Respondent = Respondent()
+    started: datetime | None = None
+    completed: datetime | None = None
+    answers: dict[Text, Answer] = {}
+
+
+KINDS: dict[str, type[Model]] = {"carecheck": Checklist, "carecheck-answers": AnswerFile}

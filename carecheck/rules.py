@@ -1,0 +1,384 @@
+"""Lint rules: each a small function with a stable code; its docstring is its documentation.
+
+Codes: CC0xx reading a file, CC1xx checklists, CC2xx answer files. Codes never change
+meaning; a retired code is not reused.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from carecheck.errors import Finding, Position
+from carecheck.loading import ResolvedChecklist
+from carecheck.model import BUILTIN_ANSWER_SETS, NA, UNKNOWN, AnswerFile, Checklist, NumberAnswer, Question
+from carecheck.source import Document
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A rule's verdict: a message and where in the file (a model path, its key or its value)."""
+
+    message: str
+    loc: tuple[str | int, ...] = ()
+    key: bool = False
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    name: str
+    severity: Severity
+    applies_to: Literal["file", "checklist", "answers"]
+    summary: str
+    check: Callable[[Any], Iterator[Hit]] | None = None
+
+
+RULES: dict[str, Rule] = {}
+
+
+def _register(code: str, name: str, severity: Severity, applies_to: Any, summary: str, check: Any = None) -> None:
+    assert code not in RULES, code
+    RULES[code] = Rule(code, name, severity, applies_to, summary, check)
+
+
+def rule(code: str, name: str, applies_to: Literal["checklist", "answers"], severity: Severity = "error") -> Any:
+    """Register a lint rule; the first line of its docstring is its summary."""
+
+    def wrap(fn: Callable[[Any], Iterator[Hit]]) -> Callable[[Any], Iterator[Hit]]:
+        _register(code, name, severity, applies_to, (fn.__doc__ or "").strip().splitlines()[0], fn)
+        return fn
+
+    return wrap
+
+
+# Problems found while reading a file (raised by source.py / loading.py, documented here).
+for _code, _name, _summary in (
+    ("CC001", "unreadable-file", "The file or folder cannot be read: it does not exist or is not accessible."),
+    ("CC002", "not-utf8", "The file is not UTF-8 text (a BOM and CRLF line ends are fine)."),
+    ("CC003", "yaml-syntax", "The file is not valid YAML (tabs for indentation, unclosed brackets, ...)."),
+    ("CC004", "too-large", "The file is too large, too deeply nested, or its aliases expand too far."),
+    ("CC005", "duplicate-key", "A key appears twice in the same mapping; the second would silently win."),
+    ("CC006", "unsafe-tag", "An explicit YAML tag (such as !!python/object) is not allowed."),
+    ("CC007", "not-carecheck", "The file is not a carecheck file: it must be a mapping with a known first key."),
+    ("CC008", "schema", "A key is unknown or missing, or a value has the wrong type for the format."),
+    ("CC115", "extends-not-found", "`extends` names a checklist that cannot be found."),
+    ("CC116", "extends-cycle", "Checklists extend each other in a cycle."),
+    ("CC117", "unknown-tailoring-id", "`exclude` or `override` names no section or question of the parent."),
+    ("CC118", "override-field", "An override changes a field that does not apply to that kind of item."),
+):
+    _register(_code, _name, "error", "file", _summary)
+
+_STRUCTURAL = {"CC001", "CC002", "CC003", "CC004"}
+
+
+def exit_class(code: str) -> int:
+    """2 for a file that could not be read at all, 1 for everything else."""
+    return 2 if code in _STRUCTURAL else 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Checklists
+
+
+@dataclass
+class ChecklistContext:
+    """What a checklist rule sees: the file as written and the resolved checklist."""
+
+    doc: Document
+    resolved: ResolvedChecklist
+
+    @property
+    def raw(self) -> Checklist:
+        return self.resolved.raw
+
+    @property
+    def checklist(self) -> Checklist:
+        return self.resolved.checklist
+
+    def declared_questions(self) -> Iterator[tuple[tuple[str | int, ...], Question]]:
+        for i, section in enumerate(self.raw.sections):
+            for j, question in enumerate(section.questions):
+                yield ("sections", i, "questions", j), question
+
+    def final(self, question: Question) -> Question:
+        """The question as resolved (overrides applied)."""
+        return self.checklist.questions.get(question.id, question)
+
+
+@rule("CC101", "duplicate-id", "checklist")
+def duplicate_id(ctx: ChecklistContext) -> Iterator[Hit]:
+    """An id is used twice: section and question ids must be unique across the resolved checklist."""
+    parent = ctx.resolved.parent.checklist if ctx.resolved.parent else None
+    parent_sections = {s.id for s in parent.sections} if parent else set()
+    parent_ids = parent_sections | set(parent.questions) if parent else set()
+    seen: set[str] = set()
+    for i, section in enumerate(ctx.raw.sections):
+        merging = section.id in parent_sections
+        if section.id in seen or (section.id in parent_ids and not merging):
+            yield Hit(f"duplicate id '{section.id}'", ("sections", i, "id"))
+        seen.add(section.id)
+        for j, question in enumerate(section.questions):
+            if question.id in seen or question.id in parent_ids:
+                yield Hit(f"duplicate id '{question.id}'", ("sections", i, "questions", j, "id"))
+            seen.add(question.id)
+
+
+@rule("CC102", "unknown-answer-set", "checklist")
+def unknown_answer_set(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A question's `answers` names an answer set that is neither built in nor declared."""
+    known = set(BUILTIN_ANSWER_SETS) | set(ctx.checklist.answer_sets)
+    for loc, q in ctx.declared_questions():
+        if isinstance(q.answers, str) and q.answers not in known:
+            yield Hit(f"unknown answer set '{q.answers}'; known: {', '.join(sorted(known))}", (*loc, "answers"))
+
+
+@rule("CC103", "when-unknown-question", "checklist")
+def when_unknown_question(ctx: ChecklistContext) -> Iterator[Hit]:
+    """`when` names a question that does not exist or is not asked before this one."""
+    order = {qid: n for n, qid in enumerate(ctx.checklist.questions)}
+    for loc, q in ctx.declared_questions():
+        if q.when is None:
+            continue
+        ref = q.when.question
+        if ref not in order:
+            yield Hit(f"`when` names an unknown question '{ref}'", (*loc, "when", "question"))
+        elif order[ref] >= order.get(q.id, math.inf):
+            yield Hit(f"`when` names '{ref}', which is not asked before '{q.id}'", (*loc, "when", "question"))
+
+
+@rule("CC104", "bands-without-zero", "checklist")
+def bands_without_zero(ctx: ChecklistContext) -> Iterator[Hit]:
+    """The rating bands do not cover a score of 0: the lowest band's `min` must be 0."""
+    bands = ctx.raw.bands
+    if bands is not None and (not bands or min(b.min for b in bands) > 0):
+        yield Hit("no band starts at 0, so a low score would have no rating; add `{min: 0, label: ...}`",
+                  ("bands",))
+
+
+@rule("CC105", "bands-duplicate-min", "checklist")
+def bands_duplicate_min(ctx: ChecklistContext) -> Iterator[Hit]:
+    """Two rating bands have the same `min`, so one of them can never be given."""
+    counts = Counter(b.min for b in ctx.raw.bands or ())
+    for i, band in enumerate(ctx.raw.bands or ()):
+        if counts[band.min] > 1:
+            yield Hit(f"another band also starts at {band.min:g}", ("bands", i, "min"))
+            counts[band.min] = 0
+
+
+@rule("CC106", "critical-cap-unknown", "checklist")
+def critical_cap_unknown(ctx: ChecklistContext) -> Iterator[Hit]:
+    """`critical_cap` names no rating band."""
+    cap = ctx.raw.critical_cap
+    labels = [b.label for b in ctx.checklist.bands or ()]
+    if cap is not None and cap not in labels:
+        yield Hit(f"critical_cap '{cap}' names no band; bands: {', '.join(labels)}", ("critical_cap",))
+
+
+@rule("CC107", "weight-not-positive", "checklist")
+def weight_not_positive(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A weight is zero or negative; leave an item out (or exclude it) instead."""
+    for i, section in enumerate(ctx.raw.sections):
+        if section.weight <= 0:
+            yield Hit(f"section weight must be more than 0, not {section.weight:g}", ("sections", i, "weight"))
+    for loc, q in ctx.declared_questions():
+        if q.weight <= 0:
+            yield Hit(f"question weight must be more than 0, not {q.weight:g}", (*loc, "weight"))
+    for target, changes in ctx.raw.override.items():
+        if changes.weight is not None and changes.weight <= 0:
+            yield Hit(f"weight must be more than 0, not {changes.weight:g}", ("override", target, "weight"))
+
+
+@rule("CC108", "good-equals-poor", "checklist")
+def good_equals_poor(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A number answer has the same `good` and `poor` mark, so it cannot be scored."""
+    for loc, q in ctx.declared_questions():
+        if isinstance(q.answers, NumberAnswer) and q.answers.good == q.answers.poor:
+            yield Hit(f"good and poor are both {q.answers.good:g}", (*loc, "answers", "good"))
+
+
+@rule("CC109", "option-score-range", "checklist")
+def option_score_range(ctx: ChecklistContext) -> Iterator[Hit]:
+    """An answer option's score is outside 0..1."""
+    for name, options in ctx.raw.answer_sets.items():
+        for i, option in enumerate(options):
+            if not 0 <= option.score <= 1:
+                yield Hit(f"score must be between 0 and 1, not {option.score:g}", ("answer_sets", name, i, "score"))
+
+
+@rule("CC110", "empty-section", "checklist")
+def empty_section(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A section has no questions (after tailoring)."""
+    declared = {s.id: i for i, s in enumerate(ctx.raw.sections)}
+    for section in ctx.checklist.sections:
+        if not section.questions:
+            loc: tuple[str | int, ...] = ("sections", declared[section.id]) if section.id in declared else ("exclude",)
+            yield Hit(f"section '{section.id}' has no questions", loc)
+
+
+@rule("CC111", "unreachable-question", "checklist")
+def unreachable_question(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A question's `when` can never be true, so it would never be asked."""
+    for loc, q in ctx.declared_questions():
+        if q.when is None or q.when.question not in ctx.checklist.questions:
+            continue
+        ref = ctx.checklist.questions[q.when.question]
+        options = ctx.checklist.options(ref)
+        if options is None:
+            if isinstance(ref.answers, str):
+                continue  # unknown answer set: CC102 says so
+            yield Hit(f"`when` can only test a question with options; '{ref.id}' is answered with a "
+                      f"{ref.answers.type}", (*loc, "when", "question"))
+            continue
+        possible = {o.value for o in options} | {UNKNOWN} | ({NA} if ref.allow_na else set())
+        if not set(q.when.values) & possible:
+            wanted = ", ".join(q.when.values)
+            choices = ", ".join(o.value for o in options)
+            yield Hit(f"'{ref.id}' can never be {wanted}; its answers are {choices}", (*loc, "when", "is"))
+
+
+@rule("CC112", "missing-recommendation", "checklist", severity="warning")
+def missing_recommendation(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A scored question has no `recommendation`, so the action plan cannot say what to do."""
+    for loc, q in ctx.declared_questions():
+        final = ctx.final(q)
+        if final.recommendation is None and getattr(final.answers, "type", None) != "text":
+            yield Hit(f"question '{q.id}' has no recommendation", (*loc, "id"))
+
+
+@rule("CC113", "builtin-set-redeclared", "checklist")
+def builtin_set_redeclared(ctx: ChecklistContext) -> Iterator[Hit]:
+    """An answer set redeclares a built-in name (yes-no, yes-partial-no, maturity)."""
+    for name in ctx.raw.answer_sets:
+        if name in BUILTIN_ANSWER_SETS:
+            yield Hit(f"'{name}' is a built-in answer set; give yours another name", ("answer_sets", name), key=True)
+
+
+@rule("CC114", "duplicate-option-value", "checklist")
+def duplicate_option_value(ctx: ChecklistContext) -> Iterator[Hit]:
+    """Two options of one answer set have the same value (or the reserved value na/unknown)."""
+    for name, options in ctx.raw.answer_sets.items():
+        seen: set[str] = set()
+        for i, option in enumerate(options):
+            if option.value in seen or option.value in (NA, UNKNOWN):
+                yield Hit(f"option value '{option.value}' is repeated or reserved", ("answer_sets", name, i, "value"))
+            seen.add(option.value)
+
+
+@rule("CC119", "target-range", "checklist")
+def target_range(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A `target` is outside 0..100 (targets are scores in percent)."""
+    for i, section in enumerate(ctx.raw.sections):
+        if section.target is not None and not 0 <= section.target <= 100:
+            yield Hit(f"target must be between 0 and 100, not {section.target:g}", ("sections", i, "target"))
+    for loc, q in ctx.declared_questions():
+        if q.target is not None and not 0 <= q.target <= 100:
+            yield Hit(f"target must be between 0 and 100, not {q.target:g}", (*loc, "target"))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Answer files
+
+
+@dataclass
+class AnswersContext:
+    doc: Document
+    answers: AnswerFile
+    resolved: ResolvedChecklist | None
+    missing_reason: str = ""
+
+
+@rule("CC201", "answers-checklist-not-found", "answers")
+def answers_checklist_not_found(ctx: AnswersContext) -> Iterator[Hit]:
+    """The checklist an answer file was given for cannot be found."""
+    if ctx.resolved is None:
+        yield Hit(ctx.missing_reason or f"checklist '{ctx.answers.checklist.id}' not found", ("checklist", "id"))
+
+
+@rule("CC202", "unknown-question", "answers")
+def unknown_question(ctx: AnswersContext) -> Iterator[Hit]:
+    """An answer names a question the checklist does not have."""
+    if ctx.resolved is None:
+        return
+    questions = ctx.resolved.checklist.questions
+    for qid in ctx.answers.answers:
+        if qid not in questions:
+            yield Hit(f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'", ("answers", qid), key=True)
+
+
+def answer_problem(checklist: Checklist, question: Question, value: str) -> str | None:
+    """Why `value` is not a valid answer to `question`, or None when it is."""
+    if value == NA:
+        return None if question.allow_na else f"'{question.id}' cannot be answered not applicable"
+    if value == UNKNOWN:
+        return None
+    options = checklist.options(question)
+    if options is not None:
+        if value in {o.value for o in options}:
+            return None
+        return f"'{value}' is not an answer to '{question.id}'; use one of: " + ", ".join(o.value for o in options)
+    spec = question.answers
+    if isinstance(spec, NumberAnswer):
+        try:
+            number = float(value)
+        except ValueError:
+            return f"'{question.id}' takes a number, not '{value}'"
+        if not math.isfinite(number):
+            return f"'{question.id}' takes a finite number"
+        if spec.min is not None and number < spec.min:
+            return f"{value} is below the smallest allowed value {spec.min:g}"
+        if spec.max is not None and number > spec.max:
+            return f"{value} is above the largest allowed value {spec.max:g}"
+    return None
+
+
+@rule("CC203", "invalid-answer", "answers")
+def invalid_answer(ctx: AnswersContext) -> Iterator[Hit]:
+    """An answer's value is not one the question accepts."""
+    if ctx.resolved is None:
+        return
+    checklist = ctx.resolved.checklist
+    for qid, answer in ctx.answers.answers.items():
+        question = checklist.questions.get(qid)
+        if question is None or answer.value is None:
+            continue
+        problem = answer_problem(checklist, question, answer.value)
+        if problem:
+            yield Hit(problem, ("answers", qid, "value"))
+
+
+@rule("CC204", "checklist-changed", "answers", severity="warning")
+def checklist_changed(ctx: AnswersContext) -> Iterator[Hit]:
+    """The checklist changed since the answers were given (its recorded sha256 differs)."""
+    recorded = ctx.answers.checklist.sha256
+    if ctx.resolved is not None and recorded and recorded != ctx.resolved.checklist.sha256:
+        yield Hit(f"checklist '{ctx.resolved.checklist.id}' changed since these answers were given",
+                  ("checklist", "sha256"))
+
+
+@rule("CC205", "question-reworded", "answers", severity="warning")
+def question_reworded(ctx: AnswersContext) -> Iterator[Hit]:
+    """A question was reworded since it was answered; the answer may no longer fit."""
+    if ctx.resolved is None:
+        return
+    for qid, answer in ctx.answers.answers.items():
+        question = ctx.resolved.checklist.questions.get(qid)
+        if question is not None and answer.asked and answer.asked != question.text_hash:
+            yield Hit(f"question '{qid}' was reworded since it was answered", ("answers", qid))
+
+
+def run_rules(kind: Literal["checklist", "answers"], ctx: ChecklistContext | AnswersContext) -> list[Finding]:
+    """Every finding of the rules that apply to `kind`."""
+    findings = []
+    for r in RULES.values():
+        if r.applies_to != kind or r.check is None:
+            continue
+        for hit in r.check(ctx):
+            position: Position = ctx.doc.locate(hit.loc, key=hit.key)
+            findings.append(Finding(str(ctx.doc.path), position, r.code, hit.message, r.severity))
+    return findings

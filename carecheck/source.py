@@ -1,0 +1,278 @@
+"""Safe YAML reading that keeps every value's source position.
+
+Files are composed (never constructed) with the SafeLoader family, the C one when
+libyaml is there, then turned into plain values here: scalars are read as the
+author wrote them (YAML 1.2 core rules, so `no` stays "no" and `3.10` keeps its
+text), duplicate keys are refused, and hostile input (huge files, deep nesting,
+alias bombs) is refused before any value is built.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from carecheck.errors import InputError, InvalidInputError, Position
+
+MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+MAX_NODES = 500_000  # after alias expansion
+
+_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+_TAG = "tag:yaml.org,2002:"
+_RESOLVED_TAGS = {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str")}
+_COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
+_INT = re.compile(r"[-+]?[0-9]+")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
+_NULL = {"", "~", "null", "Null", "NULL"}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+class SourceInt(int):
+    """An int that remembers how it was written."""
+
+    text: str
+
+
+class SourceFloat(float):
+    """A float that remembers how it was written (`3.10` stays "3.10" where text is wanted)."""
+
+    text: str
+
+
+def as_written(value: Any) -> Any:
+    """The author's text for a scalar read from YAML; other values unchanged."""
+    if isinstance(value, (SourceInt, SourceFloat)):
+        return value.text
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return value
+
+
+def _mark(node: yaml.Node) -> Position:
+    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+class Document:
+    """A YAML file read into plain values, able to say where any value came from."""
+
+    def __init__(self, path: Path, root: yaml.Node, data: Any) -> None:
+        self.path = path
+        self.root = root
+        self.data = data
+
+    def locate(self, loc: Sequence[str | int], *, key: bool = False) -> Position:
+        """The position of the value at `loc` (or of its key), or of the nearest parent that exists.
+
+        Parts of `loc` that name nothing in the file (a pydantic union tag, a
+        missing key) are skipped, so a model error always lands on a real node.
+        """
+        node = self.root
+        key_node: yaml.Node | None = None
+        for part in loc:
+            key_node = None
+            if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+                for k, v in node.value:
+                    if k.value == part:
+                        key_node, node = k, v
+                        break
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+                if 0 <= part < len(node.value):
+                    node = node.value[part]
+        if key and key_node is not None:
+            return _mark(key_node)
+        return _mark(node)
+
+
+def read_document(path: Path) -> Document:
+    """Read and safely compose a YAML file; raise InputError with a position on any trouble."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", path=path, code="CC001") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", path=path, code="CC001") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path, code="CC001") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", path=path, code="CC004")
+    return parse_document(raw, path)
+
+
+def parse_document(raw: bytes, path: Path) -> Document:
+    """Compose YAML bytes (UTF-8, with or without BOM) into a Document."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        col = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+        raise InputError(
+            f"not UTF-8 text (byte 0x{raw[offset]:02x}); save the file as UTF-8",
+            path=path,
+            position=Position(raw.count(b"\n", 0, offset) + 1, col),
+            code="CC002",
+        ) from None
+    if _depth_bound(text) > MAX_DEPTH:
+        _check_depth(text, path)
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, path, text) from None
+    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
+        raise InputError(f"not valid YAML: {exc}", path=path, code="CC003") from None
+    if root is None:
+        raise InvalidInputError("the file is empty", path=path, position=Position(1, 1), code="CC007")
+    if not isinstance(root, yaml.MappingNode):
+        kind = "a list" if isinstance(root, yaml.SequenceNode) else "a single value"
+        raise InvalidInputError(
+            f"the file holds {kind}; a carecheck file is a mapping of keys to values",
+            path=path,
+            position=_mark(root),
+            code="CC007",
+        )
+    _check_size(root, path)
+    return Document(path, root, _Converter(path).value(root))
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, path: Path, text: str) -> InputError:
+    mark = exc.problem_mark or exc.context_mark
+    problem = exc.problem or "syntax error"
+    lines = text.splitlines()
+    at_tab = mark is not None and mark.line < len(lines) and "\t" in lines[mark.line][: mark.column + 1]
+    if at_tab:
+        problem = "a tab character; YAML indents with spaces only"
+    elif exc.context:
+        problem = f"{problem} ({exc.context})"
+    position = Position(mark.line + 1, mark.column + 1) if mark else None
+    return InputError(f"YAML syntax error: {problem}", path=path, position=position, code="CC003")
+
+
+def _depth_bound(text: str) -> int:
+    """A cheap upper bound of the nesting depth: block nesting needs a column per level."""
+    longest = max(map(len, text.splitlines()), default=0)
+    return longest + text.count("[") + text.count("{")
+
+
+def _check_depth(text: str, path: Path) -> None:
+    """Measure the real nesting depth from the event stream (no recursion, no values)."""
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise InputError(
+                        f"nested more than {MAX_DEPTH} levels deep",
+                        path=path,
+                        position=Position(event.start_mark.line + 1, event.start_mark.column + 1),
+                        code="CC004",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        raise _syntax_error(exc, path, text) from None
+
+
+def _check_size(root: yaml.Node, path: Path) -> None:
+    """Refuse documents whose aliases expand to too many nodes (billion laughs)."""
+    sizes: dict[int, int] = {}
+
+    def size(node: yaml.Node) -> int:
+        known = sizes.get(id(node))
+        if known is not None:
+            return known
+        sizes[id(node)] = 1  # a recursive alias counts once and is refused when converted
+        if isinstance(node, yaml.MappingNode):
+            n = 1 + sum(size(k) + size(v) for k, v in node.value)
+        elif isinstance(node, yaml.SequenceNode):
+            n = 1 + sum(size(v) for v in node.value)
+        else:
+            n = 1
+        sizes[id(node)] = n
+        if n > MAX_NODES:
+            raise InputError(
+                f"aliases expand to more than {MAX_NODES:,} values",
+                path=path,
+                position=_mark(node),
+                code="CC004",
+            )
+        return n
+
+    size(root)
+
+
+class _Converter:
+    """Turns composed nodes into plain values, as written."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.active: set[int] = set()
+
+    def error(self, node: yaml.Node, code: str, message: str) -> InvalidInputError:
+        return InvalidInputError(message, path=self.path, position=_mark(node), code=code)
+
+    def value(self, node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node)
+        if node.tag not in _COLLECTION_TAGS:
+            raise self.error(node, "CC006", f"the tag {_short(node.tag)} is not allowed here")
+        if id(node) in self.active:
+            raise self.error(node, "CC004", "an alias refers to a value that contains it")
+        self.active.add(id(node))
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                return [self.value(v) for v in node.value]
+            return dict(self.pairs(node))
+        finally:
+            self.active.discard(id(node))
+
+    def pairs(self, node: yaml.MappingNode) -> Iterator[tuple[str, Any]]:
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.error(key_node, "CC003", "a key must be plain text, not a list or mapping")
+            key = key_node.value
+            if key in seen:
+                first = _mark(seen[key])
+                raise self.error(
+                    key_node, "CC005", f"duplicate key '{key}' (first at line {first.line}, column {first.col})"
+                )
+            seen[key] = key_node
+            yield key, self.value(value_node)
+
+    def scalar(self, node: yaml.ScalarNode) -> Any:
+        text = node.value
+        if node.style:  # quoted or block: always text (plain style is None or "")
+            if node.tag != _TAG + "str":
+                raise self.error(node, "CC006", f"the tag {_short(node.tag)} is not allowed here")
+            return text
+        if node.tag not in _RESOLVED_TAGS:
+            raise self.error(node, "CC006", f"the tag {_short(node.tag)} is not allowed here")
+        if node.tag == _TAG + "str":
+            return text
+        if text in _NULL:
+            return None
+        if text in _BOOL:
+            return _BOOL[text]
+        number: SourceInt | SourceFloat
+        if _INT.fullmatch(text):
+            number = SourceInt(text)
+        elif _FLOAT.fullmatch(text):
+            number = SourceFloat(text)
+        else:
+            return text
+        number.text = text
+        return number
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_TAG) :] if tag.startswith(_TAG) else tag
