@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn
 import click
 
 from carecheck import __version__
-from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CarecheckError, UsageError
+from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, CarecheckError
 
 if TYPE_CHECKING:
     from carecheck.loading import Catalog
@@ -22,7 +22,42 @@ if TYPE_CHECKING:
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
-@click.group(context_settings=CONTEXT)
+class Boundary(click.Group):
+    """The one error boundary: every command runs inside `invoke`.
+
+    Project errors print their message and exit with their code; Ctrl-C exits 130
+    (whoever holds unsaved answers saves them on the way out); anything else is a
+    bug: one line asking to report it, exit 3, and the traceback with --debug.
+    """
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug")) or bool(os.environ.get("CARECHECK_DEBUG"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, SystemExit):
+            raise
+        except (KeyboardInterrupt, click.Abort):
+            _fail("interrupted", EXIT_INTERRUPTED)
+        except CarecheckError as exc:
+            if debug:
+                raise
+            click.echo(str(exc), err=True)
+            sys.exit(exc.exit_code)
+        except BrokenPipeError:
+            # the reader went away (`carecheck ... | head`): not an error of ours
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+        except Exception as exc:
+            if debug:
+                raise
+            _fail(
+                f"internal error ({type(exc).__name__}), please report it; rerun with --debug for details",
+                EXIT_INTERNAL,
+            )
+
+
+@click.group(cls=Boundary, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="carecheck")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
 def cli(debug: bool) -> None:
@@ -43,8 +78,14 @@ def _catalog() -> Catalog:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", default="text", show_default=True,
-              type=click.Choice(["text", "txt", "json"]), help="How findings are printed.")
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "txt", "json"]),
+    help="How findings are printed.",
+)
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only: no warnings, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the YAML files skipped as not carecheck files.")
@@ -79,8 +120,16 @@ def rules(fmt: str) -> None:
     from carecheck.rules import RULES
 
     if fmt == "json":
-        items = [{"code": r.code, "name": r.name, "severity": r.severity, "applies_to": r.applies_to,
-                  "summary": r.summary} for r in RULES.values()]
+        items = [
+            {
+                "code": r.code,
+                "name": r.name,
+                "severity": r.severity,
+                "applies_to": r.applies_to,
+                "summary": r.summary,
+            }
+            for r in RULES.values()
+        ]
         click.echo(json.dumps(items, indent=2))
         return
     for r in sorted(RULES.values(), key=lambda r: r.code):
@@ -111,16 +160,29 @@ def list_checklists(fmt: str) -> None:
     from carecheck.loading import builtin_dir
 
     catalog = _catalog()
-    rows = []
+    rows: list[dict[str, Any]] = []
     for path, cid in catalog.all():
         try:
             resolved = catalog.resolve_file(path).checklist
-            rows.append({"id": cid, "title": resolved.title, "version": resolved.version,
-                         "questions": len(resolved.questions),
-                         "source": "built-in" if path.parent == builtin_dir() else str(path)})
+            rows.append(
+                {
+                    "id": cid,
+                    "title": resolved.title,
+                    "version": resolved.version,
+                    "questions": len(resolved.questions),
+                    "source": "built-in" if path.parent == builtin_dir() else str(path),
+                }
+            )
         except CarecheckError as exc:
-            rows.append({"id": cid, "title": f"(invalid: {exc.message})", "version": "", "questions": 0,
-                         "source": str(path)})
+            rows.append(
+                {
+                    "id": cid,
+                    "title": f"(invalid: {exc.message})",
+                    "version": "",
+                    "questions": 0,
+                    "source": str(path),
+                }
+            )
     if fmt == "json":
         click.echo(json.dumps(rows, indent=2))
         return
@@ -144,38 +206,6 @@ def _fail(message: str, code: int) -> NoReturn:
     sys.exit(code)
 
 
-def main(argv: list[str] | None = None) -> Any:
-    """The console script: the one error boundary of the program."""
-    args = sys.argv[1:] if argv is None else argv
-    debug = "--debug" in args or bool(os.environ.get("CARECHECK_DEBUG"))
-    try:
-        return cli.main(args, prog_name="carecheck", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        _fail("interrupted", EXIT_INTERRUPTED)
-    except KeyboardInterrupt:
-        _fail("interrupted", EXIT_INTERRUPTED)
-    except CarecheckError as exc:
-        if debug:
-            raise
-        click.echo(str(exc), err=True)
-        sys.exit(exc.exit_code)
-    except BrokenPipeError:
-        # the reader went away (`carecheck ... | head`): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(0)
-    except SystemExit:
-        raise
-    except Exception as exc:
-        if debug:
-            raise
-        _fail(f"internal error ({type(exc).__name__}), please report it; rerun with --debug for details",
-              EXIT_INTERNAL)
-
-
-__all__ = ["EXIT_USAGE", "UsageError", "cli", "main"]
+def main() -> None:
+    """The console script."""
+    cli(prog_name="carecheck")

@@ -15,7 +15,6 @@ from pydantic import BaseModel, ValidationError
 
 from carecheck.errors import Finding, FindingsError, InputError, InvalidInputError, Position
 from carecheck.model import (
-    BUILTIN_ANSWER_SETS,
     DEFAULT_BANDS,
     KINDS,
     SECTION_OVERRIDES,
@@ -106,13 +105,15 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     for part in loc:
         if not isinstance(part, str):
             continue
-        nxt = [m for c in current for name, info in c.model_fields.items() if part in (name, info.alias)
-               for m in _model_types(info.annotation)]
-        if nxt:
-            current = nxt
-        else:
-            # a mapping key (question id under `override:`/`answers:`) or a union tag: keep going
-            current = [m for c in current for m in _model_types(c)] or current
+        nxt = [
+            m
+            for c in current
+            for name, info in c.model_fields.items()
+            if part in (name, info.alias)
+            for m in _model_types(info.annotation)
+        ]
+        # a part naming no field is a mapping key (a question id under `override:`) or a union tag
+        current = nxt or current
     return sorted({info.alias or name for c in current for name, info in c.model_fields.items()})
 
 
@@ -242,10 +243,7 @@ class ResolvedChecklist:
 def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, ...]) -> ResolvedChecklist:
     """Apply `extends`, `exclude`, `override` and added sections; errors point into `doc`."""
     here = doc.path.resolve()
-    origins = {
-        item.id: Origin(doc, loc)
-        for loc, item in _declared(raw)
-    }
+    origins = {item.id: Origin(doc, loc) for loc, item in _declared(raw)}
     if raw.extends is None:
         checklist = raw.model_copy(update={"bands": raw.bands if raw.bands is not None else DEFAULT_BANDS})
         return ResolvedChecklist(checklist, doc, raw, origins)
@@ -264,7 +262,9 @@ def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, 
         parent_raw = validate_model(parent_doc, Checklist)
         parent = resolve(parent_doc, parent_raw, catalog, (*chain, here))
     except FindingsError as exc:
-        raise fail(exc.findings[0].code, f"extends '{raw.extends}', which has errors: {exc}", ("extends",)) from None
+        first = exc.findings[0]
+        message = first.message if first.code == "CC116" else f"extends '{raw.extends}', which has errors: {exc}"
+        raise fail(first.code, message, ("extends",)) from None
     base = parent.checklist
     origins = {**parent.origins, **origins}
     findings: list[Finding] = []
@@ -288,15 +288,25 @@ def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, 
             wrong = sorted(set(fields) - SECTION_OVERRIDES)
             if wrong:
                 findings.append(
-                    Finding(str(doc.path), doc.locate(("override", target, wrong[0]), key=True), "CC118",
-                            f"a section override may change only {', '.join(sorted(SECTION_OVERRIDES))}")
+                    Finding(
+                        str(doc.path),
+                        doc.locate(("override", target, wrong[0]), key=True),
+                        "CC118",
+                        f"a section override may change only {', '.join(sorted(SECTION_OVERRIDES))}",
+                    )
                 )
                 continue
             sections[index] = sections[index].model_copy(update=fields)
             continue
         if "title" in fields and target in base.questions:
-            findings.append(Finding(str(doc.path), doc.locate(("override", target, "title"), key=True), "CC118",
-                                    "a question has text, not a title"))
+            findings.append(
+                Finding(
+                    str(doc.path),
+                    doc.locate(("override", target, "title"), key=True),
+                    "CC118",
+                    "a question has text, not a title",
+                )
+            )
             continue
         for i, s in enumerate(sections):
             qs = [q.model_copy(update=fields) if q.id == target else q for q in s.questions]
@@ -354,7 +364,3 @@ def load_answer_file(path: Path) -> tuple[Document, AnswerFile]:
             code="CC007",
         )
     return doc, validate_model(doc, AnswerFile)
-
-
-def builtin_answer_set_names() -> frozenset[str]:
-    return frozenset(BUILTIN_ANSWER_SETS)

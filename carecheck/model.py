@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from datetime import datetime
 from functools import cached_property
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from typing_extensions import Self
 
 from carecheck.source import as_written
 
@@ -32,6 +34,14 @@ Percent = Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 100
 
 class Model(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
+        """A copy with changes; values cached from the original (`questions`, `sha256`) are dropped."""
+        copy = super().model_copy(update=update, deep=deep)
+        for name, attr in vars(type(self)).items():
+            if isinstance(attr, cached_property):
+                copy.__dict__.pop(name, None)
+        return copy
 
 
 class Option(Model):
@@ -84,10 +94,10 @@ class TextAnswer(Model):
     type: Literal["text"]
 
 
-AnswerSpec = Union[
-    Annotated[str, BeforeValidator(as_written), Field(description="A built-in or declared answer set.")],
-    Annotated[Union[NumberAnswer, TextAnswer], Field(discriminator="type")],
-]
+AnswerSpec = (
+    Annotated[str, BeforeValidator(as_written), Field(description="A built-in or declared answer set.")]
+    | Annotated[NumberAnswer | TextAnswer, Field(discriminator="type")]
+)
 
 
 class When(Model):
@@ -194,7 +204,10 @@ class Checklist(Model):
     def sha256(self) -> str:
         """The sha256 of the canonical JSON of this checklist (recorded in answer files)."""
         canonical = json.dumps(
-            self.model_dump(mode="json", by_alias=True), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+            self.model_dump(mode="json", by_alias=True),
+            sort_keys=True,
+            separators=(",", ":"),
+            ensure_ascii=False,
         )
         return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -235,7 +248,7 @@ class AnswerFile(Model):
     checklist: ChecklistRef
     organisation: Text
     audit: Text | None = Field(None, description="Audit period label, e.g. 2026-Q3.")
-    respondent: Respondent = Respondent()
+    respondent: Respondent = Respondent(name="", role="other")
     started: datetime | None = None
     completed: datetime | None = None
     answers: dict[Text, Answer] = {}

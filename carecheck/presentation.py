@@ -20,8 +20,9 @@ def checklist_as(checklist: Checklist, fmt: str) -> str:
 
 
 def _data(checklist: Checklist) -> dict[str, object]:
-    return checklist.model_dump(mode="json", by_alias=True, exclude_none=True,
-                                exclude={"extends", "exclude", "override"})
+    return checklist.model_dump(
+        mode="json", by_alias=True, exclude_none=True, exclude={"extends", "exclude", "override"}
+    )
 
 
 def answer_kind(checklist: Checklist, question: Question) -> str:
@@ -42,8 +43,10 @@ def _text(checklist: Checklist) -> str:
         out += textwrap.wrap(checklist.description, 96)
     out.append(f"{len(checklist.questions)} questions in {len(checklist.sections)} sections")
     bands = ", ".join(f"{b.label} >= {b.min:g}" for b in checklist.bands or ())
-    out.append(f"Ratings: {bands}" + (f"; capped at {checklist.critical_cap} by a failing critical question"
-                                      if checklist.critical_cap else ""))
+    out.append(
+        f"Ratings: {bands}"
+        + (f"; capped at {checklist.critical_cap} by a failing critical question" if checklist.critical_cap else "")
+    )
     for n, section in enumerate(checklist.sections, 1):
         target = f", target {section.target:g}" if section.target is not None else ""
         out += ["", f"{n}. {section.title}  [{section.id}, weight {section.weight:g}{target}]"]

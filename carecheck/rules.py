@@ -10,7 +10,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from carecheck.errors import Finding, Position
 from carecheck.loading import ResolvedChecklist
@@ -47,10 +47,15 @@ def _register(code: str, name: str, severity: Severity, applies_to: Any, summary
     RULES[code] = Rule(code, name, severity, applies_to, summary, check)
 
 
-def rule(code: str, name: str, applies_to: Literal["checklist", "answers"], severity: Severity = "error") -> Any:
+Check = TypeVar("Check", bound=Callable[..., Iterator[Hit]])
+
+
+def rule(
+    code: str, name: str, applies_to: Literal["checklist", "answers"], severity: Severity = "error"
+) -> Callable[[Check], Check]:
     """Register a lint rule; the first line of its docstring is its summary."""
 
-    def wrap(fn: Callable[[Any], Iterator[Hit]]) -> Callable[[Any], Iterator[Hit]]:
+    def wrap(fn: Check) -> Check:
         _register(code, name, severity, applies_to, (fn.__doc__ or "").strip().splitlines()[0], fn)
         return fn
 
@@ -59,13 +64,21 @@ def rule(code: str, name: str, applies_to: Literal["checklist", "answers"], seve
 
 # Problems found while reading a file (raised by source.py / loading.py, documented here).
 for _code, _name, _summary in (
-    ("CC001", "unreadable-file", "The file or folder cannot be read: it does not exist or is not accessible."),
+    (
+        "CC001",
+        "unreadable-file",
+        "The file or folder cannot be read: it does not exist or is not accessible.",
+    ),
     ("CC002", "not-utf8", "The file is not UTF-8 text (a BOM and CRLF line ends are fine)."),
     ("CC003", "yaml-syntax", "The file is not valid YAML (tabs for indentation, unclosed brackets, ...)."),
     ("CC004", "too-large", "The file is too large, too deeply nested, or its aliases expand too far."),
     ("CC005", "duplicate-key", "A key appears twice in the same mapping; the second would silently win."),
     ("CC006", "unsafe-tag", "An explicit YAML tag (such as !!python/object) is not allowed."),
-    ("CC007", "not-carecheck", "The file is not a carecheck file: it must be a mapping with a known first key."),
+    (
+        "CC007",
+        "not-carecheck",
+        "The file is not a carecheck file: it must be a mapping with a known first key.",
+    ),
     ("CC008", "schema", "A key is unknown or missing, or a value has the wrong type for the format."),
     ("CC115", "extends-not-found", "`extends` names a checklist that cannot be found."),
     ("CC116", "extends-cycle", "Checklists extend each other in a cycle."),
@@ -157,8 +170,7 @@ def bands_without_zero(ctx: ChecklistContext) -> Iterator[Hit]:
     """The rating bands do not cover a score of 0: the lowest band's `min` must be 0."""
     bands = ctx.raw.bands
     if bands is not None and (not bands or min(b.min for b in bands) > 0):
-        yield Hit("no band starts at 0, so a low score would have no rating; add `{min: 0, label: ...}`",
-                  ("bands",))
+        yield Hit("no band starts at 0, so a low score would have no rating; add `{min: 0, label: ...}`", ("bands",))
 
 
 @rule("CC105", "bands-duplicate-min", "checklist")
@@ -232,8 +244,10 @@ def unreachable_question(ctx: ChecklistContext) -> Iterator[Hit]:
         if options is None:
             if isinstance(ref.answers, str):
                 continue  # unknown answer set: CC102 says so
-            yield Hit(f"`when` can only test a question with options; '{ref.id}' is answered with a "
-                      f"{ref.answers.type}", (*loc, "when", "question"))
+            yield Hit(
+                f"`when` can only test a question with options; '{ref.id}' is answered with a {ref.answers.type}",
+                (*loc, "when", "question"),
+            )
             continue
         possible = {o.value for o in options} | {UNKNOWN} | ({NA} if ref.allow_na else set())
         if not set(q.when.values) & possible:
@@ -266,7 +280,10 @@ def duplicate_option_value(ctx: ChecklistContext) -> Iterator[Hit]:
         seen: set[str] = set()
         for i, option in enumerate(options):
             if option.value in seen or option.value in (NA, UNKNOWN):
-                yield Hit(f"option value '{option.value}' is repeated or reserved", ("answer_sets", name, i, "value"))
+                yield Hit(
+                    f"option value '{option.value}' is repeated or reserved",
+                    ("answer_sets", name, i, "value"),
+                )
             seen.add(option.value)
 
 
@@ -357,8 +374,10 @@ def checklist_changed(ctx: AnswersContext) -> Iterator[Hit]:
     """The checklist changed since the answers were given (its recorded sha256 differs)."""
     recorded = ctx.answers.checklist.sha256
     if ctx.resolved is not None and recorded and recorded != ctx.resolved.checklist.sha256:
-        yield Hit(f"checklist '{ctx.resolved.checklist.id}' changed since these answers were given",
-                  ("checklist", "sha256"))
+        yield Hit(
+            f"checklist '{ctx.resolved.checklist.id}' changed since these answers were given",
+            ("checklist", "sha256"),
+        )
 
 
 @rule("CC205", "question-reworded", "answers", severity="warning")

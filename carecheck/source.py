@@ -56,8 +56,9 @@ def as_written(value: Any) -> Any:
     return value
 
 
-def _mark(node: yaml.Node) -> Position:
-    return Position(node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(node: yaml.Node | yaml.Event) -> Position:
+    mark = node.start_mark
+    return Position(mark.line + 1, mark.column + 1) if mark is not None else Position(1, 1)
 
 
 class Document:
@@ -83,9 +84,8 @@ class Document:
                     if k.value == part:
                         key_node, node = k, v
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-                if 0 <= part < len(node.value):
-                    node = node.value[part]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
         if key and key_node is not None:
             return _mark(key_node)
         return _mark(node)
@@ -173,7 +173,7 @@ def _check_depth(text: str, path: Path) -> None:
                     raise InputError(
                         f"nested more than {MAX_DEPTH} levels deep",
                         path=path,
-                        position=Position(event.start_mark.line + 1, event.start_mark.column + 1),
+                        position=_mark(event),
                         code="CC004",
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
@@ -231,6 +231,7 @@ class _Converter:
         try:
             if isinstance(node, yaml.SequenceNode):
                 return [self.value(v) for v in node.value]
+            assert isinstance(node, yaml.MappingNode)
             return dict(self.pairs(node))
         finally:
             self.active.discard(id(node))
@@ -244,7 +245,9 @@ class _Converter:
             if key in seen:
                 first = _mark(seen[key])
                 raise self.error(
-                    key_node, "CC005", f"duplicate key '{key}' (first at line {first.line}, column {first.col})"
+                    key_node,
+                    "CC005",
+                    f"duplicate key '{key}' (first at line {first.line}, column {first.col})",
                 )
             seen[key] = key_node
             yield key, self.value(value_node)

@@ -43,7 +43,8 @@ def discover(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
             continue
         for root, dirs, names in os.walk(path):
             dirs[:] = sorted(
-                d for d in dirs
+                d
+                for d in dirs
                 if not d.startswith(".") and d not in SKIPPED_DIRS and not (Path(root, d, "pyvenv.cfg")).exists()
             )
             for name in sorted(names):
@@ -86,8 +87,14 @@ def validate_file(path: Path, catalog: Catalog, explicit: bool = True) -> list[F
         if not explicit:
             return None
         first = next(iter(doc.data), None)
-        return [Finding(str(path), Position(1, 1), "CC007",
-                        f"not a carecheck file: the first key is '{first}', not one of {', '.join(KNOWN_KINDS)}")]
+        return [
+            Finding(
+                str(path),
+                Position(1, 1),
+                "CC007",
+                f"not a carecheck file: the first key is '{first}', not one of {', '.join(KNOWN_KINDS)}",
+            )
+        ]
     except FindingsError as exc:
         return exc.findings
     except CarecheckError as exc:

@@ -1,0 +1,137 @@
+"""The command line: exit codes, formats, the error boundary, start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carecheck import __version__
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_version(run) -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_python_dash_m_works_from_another_folder(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "carecheck", "--help"], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.returncode == 0 and "validate" in proc.stdout
+
+
+def test_validate_clean_file_exits_0(run) -> None:
+    result = run("validate", str(FIXTURES / "minimal.yaml"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout == ""
+    assert "1 file checked: 0 errors, 0 warnings" in result.stderr
+
+
+def test_validate_findings_exit_1_with_file_line_col(run) -> None:
+    path = FIXTURES / "bad.yaml"
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert f"{path}:3:1: CC008 unknown key 'titel' (did you mean 'title'?)" in result.stdout.splitlines()
+
+
+def test_validate_unreadable_input_exits_2(run) -> None:
+    result = run("validate", str(FIXTURES / "bad" / "tabs.yaml"), str(FIXTURES / "bad" / "unknown-key.yaml"))
+    assert result.exit_code == 2
+    assert "CC003" in result.stdout and "CC008" in result.stdout
+    assert "did you mean 'sections'?" in result.stdout
+
+
+def test_validate_missing_path_exits_2(run) -> None:
+    result = run("validate", "no/such/file.yaml")
+    assert result.exit_code == 2 and "no/such/file.yaml: CC001 no such file" in result.stdout
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in (FIXTURES / "bad").glob("*.yaml")))
+def test_no_bad_file_produces_a_traceback(run, name: str) -> None:
+    result = run("validate", str(FIXTURES / "bad" / name))
+    assert result.exit_code in (1, 2)
+    assert "Traceback" not in result.output
+    assert f"{name}:" in result.stdout and " CC0" in result.stdout
+
+
+def test_validate_json_format(run) -> None:
+    result = run("validate", "--format", "json", str(FIXTURES / "bad.yaml"), str(FIXTURES / "minimal.yaml"))
+    doc = json.loads(result.stdout)
+    assert doc["carecheck-findings"] == 1 and doc["files"] == 2
+    first = doc["findings"][0]
+    assert set(first) == {"path", "line", "column", "code", "severity", "message"}
+    assert {f["code"] for f in doc["findings"]} == {"CC008"}
+
+
+def test_quiet_prints_errors_only_and_strict_fails_on_warnings(run) -> None:
+    path = str(FIXTURES / "rules" / "CC112-fail.yaml")
+    loud = run("validate", path)
+    assert loud.exit_code == 0 and "CC112 warning:" in loud.stdout
+    quiet = run("validate", "-q", path)
+    assert quiet.exit_code == 0 and quiet.output == ""
+    assert run("validate", "--strict", path).exit_code == 1
+
+
+def test_bad_option_is_a_usage_error(run) -> None:
+    result = run("validate", "--format", "xml", "x.yaml")
+    assert result.exit_code == 2 and "Invalid value for '--format'" in result.stderr
+
+
+def test_internal_error_is_one_line_and_exit_3_and_debug_shows_it(run, monkeypatch) -> None:
+    import carecheck.validation
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(carecheck.validation, "validate_paths", boom)
+    result = run("validate", str(FIXTURES / "minimal.yaml"))
+    assert result.exit_code == 3
+    assert (
+        result.stderr == "carecheck: internal error (RuntimeError), please report it; rerun with --debug for details\n"
+    )
+    with pytest.raises(RuntimeError, match="a bug"):
+        run("--debug", "validate", str(FIXTURES / "minimal.yaml"))
+
+
+def test_rules_lists_every_code(run) -> None:
+    from carecheck.rules import RULES
+
+    result = run("rules")
+    assert result.exit_code == 0
+    listed = [line.split()[0] for line in result.stdout.splitlines()]
+    assert listed == sorted(RULES)
+    doc = json.loads(run("rules", "--format", "json").stdout)
+    assert {r["code"] for r in doc} == set(RULES)
+
+
+def test_schema_is_json_schema_of_the_models(run) -> None:
+    doc = json.loads(run("schema").stdout)
+    assert doc["$schema"].endswith("2020-12/schema")
+    assert "sections" in doc["properties"] and doc["additionalProperties"] is False
+    answers = json.loads(run("schema", "--answers").stdout)
+    assert "carecheck-answers" in answers["properties"]
+
+
+def test_show_resolves_and_renders(run) -> None:
+    result = run("show", str(FIXTURES / "minimal.yaml"))
+    assert result.exit_code == 0
+    assert "Are staff trained? CRITICAL" in result.stdout
+    assert "asked when has-email is yes" in result.stdout
+    data = json.loads(run("show", "--format", "json", str(FIXTURES / "minimal.yaml")).stdout)
+    assert data["id"] == "minimal" and "extends" not in data
+
+
+def test_show_unknown_checklist_exits_2(run) -> None:
+    result = run("show", "no-such-checklist")
+    assert result.exit_code == 2
+    assert "no checklist 'no-such-checklist'" in result.stderr
+
+
+def test_show_broken_checklist_exits_1_with_position(run) -> None:
+    result = run("show", str(FIXTURES / "bad.yaml"))
+    assert result.exit_code == 1
+    assert f"{FIXTURES / 'bad.yaml'}:3:1: CC008" in result.stderr

@@ -1,0 +1,84 @@
+"""Models and tailoring: what the loader builds from valid files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carecheck.errors import FindingsError
+from carecheck.loading import Catalog, builtin_dir
+from carecheck.model import NumberAnswer
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def test_minimal_checklist_loads_into_frozen_models() -> None:
+    checklist = Catalog().load(str(FIXTURES / "minimal.yaml")).checklist
+    assert list(checklist.questions) == ["has-email", "email-reply-hours", "trained", "rating", "evidence"]
+    reply = checklist.questions["email-reply-hours"]
+    assert isinstance(reply.answers, NumberAnswer) and reply.answers.score(14) == 0.5
+    assert [o.value for o in checklist.options(checklist.questions["rating"]) or ()] == ["1", "2", "3"]
+    with pytest.raises(Exception, match="frozen"):
+        checklist.id = "changed"  # type: ignore[misc]
+
+
+def test_version_and_ids_are_kept_as_written() -> None:
+    checklist = Catalog().load(str(FIXTURES / "valid" / "bom-crlf.yaml")).checklist
+    assert checklist.version == "3.10"
+    assert list(checklist.questions) == ["no"]
+
+
+def test_tailoring_excludes_overrides_and_adds(tmp_path: Path) -> None:
+    (tmp_path / "child.yaml").write_text(
+        f"""carecheck: 1
+id: child
+title: Child
+version: "2"
+extends: {FIXTURES / "minimal.yaml"}
+exclude: [rating, evidence]
+override:
+  people: {{weight: 5}}
+  trained: {{critical: false, text: Are all staff trained?}}
+sections:
+  - id: people
+    title: ignored when merging
+    questions:
+      - {{id: motivated, text: Are staff motivated?, answers: yes-no, recommendation: Ask them.}}
+  - id: extra
+    title: Extra
+    questions:
+      - {{id: extra-q, text: Extra?, answers: yes-partial-no, recommendation: Do it.}}
+"""
+    )
+    resolved = Catalog().load(str(tmp_path / "child.yaml"))
+    checklist = resolved.checklist
+    assert checklist.extends is None and checklist.exclude == ()
+    assert [s.id for s in checklist.sections] == ["contact", "people", "extra"]
+    assert list(checklist.questions) == ["has-email", "email-reply-hours", "trained", "motivated", "extra-q"]
+    assert checklist.sections[1].weight == 5 and checklist.sections[1].title == "People"
+    trained = checklist.questions["trained"]
+    assert (trained.critical, trained.text, trained.effort) == (False, "Are all staff trained?", "high")
+    assert [b.label for b in checklist.bands or ()] == ["Good", "Poor"]  # inherited
+    assert checklist.answer_sets.keys() == {"stars"}
+
+
+def test_a_cycle_is_an_error_not_a_hang() -> None:
+    with pytest.raises(FindingsError) as info:
+        Catalog().load(str(FIXTURES / "rules" / "CC116-fail.yaml"))
+    assert info.value.findings[0].code == "CC116"
+
+
+def test_checklists_are_found_by_id_in_folders_then_builtins(tmp_path: Path) -> None:
+    catalog = Catalog(folders=[FIXTURES])
+    assert catalog.find("minimal") == FIXTURES / "minimal.yaml"
+    assert catalog.find("no-such-id") is None
+    assert catalog.find("care-essentials") == builtin_dir() / "care-essentials.yaml"
+
+
+def test_sha256_is_stable_and_changes_with_content() -> None:
+    a = Catalog().load(str(FIXTURES / "minimal.yaml")).checklist
+    b = Catalog().load(str(FIXTURES / "minimal.yaml")).checklist
+    assert a.sha256 == b.sha256 and len(a.sha256) == 64
+    changed = a.model_copy(update={"title": "Other"})
+    assert changed.sha256 != a.sha256

@@ -1,0 +1,48 @@
+"""Every lint rule: one fixture that trips it, one that does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from carecheck.loading import Catalog
+from carecheck.rules import RULES
+from carecheck.validation import validate_file
+
+RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+CHECKLIST_CODES = sorted(code for code, r in RULES.items() if r.applies_to == "checklist" or "CC115" <= code <= "CC118")
+
+
+def codes(path: Path) -> list[str]:
+    findings = validate_file(path, Catalog(folders=[RULE_FIXTURES]))
+    assert findings is not None
+    return [f.code for f in findings]
+
+
+@pytest.mark.parametrize("code", CHECKLIST_CODES)
+def test_failing_fixture_trips_the_rule(code: str) -> None:
+    assert code in codes(RULE_FIXTURES / f"{code}-fail.yaml")
+
+
+@pytest.mark.parametrize("code", CHECKLIST_CODES)
+def test_passing_fixture_is_clean(code: str) -> None:
+    assert codes(RULE_FIXTURES / f"{code}-pass.yaml") == []
+
+
+def test_every_rule_is_documented() -> None:
+    for r in RULES.values():
+        assert r.code.startswith("CC") and len(r.code) == 5
+        assert r.summary.endswith(".") and len(r.summary) < 120, r.code
+        assert r.severity in ("error", "warning")
+    names = [r.name for r in RULES.values()]
+    assert len(names) == len(set(names))
+
+
+def test_findings_point_at_the_offending_node() -> None:
+    findings = validate_file(RULE_FIXTURES / "CC107-fail.yaml", Catalog())
+    assert findings is not None
+    (f,) = findings
+    assert (f.position.line, f.position.col) == (9, 52) if f.position else False
+    line = (RULE_FIXTURES / "CC107-fail.yaml").read_text().splitlines()[8]
+    assert line[51:].startswith("0,")

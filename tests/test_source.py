@@ -1,0 +1,110 @@
+"""Reading YAML safely, as written, with positions; hostile and broken input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from carecheck.errors import CarecheckError, Position
+from carecheck.source import MAX_DEPTH, parse_document, read_document
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def parse(text: str) -> object:
+    return parse_document(text.encode(), Path("t.yaml")).data
+
+
+def test_values_are_read_as_written() -> None:
+    data = parse("a: no\nb: 3.10\nc: 08\nd: yes\ne: 2026-01-01\nf: ~\ng: true\nh: 12\ni: 1.5\n")
+    assert data == {
+        "a": "no",
+        "b": 3.1,
+        "c": "08",
+        "d": "yes",
+        "e": "2026-01-01",
+        "f": None,
+        "g": True,
+        "h": 12,
+        "i": 1.5,
+    }
+    assert data["b"].text == "3.10"  # type: ignore[index]
+
+
+def test_quoted_and_tagged_strings_stay_strings() -> None:
+    assert parse("a: \"3.10\"\nb: !!str 12\nc: 'no'\n") == {"a": "3.10", "b": "12", "c": "no"}
+
+
+def test_locate_maps_a_model_path_to_its_node() -> None:
+    doc = parse_document(b"a:\n  - x: 1\n    y: [1, 2]\n", Path("t.yaml"))
+    assert doc.locate(("a", 0, "y", 1)) == Position(3, 12)
+    assert doc.locate(("a", 0, "y"), key=True) == Position(3, 5)
+    assert doc.locate(("a", 0, "missing", "union-tag")) == Position(2, 5)
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "line", "col", "words"),
+    [
+        ("empty.yaml", "CC007", 1, 1, "empty"),
+        ("list.yaml", "CC007", 1, 1, "a list"),
+        ("scalar.yaml", "CC007", 1, 1, "a single value"),
+        ("tabs.yaml", "CC003", 4, 1, "tab"),
+        ("latin1.yaml", "CC002", 3, 11, "not UTF-8"),
+        ("syntax.yaml", "CC003", 4, 8, "YAML syntax error"),
+        ("python-tag.yaml", "CC006", 2, 5, "!!python/object/apply:os.system"),
+        ("duplicate-key.yaml", "CC005", 3, 1, "duplicate key 'id' (first at line 2, column 1)"),
+        ("alias-bomb.yaml", "CC004", 7, 4, "aliases expand"),
+    ],
+)
+def test_bad_files_are_refused_with_a_position(name: str, code: str, line: int, col: int, words: str) -> None:
+    with pytest.raises(CarecheckError) as info:
+        read_document(FIXTURES / "bad" / name)
+    err = info.value
+    assert (err.code, err.position) == (code, Position(line, col))
+    assert words in err.message
+    assert str(err).startswith(f"{FIXTURES / 'bad' / name}:{line}:{col}: {code} ")
+
+
+def test_missing_file() -> None:
+    with pytest.raises(CarecheckError) as info:
+        read_document(FIXTURES / "nope.yaml")
+    assert info.value.code == "CC001" and info.value.exit_code == 2
+
+
+def test_deep_nesting_is_refused_before_composing() -> None:
+    # libyaml's composer recurses in C: 100k levels would crash the interpreter, not raise.
+    with pytest.raises(CarecheckError) as info:
+        parse("a: " + "[" * 100_000 + "]" * 100_000)
+    assert info.value.code == "CC004"
+    assert f"more than {MAX_DEPTH} levels" in info.value.message
+
+
+def test_long_lines_that_are_not_deep_are_fine() -> None:
+    assert parse("a: '" + "x" * 10_000 + "'\n") == {"a": "x" * 10_000}
+
+
+def test_recursive_alias_is_refused() -> None:
+    with pytest.raises(CarecheckError) as info:
+        parse("a: &x [*x]\n")
+    assert info.value.code == "CC004"
+
+
+def test_alias_bomb_is_refused_quickly_in_a_real_process() -> None:
+    # A generous hang timeout, not a duration assertion: the limit must trip, not the clock.
+    proc = subprocess.run(
+        [sys.executable, "-m", "carecheck", "validate", str(FIXTURES / "bad" / "alias-bomb.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert proc.returncode == 2
+    assert "CC004" in proc.stdout
+
+
+def test_bom_and_crlf_are_normal_input() -> None:
+    doc = read_document(FIXTURES / "valid" / "bom-crlf.yaml")
+    assert doc.data["id"] == "bom-crlf"
+    assert doc.data["title"] == "Written on Windows"
