@@ -194,11 +194,14 @@ def list_checklists(fmt: str) -> None:
 @cli.command()
 @click.argument("checklist")
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "yaml", "json"]))
-def show(checklist: str, fmt: str) -> None:
+@click.option("--refs", is_flag=True, help="Print the traceability table: seed point -> questions.")
+def show(checklist: str, fmt: str, refs: bool) -> None:
     """Show a checklist (an id or a path), resolved: tailoring applied."""
-    from carecheck.presentation import checklist_as
+    from carecheck.loading import seed_points
+    from carecheck.presentation import checklist_as, refs_table
 
-    click.echo(checklist_as(_catalog().load(checklist, near=Path.cwd()).checklist, fmt), nl=False)
+    resolved = _catalog().load(checklist, near=Path.cwd()).checklist
+    click.echo(refs_table(resolved, seed_points()) if refs else checklist_as(resolved, fmt), nl=False)
 
 
 def _fail(message: str, code: int) -> NoReturn:

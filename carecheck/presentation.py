@@ -58,3 +58,22 @@ def _text(checklist: Checklist) -> str:
                 detail += f"; asked when {q.when.question} is {' or '.join(q.when.values)}"
             out.append(f"     ({detail})")
     return "\n".join(out) + "\n"
+
+
+def refs_table(checklist: Checklist, points: list[dict[str, str]]) -> str:
+    """The traceability table: each seed point (then any other ref) and the questions citing it."""
+    citing: dict[str, list[str]] = {}
+    for q in checklist.questions.values():
+        for ref in q.refs:
+            citing.setdefault(ref, []).append(q.id)
+    out = [f"Traceability of {checklist.id} {checklist.version}: reference -> questions", ""]
+    width = max((len(r) for r in [*citing, *(p["id"] for p in points)]), default=10)
+    for point in points:
+        qids = citing.pop(point["id"], [])
+        out.append(f"{point['id']:<{width}}  {', '.join(qids) if qids else 'NOT COVERED'}")
+    if citing:
+        out += ["", "Other references (frameworks):"]
+        out += [f"{ref:<{width}}  {', '.join(qids)}" for ref, qids in sorted(citing.items())]
+    covered = sum(1 for p in points if any(p["id"] in q.refs for q in checklist.questions.values()))
+    out += ["", f"{covered} of {len(points)} seed points covered"]
+    return "\n".join(out) + "\n"
