@@ -170,6 +170,13 @@ class Catalog:
         return self.resolve_file(path)
 
     def resolve_file(self, path: Path) -> ResolvedChecklist:
+        """Read, resolve and lint a checklist file; FindingsError if the rules find errors in it.
+
+        Commands that use a checklist (show, audit, report) get one the rules passed,
+        so nothing downstream meets an unknown answer set or a dangling `when`.
+        """
+        from carecheck.rules import ChecklistContext, run_rules
+
         key = path.resolve()
         if key not in self._resolved:
             doc = read_document(path)
@@ -180,8 +187,11 @@ class Catalog:
                     position=Position(1, 1),
                     code="CC007",
                 )
-            raw = validate_model(doc, Checklist)
-            self._resolved[key] = resolve(doc, raw, self, chain=())
+            resolved = resolve(doc, validate_model(doc, Checklist), self, chain=())
+            errors = [f for f in run_rules("checklist", ChecklistContext(doc, resolved)) if f.severity == "error"]
+            if errors:
+                raise FindingsError(errors)
+            self._resolved[key] = resolved
         return self._resolved[key]
 
     def all(self) -> Iterator[tuple[Path, str]]:

@@ -82,3 +82,11 @@ def test_sha256_is_stable_and_changes_with_content() -> None:
     assert a.sha256 == b.sha256 and len(a.sha256) == 64
     changed = a.model_copy(update={"title": "Other"})
     assert changed.sha256 != a.sha256
+
+
+def test_a_checklist_with_lint_errors_is_refused_for_use() -> None:
+    with pytest.raises(FindingsError) as info:
+        Catalog().load(str(FIXTURES / "rules" / "CC103-fail.yaml"))
+    assert [f.code for f in info.value.findings] == ["CC103"]
+    # warnings do not stop a checklist from being used
+    assert Catalog().load(str(FIXTURES / "rules" / "CC112-fail.yaml")).checklist.id == "cc112-fail"
