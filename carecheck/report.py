@@ -81,6 +81,8 @@ class ReportOptions:
     """Text report: the line length to fit (the terminal's width)."""
     color: bool = False
     """Text report: ANSI colours (only for a terminal that wants them)."""
+    generator: str | None = None
+    """What the report says made it; default "carecheck <version>"."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -400,14 +402,14 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "chart": section_chart(card.sections),
         "width": options.width,
         "style": _styler(options.color),
-        "version": _version(),
+        "generator": _generator(options),
     }
 
 
-def _version() -> str:
+def _generator(options: ReportOptions) -> str:
     from carecheck import __version__
 
-    return __version__
+    return options.generator or f"carecheck {__version__}"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -445,7 +447,7 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "carecheck-report": REPORT_FORMAT_VERSION,
         "title": options.title or DEFAULT_TITLE,
         "generated": _date(options.generated, "iso"),
-        "generator": f"carecheck {_version()}",
+        "generator": _generator(options),
         "organisation": card.organisation,
         "audit": card.audit,
         "checklist": {
