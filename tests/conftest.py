@@ -35,7 +35,7 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--update-golden",
         action="store_true",
         default=False,
-        help="Rewrite the golden files in tests/golden/ from the current output instead of comparing (review the diff).",
+        help="Rewrite tests/golden/ from the current output instead of comparing (then review the diff).",
     )
 
 

@@ -396,7 +396,7 @@ def test_na_changes_nothing_but_the_denominator(case: tuple[Checklist, AnswerFil
     removed = answers({k: v.model_dump(exclude_none=True) for k, v in file.answers.items() if k != qid})
     a, b = score(checklist, [as_na]), score(without, [removed])
     assert _close(a.overall, b.overall)
-    for sa, sb in zip(a.sections, b.sections):
+    for sa, sb in zip(a.sections, b.sections, strict=True):
         assert _close(sa.score, sb.score)
     assert a.rating == b.rating or _near_band_edge(a)
 
@@ -419,9 +419,9 @@ def test_scaling_every_weight_changes_nothing(case: tuple[Checklist, AnswerFile]
         }
     )
     a, b = score(checklist, [file]), score(scaled, [file])
-    for x, y in zip(all_scores(a), all_scores(b)):
+    for x, y in zip(all_scores(a), all_scores(b), strict=True):
         assert _close(x, y)
-    for x, y in zip(a.questions, b.questions):
+    for x, y in zip(a.questions, b.questions, strict=True):
         assert _close(x.gain, y.gain)
     assert {x.id for x in a.actions} == {x.id for x in b.actions}
 
@@ -439,7 +439,7 @@ def test_the_action_plan_is_ordered_as_the_contract_says(case: tuple[Checklist, 
         factor = 2 if x.critical else 1
         cost = {"low": 1, "medium": 2, "high": 3}[x.effort]
         assert x.priority == pytest.approx(x.gain * factor / cost)
-    for first, second in zip(card.actions, card.actions[1:]):
+    for first, second in zip(card.actions, card.actions[1:], strict=False):
         assert priority_key(first) >= priority_key(second)
         if priority_key(first) == priority_key(second):
             assert order[first.id] < order[second.id]
