@@ -172,7 +172,8 @@ def accent_palette(accent: str) -> dict[str, str]:
     while contrast(ink, "#ffffff") < 4.5 and factor > 0:
         factor -= 0.05
         ink = _darken(accent, max(factor, 0.0))
-    on_accent = "#ffffff" if contrast(accent, "#ffffff") >= contrast(accent, "#111111") else "#111111"
+    # white or black: whichever it is, one of them reaches at least 4.58:1 on any colour
+    on_accent = "#ffffff" if contrast(accent, "#ffffff") >= contrast(accent, "#000000") else "#000000"
     return {"accent": accent, "accent_ink": ink, "on_accent": on_accent}
 
 
@@ -213,6 +214,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
     env.filters.update(
         score=_score,
         number=_number,
+        plain=_plain,
         gap=_gap_words,
         md=_markdown_text,
         wrap=_wrap,
@@ -235,6 +237,11 @@ def _number(value: float | None, digits: int = 1, none: str = "") -> str:
         return none
     text = f"{value:.{digits}f}"
     return "0" if digits == 0 and text == "-0" else text
+
+
+def _plain(value: float) -> str:
+    """A number as written in a checklist: 60, 62.5."""
+    return f"{value:g}"
 
 
 def _gap_words(gap: float | None) -> str:

@@ -58,10 +58,16 @@ def golden(request: pytest.FixtureRequest):
     return check
 
 
-def require(available: bool, reason: str) -> None:
+def require_tool(available: bool, reason: str) -> None:
     """Skip a test whose tool is missing, visibly; under CI=true the tool must be there, so fail."""
     if available:
         return
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason} (CI=true: .ci/run installs it, so this is a failure)")
     pytest.skip(reason)
+
+
+@pytest.fixture
+def require():
+    """`require(available, reason)`: skip (locally) or fail (CI=true) when a test's tool is missing."""
+    return require_tool
