@@ -268,6 +268,11 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "scoring",
     ]
     assert data["generated"] == "2026-11-01T09:30:00Z"
+    # the question keys docs/report-format.md lists, in its order
+    doc = (Path(__file__).parent.parent / "docs" / "report-format.md").read_text(encoding="utf-8")
+    documented = re.search(r"\| `sections\[\]\.questions` \| `\[\{([^}]*)\}\]`", doc)
+    assert documented is not None
+    assert list(data["sections"][0]["questions"][0]) == documented.group(1).split(", ")
     assert data["overall"] == 26.4 and data["rating"]["label"] == "Reactive" and data["rating"]["provisional"]
     assert [s["score"] for s in data["sections"]] == [21.9, 49.2, 12.5]
     assert [a["question"] for a in data["actions"]] == [q.id for q in card.actions]
