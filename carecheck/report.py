@@ -14,7 +14,7 @@ import io
 import json
 import re
 import textwrap
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timezone
 from importlib.resources import files
@@ -33,6 +33,9 @@ SUMMARY_ACTIONS = 5
 """How many actions the executive summary lists."""
 NOTES_SHOWN = 3
 """How many notes per question the HTML, Markdown and text reports show (CSV and JSON hold all)."""
+
+RESPONDENTS_LISTED = 30
+"""Up to this many respondents the HTML appendix lists each; beyond, it counts them by role."""
 
 FORMAT_NAMES = ("html", "md", "txt", "json", "csv", "pdf")
 FORMAT_ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
@@ -223,6 +226,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         date=_date,
         plural=_plural,
         css_string=_css_string,
+        names=_names,
     )
     return env
 
@@ -312,6 +316,13 @@ def _date(value: datetime | None, style: str = "long") -> str:
     if style == "iso":
         return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     return f"{value.day} {value:%B %Y}"
+
+
+def _names(names: Sequence[str], limit: int = 5) -> str:
+    """Names in a sentence, the first `limit` of them: "Ann, Bo and 12 more"."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit} more"
 
 
 def _plural(count: int, singular: str, plural: str | None = None) -> str:
@@ -406,6 +417,7 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "actions_hidden": len(card.actions) - len(actions),
         "summary_actions": actions[:SUMMARY_ACTIONS],
         "notes_shown": NOTES_SHOWN,
+        "respondents_listed": RESPONDENTS_LISTED,
         "chart": section_chart(card.sections),
         "width": options.width,
         "style": _styler(options.color),

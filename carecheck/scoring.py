@@ -27,6 +27,8 @@ Kind = Literal["options", "number", "text"]
 CRITICAL_BELOW = 50.0
 """A critical question scoring below this (in points, i.e. s < 0.5) caps the rating."""
 CRITICAL_FACTOR = 2.0
+TALLY_SHOWN = 5
+"""A question's answer in words lists at most this many different answers."""
 _EPSILON = 1e-9
 
 STATUS_LABELS: dict[Status, str] = {
@@ -340,10 +342,20 @@ class _Totals:
         return _clamp(self.score_sum / self.scored) if self.scored else None
 
     def answer(self, respondents: int) -> str:
-        """The answer in words: the one answer, or a tally such as "Yes \u00d72, No \u00d71"."""
+        """The answer in words: the one answer, or a tally such as "Yes \u00d72, No \u00d71".
+
+        A long tally (many different figures or texts) keeps its most common answers and
+        says how many others there were; the full tally stays in `QuestionScore.tally`.
+        """
         if respondents == 1 and len(self.tally) == 1:
             return next(iter(self.tally))
-        return ", ".join(f"{label} \u00d7{n}" for label, n in self.tally.items())
+        items = list(self.tally.items())
+        if len(items) > TALLY_SHOWN:
+            common = sorted(items, key=lambda item: -item[1])[: TALLY_SHOWN - 1]
+            rest = sum(self.tally.values()) - sum(n for _, n in common)
+            shown_items = ", ".join(f"{label} \u00d7{n}" for label, n in common)
+            return f"{shown_items}, {rest} other answers"
+        return ", ".join(f"{label} \u00d7{n}" for label, n in items)
 
 
 def _clamp(score: float) -> float:

@@ -376,6 +376,23 @@ def test_many_notes_are_capped_in_documents_but_kept_in_data(tmp_path: Path) -> 
     assert len(data["sections"][0]["questions"][0]["notes"]) == 6
 
 
+def test_many_respondents_are_summarised_in_documents(tmp_path: Path) -> None:
+    shutil.copy(EXAMPLE / "service-basics.yaml", tmp_path)
+    for n in range(40):
+        text = (EXAMPLE / "acme-jo.yaml").read_text(encoding="utf-8").replace("Jo Smith", f"Person {n:02d}")
+        (tmp_path / f"p{n:02d}.yaml").write_text(text, encoding="utf-8")
+    stream = AnswerStream(discover([tmp_path]), Catalog())
+    many = score(stream.checklist, stream)
+    html = str(render_report(many, "html", options()))
+    assert "40 people (listed in the appendix)" in html
+    assert "Respondents by role (40 in all; the JSON report lists each)" in html
+    assert '<tr><th scope="row">management</th><td class="num">40</td></tr>' in html
+    assert "Person 00, Person 01, Person 02, Person 03, Person 04 and 35 more" in html
+    assert "Person 39" not in html  # nobody is listed one by one
+    md = str(render_report(many, "md", options()))
+    assert "| Respondents | 40 people |" in md
+
+
 def test_a_report_without_scores_says_no_score(tmp_path: Path) -> None:
     shutil.copy(EXAMPLE / "service-basics.yaml", tmp_path)
     (tmp_path / "a.yaml").write_text(

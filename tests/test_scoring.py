@@ -267,6 +267,15 @@ def test_several_respondents_are_averaged_per_question() -> None:
     assert card.counts.total == 6
 
 
+def test_a_long_tally_keeps_the_most_common_answers() -> None:
+    checklist = make_checklist([section("s", q("h", NUMBER))])
+    hours = [5, 5, 5, 6, 6, 7, 8, 9, 10, 11]
+    card = score(checklist, [answers({"h": h}, respondent={"name": f"P{h}"}) for h in hours])
+    question = card.question("h")
+    assert question.answer == "5 hours \u00d73, 6 hours \u00d72, 7 hours \u00d71, 8 hours \u00d71, 3 other answers"
+    assert sum(t.count for t in question.tally) == 10 and len(question.tally) == 7
+
+
 def test_answers_of_two_organisations_or_audits_are_refused() -> None:
     checklist = make_checklist([section("s", q("a"))])
     with pytest.raises(UsageError, match="two organisations"):
