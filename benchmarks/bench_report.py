@@ -21,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.loading import AnswerStream, Catalog, load_answer_file
+from carecheck.model import AnswerFile
 from carecheck.report import ReportOptions, render_report
 from carecheck.scoring import score
 
@@ -92,7 +93,7 @@ def measure(paths: list[Path], repeat: int) -> tuple[float, float, float]:
     """(load alone, score + render, the whole report) in seconds."""
     options = ReportOptions(generated=datetime(2026, 11, 1, tzinfo=timezone.utc))
 
-    def load() -> object:
+    def load() -> list[AnswerFile]:
         return [load_answer_file(p)[1] for p in paths]
 
     files = load()
@@ -100,7 +101,7 @@ def measure(paths: list[Path], repeat: int) -> tuple[float, float, float]:
     checklist = catalog.load("bench", near=paths[0].parent).checklist
 
     def score_and_render() -> object:
-        return render_report(score(checklist, files), "html", options)  # type: ignore[arg-type]
+        return render_report(score(checklist, files), "html", options)
 
     def whole() -> object:
         stream = AnswerStream(((p, True) for p in paths), Catalog())
