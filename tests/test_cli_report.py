@@ -278,7 +278,7 @@ def test_pdf_is_written(run: Any, tmp_path: Path, require: Any) -> None:
 
 @pytest.mark.skipif(sys.platform == "win32", reason="pseudo-terminals are POSIX")
 @pytest.mark.parametrize(("no_color", "coloured"), [(None, True), ("1", False)])
-def test_colour_only_on_a_terminal_without_no_color(no_color: str | None, coloured: bool) -> None:
+def test_colour_only_on_a_terminal_without_no_color(no_color: str | None, coloured: bool, tmp_path: Path) -> None:
     import pty
 
     env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
@@ -287,7 +287,11 @@ def test_colour_only_on_a_terminal_without_no_color(no_color: str | None, colour
         env["NO_COLOR"] = no_color
     main, secondary = pty.openpty()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "carecheck", "report", JO, SAM], stdout=secondary, stderr=subprocess.PIPE, env=env
+        [sys.executable, "-m", "carecheck", "report", JO, SAM],
+        stdout=secondary,
+        stderr=subprocess.PIPE,
+        env=env,
+        cwd=tmp_path,  # not the source tree, whose carecheck/ folder would shadow the installed package
     )
     os.close(secondary)
     chunks = []
