@@ -310,12 +310,28 @@ def _bar(score: float | None, width: int) -> str:
     return "\u2588" * filled + "\u2591" * (width - filled)
 
 
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
 def _date(value: datetime | None, style: str = "long") -> str:
     if value is None:
         return ""
     if style == "iso":
         return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-    return f"{value.day} {value:%B %Y}"
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"  # never the locale's month names
 
 
 def _names(names: Sequence[str], limit: int = 5) -> str:
