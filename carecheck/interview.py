@@ -8,6 +8,7 @@ with an atomic write, so an interruption of any kind loses nothing that was conf
 
 from __future__ import annotations
 
+import math
 import shlex
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -361,8 +362,23 @@ class Interview:
         if question.help:
             say(question.help, "help")
         answer = self.audit.answers.get(question.id)
+        if answer is not None and answer.value is not None:
+            say(f"Current answer: {self._shown(question, answer.value)}", "note")
         if answer is not None and answer.note:
             say(f"Note: {answer.note}", "note")
+
+    def _shown(self, question: Question, value: str) -> str:
+        """An answer as the person saw it: the option's label, the number with its unit."""
+        if value == NA:
+            return "Not applicable"
+        if value == UNKNOWN:
+            return "Don't know / not measured"
+        options = self.audit.checklist.options(question) or ()
+        label = next((o.label for o in options if o.value == value), None)
+        if label is not None:
+            return label
+        spec = question.answers
+        return f"{value} {spec.unit}" if isinstance(spec, NumberAnswer) and spec.unit else value
 
     def _type_label(self, question: Question, value: str | None) -> str:
         spec = question.answers
@@ -383,8 +399,7 @@ class Interview:
             message = f"Number of {spec.unit}" if spec.unit else "Number"
 
             def check(text: str) -> str | None:
-                text = text.strip()
-                return None if not text else answer_problem(self.audit.checklist, question, text)
+                return _number_problem(spec, text.strip())
 
             typed = self.prompter.text(
                 message, default, check, f"({bounds}leave empty to go back to the choices)"
@@ -501,6 +516,23 @@ def _bounds(spec: NumberAnswer) -> str:
     if spec.max is not None:
         return f"at most {spec.max:g}; "
     return ""
+
+
+def _number_problem(spec: NumberAnswer, text: str) -> str | None:
+    """Why a typed number is refused, in the words of the prompt (empty is fine: back to the menu)."""
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return "Please type a number, such as 4 or 6.5."
+    if not math.isfinite(number):
+        return "Please type a finite number."
+    if spec.min is not None and number < spec.min:
+        return f"The smallest value allowed is {spec.min:g}."
+    if spec.max is not None and number > spec.max:
+        return f"The largest value allowed is {spec.max:g}."
+    return None
 
 
 def _tidy_number(text: str) -> str:
@@ -729,16 +761,16 @@ def describe_changes(audit: Audit) -> list[str]:
     # Questions without an entry are either new or simply not reached yet; those placed
     # before the furthest question reached are the ones added since.
     reached = max((order.index(qid) for qid in audit.answers if qid in questions), default=-1)
-    added = [questions[qid] for qid in order[: reached + 1] if qid not in audit.answers]
-    if audit.header.completed is not None:
-        added = [q for q in questions.values() if q.id not in audit.answers]
+    candidates = order if audit.header.completed is not None else order[: reached + 1]
+    added = [questions[qid] for qid in candidates if qid not in audit.answers and audit.is_visible(questions[qid])]
     lines = ["The checklist changed since these answers were given."]
-    if added:
-        lines.append(f"New questions ({len(added)}): " + "; ".join(_short(q.text, 60) for q in added))
-    if reworded:
-        lines.append(f"Reworded or changed ({len(reworded)}): " + "; ".join(_short(q.text, 60) for q in reworded))
+    for title, changed in (("New questions", added), ("Reworded or changed", reworded)):
+        if changed:
+            lines.append(f"{title} ({len(changed)}):")
+            lines += [f"  - {_short(q.text, 100)}" for q in changed[:10]]
+            lines += [f"  … and {len(changed) - 10} more"] if len(changed) > 10 else []
     if removed:
-        lines.append(f"Removed ({len(removed)}, their answers are dropped): " + ", ".join(removed))
+        lines.append(f"Removed ({len(removed)}), their answers are dropped: " + ", ".join(removed))
     if added or reworded:
         lines.append("Only the new and changed questions are asked; your other answers are kept.")
     else:

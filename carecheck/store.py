@@ -79,7 +79,8 @@ def default_answer_path(folder: Path, answers: AnswerFile) -> Path:
     """`<folder>/<organisation-slug>/<audit>/<checklist-id>--<respondent-slug>.yaml`."""
     audit = answers.audit or quarter_label(answers.started or datetime.now(timezone.utc))
     name = f"{slug(answers.checklist.id)}--{slug(answers.respondent.name, 'anonymous')}"
-    return folder / slug(answers.organisation) / slug(audit, "audit") / f"{name}.yaml"
+    label = re.sub(r"[^A-Za-z0-9._-]+", "-", audit).strip("-.") or "audit"  # as written: 2026-Q3
+    return folder / slug(answers.organisation) / label / f"{name}.yaml"
 
 
 def create_answer_file(folder: Path, answers: AnswerFile) -> Path:
