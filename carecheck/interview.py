@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import math
 import shlex
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
 from carecheck.loading import load_answer_file
@@ -289,7 +291,7 @@ class Interview:
     def ask(self, question: Question) -> str:
         """Ask one question until it is answered, skipped, or left (back, sections)."""
         while True:
-            self._header(question)
+            index = self._header(question)
             answer = self.audit.answers.get(question.id)
             value = answer.value if answer else None
             options = self.audit.checklist.options(question)
@@ -309,7 +311,7 @@ class Interview:
             items.append(Item("Don't know / not measured", UNKNOWN))
             items.append(Item("Skip for now", SKIP))
             items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE))
-            if self._index(question) > 0:
+            if index > 0:
                 items.append(Item("Back to the previous question", BACK))
             items.append(Item("Go to the section list…", SECTIONS))
             if value in (NA, UNKNOWN) and (value != NA or question.allow_na):
@@ -338,21 +340,20 @@ class Interview:
                 continue
             return key  # BACK or SECTIONS
 
-    def _index(self, question: Question) -> int:
-        return next((i for i, q in enumerate(self.audit.visible()) if q.id == question.id), 0)
-
-    def _header(self, question: Question) -> None:
-        visible = self.audit.visible()
-        sections = [s for s in self.audit.checklist.sections if any(q in visible for q in s.questions)]
+    def _header(self, question: Question) -> int:
+        """Show where the person is, the help and the current answer; return the question's index."""
+        order = [q.id for q in self.audit.visible()]
+        visible = set(order)
+        sections = [s.id for s in self.audit.checklist.sections if any(q.id in visible for q in s.questions)]
         section = self.audit.checklist.section_of[question.id]
-        in_section = [q for q in section.questions if q in visible]
+        in_section = [q.id for q in section.questions if q.id in visible]
         counts = count(self.audit)
         done = counts.total - counts.unanswered - counts.skipped
         say = self.prompter.say
         say("")
         say(
-            f"{section.title}  ·  section {sections.index(section) + 1} of {len(sections)}"
-            f"  ·  question {in_section.index(question) + 1} of {len(in_section)}"
+            f"{section.title}  ·  section {sections.index(section.id) + 1} of {len(sections)}"
+            f"  ·  question {in_section.index(question.id) + 1} of {len(in_section)}"
             f"  ·  {done} of {counts.total} answered",
             "position",
         )
@@ -366,6 +367,7 @@ class Interview:
             say(f"Current answer: {self._shown(question, answer.value)}", "note")
         if answer is not None and answer.note:
             say(f"Note: {answer.note}", "note")
+        return order.index(question.id)
 
     def _shown(self, question: Question, value: str) -> str:
         """An answer as the person saw it: the option's label, the number with its unit."""
@@ -448,11 +450,11 @@ class Interview:
 
     def _sections(self, qid: str) -> tuple[str, str]:
         """The section list: go to a section, to the review, or back to the question."""
-        visible = self.audit.visible()
+        visible = {q.id for q in self.audit.visible()}
         current = self.audit.checklist.section_of[qid] if qid else None
         items: list[Item | None] = []
         for n, section in enumerate(self.audit.checklist.sections, 1):
-            shown = [q for q in section.questions if q in visible]
+            shown = [q for q in section.questions if q.id in visible]
             if not shown:
                 continue
             done = sum(1 for q in shown if not self.audit.is_open(q) and self.audit.value(q.id) is not None)
@@ -467,7 +469,7 @@ class Interview:
         if key == RETURN:
             return "question", qid
         section = next(s for s in self.audit.checklist.sections if s.id == key[2:])
-        first = next(q for q in section.questions if q in visible)
+        first = next(q for q in section.questions if q.id in visible)
         return "question", first.id
 
     def _review(self) -> str:
@@ -861,13 +863,11 @@ class QuestionaryPrompter:
             self._q.Separator("  ─────") if item is None else self._q.Choice(item.label, value=item.key)
             for item in items
         ]
-        key: str = self._q.select(
-            message,
-            choices,
-            default=default,
-            style=self._style,
-            instruction="(arrow keys, Enter)",
-        ).unsafe_ask()
+        with _shared_default_bindings():
+            question = self._q.select(
+                message, choices, default=default, style=self._style, instruction="(arrow keys, Enter)"
+            )
+        key: str = self._ask(question)
         return key
 
     def text(
@@ -881,11 +881,49 @@ class QuestionaryPrompter:
             problem = validate(value) if validate else None
             return True if problem is None else problem
 
-        typed: str = self._q.text(
-            message, default=default, validate=check, instruction=instruction, style=self._style
-        ).unsafe_ask()
+        with _shared_default_bindings():
+            question = self._q.text(
+                message, default=default, validate=check, instruction=instruction, style=self._style
+            )
+        typed: str = self._ask(question)
         return typed
 
     def confirm(self, message: str, default: bool = False) -> bool:
-        answer: bool = self._q.confirm(message, default=default, style=self._style).unsafe_ask()
+        with _shared_default_bindings():
+            question = self._q.confirm(message, default=default, style=self._style)
+        answer: bool = self._ask(question)
         return answer
+
+    def _ask(self, question: Any) -> Any:
+        """Run one prompt; Ctrl-C raises KeyboardInterrupt (the walk-through saves and stops)."""
+        return question.unsafe_ask()
+
+
+@cache
+def _default_bindings() -> Any:
+    from prompt_toolkit.key_binding.defaults import load_key_bindings
+
+    return load_key_bindings()
+
+
+@contextmanager
+def _shared_default_bindings() -> Iterator[None]:
+    """Build prompts with one shared set of prompt_toolkit's default key bindings.
+
+    Every prompt_toolkit Application builds its ~700 default bindings afresh (about
+    13 ms), and a questionary menu makes three Applications: most of the time between
+    an answer and the next question. The bindings keep no state of their own (their
+    handlers act on `event.app`), so one set serves every prompt.
+    """
+    import prompt_toolkit.application.application as application
+
+    hook = "load_key_bindings"  # the name Application.__init__ calls
+    original = getattr(application, hook, None)
+    if original is None:  # pragma: no cover - a prompt_toolkit without this hook: build as usual
+        yield
+        return
+    setattr(application, hook, _default_bindings)
+    try:
+        yield
+    finally:
+        setattr(application, hook, original)
