@@ -604,7 +604,7 @@ def run_audit(
     `prompter` is None when there is no terminal: only `--answers` can work then.
     """
     if request.answers is not None:
-        audit = _from_answers(request, catalog, prompter, now)
+        audit = _from_answers(request, catalog, now)
         if prompter is None or not audit.missing():
             if not audit.missing():
                 audit.header = audit.header.model_copy(update={"completed": now()})
@@ -612,12 +612,16 @@ def run_audit(
             return _result(audit, request)
     elif prompter is None:
         raise UsageError(NO_TERMINAL)
-    elif request.resume is not None:
-        audit = _resume_file(request.resume, request, catalog, prompter)
     else:
-        checklist = catalog.load(request.checklist or DEFAULT_CHECKLIST, near=Path.cwd()).checklist
-        audit = _start(request, checklist, prompter, now)
-    assert prompter is not None
+        try:
+            if request.resume is not None:
+                audit = _resume_file(request.resume, request, catalog, prompter)
+            else:
+                checklist = catalog.load(request.checklist or DEFAULT_CHECKLIST, near=Path.cwd()).checklist
+                audit = _start(request, checklist, prompter, now)
+        except (KeyboardInterrupt, EOFError):
+            # only the questions before the first save (who is answering, resume or not) get here
+            raise Interrupted("Stopped before the audit began; nothing was saved.") from None
     Interview(audit, prompter, now, _resume_hint(request, audit)).run()
     return _result(audit, request)
 
@@ -780,9 +784,7 @@ def describe_changes(audit: Audit) -> list[str]:
     return lines
 
 
-def _from_answers(
-    request: AuditRequest, catalog: Catalog, prompter: Prompter | None, now: Callable[[], datetime]
-) -> Audit:
+def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], datetime]) -> Audit:
     """An audit filled from an answer file given with --answers: validated, then saved in the audits folder."""
     from carecheck.rules import AnswersContext, run_rules
 

@@ -167,3 +167,12 @@ def test_an_unexpected_end_of_input_saves_like_ctrl_c(terminal: None, tmp_path: 
     result = run_keys(ENTER, *audit_args(tmp_path, *IDENTITY))
     assert result.exit_code == 130
     assert answers_of(only_file(tmp_path)) == {"has-email": ("yes", None, False)}
+
+
+def test_prompt_toolkit_is_left_as_it_was_found(terminal: None, tmp_path: Path) -> None:
+    # the prompts share one set of default key bindings while they are built, and only then
+    import prompt_toolkit.application.application as application
+
+    before = application.load_key_bindings
+    assert run_keys(ENTER + CTRL_C, *audit_args(tmp_path, *IDENTITY)).exit_code == 130
+    assert application.load_key_bindings is before

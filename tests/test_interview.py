@@ -465,3 +465,11 @@ def test_questions_not_reached_yet_are_not_called_new_after_a_change(tmp_path: P
     said = prompter.text_said()
     assert "The checklist changed since these answers were given.\nNone of your answers is affected." in said
     assert "New questions" not in said and "reworded since you answered" not in said
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, EOFError])
+def test_stopping_before_the_first_answer_saves_nothing_and_says_so(tmp_path: Path, stop: type) -> None:
+    with pytest.raises(Interrupted) as info:
+        audit(tmp_path, ("Organisation", "Acme"), ("Your name", stop), organisation=None, respondent=None)
+    assert info.value.exit_code == 130 and "nothing was saved" in info.value.message
+    assert list(tmp_path.rglob("*")) == []
