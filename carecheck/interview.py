@@ -398,7 +398,7 @@ class Interview:
         default = current if current is not None and current not in (NA, UNKNOWN) else ""
         if isinstance(spec, NumberAnswer):
             bounds = _bounds(spec)
-            message = f"Number of {spec.unit}" if spec.unit else "Number"
+            message = f"Number ({spec.unit})" if spec.unit else "Number"
 
             def check(text: str) -> str | None:
                 return _number_problem(spec, text.strip())
@@ -679,9 +679,8 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
     prompter.say(f"{checklist.title}  ({checklist.id} {checklist.version})", "heading")
     n, s = len(checklist.questions), len(checklist.sections)
     prompter.say(f"{n} question{'s' * (n != 1)} in {s} section{'s' * (s != 1)}.")
-    prompter.say(
-        "Every answer is saved the moment you give it. Press Ctrl-C at any time to stop; you can resume later."
-    )
+    prompter.say("Each answer is saved as soon as you give it.")
+    prompter.say("Press Ctrl-C at any time to stop; run the same command again to carry on.")
     organisation = request.organisation or prompter.text("Organisation", validate=_required("the organisation"))
     name = request.respondent or prompter.text("Your name", validate=_required("your name"))
     role = request.role or prompter.select(
