@@ -610,6 +610,9 @@ def run_audit(
                 audit.header = audit.header.model_copy(update={"completed": now()})
             audit.save()
             return _result(audit, request)
+        missing = len(audit.missing())
+        prompter.say(f"Answers taken from {request.answers}; {missing} question{'s' * (missing != 1)} to answer.")
+        prompter.say(f"Saving to {audit.path}", "help")
     elif prompter is None:
         raise UsageError(NO_TERMINAL)
     else:
@@ -713,10 +716,8 @@ def _offer_resume(waiting: list[Unfinished], checklist: Checklist, prompter: Pro
             )
         )
     items += [None, Item("Start a new audit", "new")]
-    what = "an unfinished audit" if len(waiting) == 1 else "unfinished audits"
-    prompter.say(
-        f"There is {what} of {checklist.title}." if len(waiting) == 1 else f"There are {what} of {checklist.title}."
-    )
+    what = "is an unfinished audit" if len(waiting) == 1 else f"are {len(waiting)} unfinished audits"
+    prompter.say(f"There {what} of {checklist.title}.")
     key = prompter.select("Resume or start again?", items, "0")
     if key == "new":
         return None

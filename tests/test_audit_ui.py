@@ -176,3 +176,21 @@ def test_prompt_toolkit_is_left_as_it_was_found(terminal: None, tmp_path: Path) 
     before = application.load_key_bindings
     assert run_keys(ENTER + CTRL_C, *audit_args(tmp_path, *IDENTITY)).exit_code == 130
     assert application.load_key_bindings is before
+
+
+def test_answers_from_a_file_then_only_the_missing_questions(terminal: None, tmp_path: Path) -> None:
+    given = tmp_path / "given.yaml"
+    given.write_text(
+        "carecheck-answers: 1\nchecklist: {id: minimal}\norganisation: Acme Ltd\n"
+        "respondent: {name: Jo Smith, role: management}\n"
+        "answers:\n  has-email: no\n  trained: 3\n  evidence: {value: HR folder}\n"
+    )
+    # only `rating` is asked (Three stars), then the review: Finish
+    result = run_keys(down(2) + ENTER, *audit_args(tmp_path / "audits", "--answers", str(given)))
+    assert result.exit_code == 0, result.output
+    assert answers_of(only_file(tmp_path / "audits")) == {
+        "has-email": ("no", None, False),
+        "trained": ("3", None, False),
+        "evidence": ("HR folder", None, False),
+        "rating": ("3", None, False),
+    }
