@@ -217,6 +217,7 @@ def _terminal_attached() -> bool:
 @click.option(
     "--dir",
     "folder",
+    metavar="DIR",
     default="audits",
     show_default=True,
     type=click.Path(file_okay=False, path_type=Path),
