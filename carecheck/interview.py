@@ -214,6 +214,8 @@ class AuditResult:
     counts: Counts
     missing: tuple[Question, ...]
     report_command: str
+    checklist: Checklist
+    answers: AnswerFile  # as saved: what a summary scores
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -560,7 +562,12 @@ def _counts_line(counts: Counts) -> str:
 
 
 def summary_lines(result: AuditResult) -> list[str]:
-    """The short summary printed at the end of an audit."""
+    """The short summary printed at the end of an audit.
+
+    Counts for now; once `carecheck.scoring` is in, this is where the overall score,
+    the rating and the three most valuable actions join them (score(result.checklist,
+    [result.answers])).
+    """
     c = result.counts
     first = "Audit complete." if result.completed else "Audit saved, not complete."
     lines = [
@@ -639,6 +646,8 @@ def _result(audit: Audit, request: AuditRequest) -> AuditResult:
         count(audit),
         tuple(audit.missing()),
         shlex.join(command),
+        audit.checklist,
+        audit.snapshot(),
     )
 
 
