@@ -204,6 +204,85 @@ def show(checklist: str, fmt: str, refs: bool) -> None:
     click.echo(refs_table(resolved, seed_points()) if refs else checklist_as(resolved, fmt), nl=False)
 
 
+ROLE_CHOICES = ("leadership", "management", "front-line", "back-office", "other")  # = model.ROLES, kept light
+
+
+def _terminal_attached() -> bool:
+    """Whether a person can answer prompts: both stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@cli.command()
+@click.argument("checklist", required=False)
+@click.option(
+    "--dir",
+    "folder",
+    metavar="DIR",
+    default="audits",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The audits folder: answers go to DIR/<organisation>/<audit>/<checklist>--<name>.yaml.",
+)
+@click.option("--organisation", metavar="NAME", help="The organisation audited (asked if not given).")
+@click.option("--respondent", metavar="NAME", help="Your name (asked if not given).")
+@click.option("--role", type=click.Choice(ROLE_CHOICES), help="Your role (asked if not given).")
+@click.option(
+    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter, e.g. 2026-Q3."
+)
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on with this answer file.")
+@click.option("--new", is_flag=True, help="Start a new audit even if an unfinished one is waiting.")
+@click.option(
+    "--answers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Take answers from this file (the answer-file format, partial is fine); ask only what is missing.",
+)
+def audit(
+    checklist: str | None,
+    folder: Path,
+    organisation: str | None,
+    respondent: str | None,
+    role: str | None,
+    audit_label: str | None,
+    resume: Path | None,
+    new: bool,
+    answers: Path | None,
+) -> None:
+    """Walk through a checklist (an id or a path; default care-essentials) and save the answers.
+
+    Every answer is saved the moment it is given. Running the command again offers
+    to resume an unfinished audit. Without a terminal, use --answers FILE: questions
+    it leaves out are listed and the command exits 1.
+    """
+    from carecheck.errors import UsageError
+    from carecheck.interview import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines
+
+    if resume is not None and (new or answers is not None):
+        raise UsageError("--resume cannot be combined with --new or --answers")
+    interactive = _terminal_attached()
+    if not interactive and answers is None:
+        raise UsageError(NO_TERMINAL)
+    request = AuditRequest(
+        folder=folder,
+        checklist=checklist,
+        organisation=organisation,
+        respondent=respondent,
+        role=role,
+        audit=audit_label,
+        resume=resume,
+        new=new,
+        answers=answers,
+    )
+    result = run_audit(request, _catalog(), QuestionaryPrompter() if interactive else None)
+    click.echo("")
+    for line in summary_lines(result):
+        click.echo(line)
+    if not result.completed:
+        click.echo(f"Still to answer ({len(result.missing)}):")
+        for question in result.missing:
+            click.echo(f"  {question.id}: {question.text}")
+        sys.exit(1)
+
+
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"carecheck: {message}", err=True)
     sys.exit(code)
