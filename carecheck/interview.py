@@ -864,9 +864,15 @@ class QuestionaryPrompter:
         self._style = Style.from_dict(self.STYLES)
 
     def say(self, text: str, style: str = "") -> None:
+        import textwrap
+
         from prompt_toolkit import print_formatted_text
+        from prompt_toolkit.application import get_app_session
         from prompt_toolkit.formatted_text import FormattedText
 
+        # Wrap at word boundaries: the terminal would cut long help text mid-word.
+        width = max(40, min(get_app_session().output.get_size().columns - 2, 100))
+        text = "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.splitlines())
         print_formatted_text(FormattedText([(f"class:{style}" if style else "", text)]), style=self._style)
 
     def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
