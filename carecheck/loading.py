@@ -20,6 +20,8 @@ from carecheck.model import (
     SECTION_OVERRIDES,
     AnswerFile,
     Checklist,
+    Config,
+    Plan,
     Question,
     Section,
 )
@@ -61,7 +63,7 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         return Finding(str(doc.path), doc.locate(loc), "CC008", f"missing required key '{loc[-1]}'")
     where = f"{field_name}: " if field_name else ""
     message = err["msg"]
-    if kind == "literal_error" and field_name in ("carecheck", "carecheck-answers"):
+    if kind == "literal_error" and field_name in KINDS:
         message = f"unsupported format version {err['input']!r}; this carecheck reads version 1"
     elif kind == "string_pattern_mismatch":
         message = f"{err['input']!r} is not a valid id: use lower-case letters, digits and single hyphens"
@@ -371,12 +373,31 @@ def _unknown(name: str, known: set[str]) -> str:
 
 def load_answer_file(path: Path) -> tuple[Document, AnswerFile]:
     """Read an answer file; FindingsError with positions when it is not a valid one."""
+    return _load_kind(path, AnswerFile, "carecheck-answers", "an answer file")
+
+
+def load_plan(path: Path) -> tuple[Document, Plan]:
+    """Read a plan file (waivers and action owners); FindingsError with positions when it is not a valid one.
+
+    Expiry is not judged here: `Plan.waiver(question, today)` returns only a waiver that holds on
+    `today` (use `carecheck.clock.today`, which honours SOURCE_DATE_EPOCH), and `validate` reports
+    expired waivers as errors (CC301).
+    """
+    return _load_kind(path, Plan, "carecheck-plan", "a plan file")
+
+
+def load_config(path: Path) -> tuple[Document, Config]:
+    """Read a configuration file; FindingsError with positions when it is not a valid one."""
+    return _load_kind(path, Config, "carecheck-config", "a configuration file")
+
+
+def _load_kind(path: Path, model: type[M], kind: str, what: str) -> tuple[Document, M]:
     doc = read_document(path)
-    if document_kind(doc) != "carecheck-answers":
+    if document_kind(doc) != kind:
         raise InvalidInputError(
-            "not an answer file (an answer file starts with `carecheck-answers: 1`)",
+            f"not {what} ({what} starts with `{kind}: 1`)",
             path=path,
             position=Position(1, 1),
             code="CC007",
         )
-    return doc, validate_model(doc, AnswerFile)
+    return doc, validate_model(doc, model)
