@@ -26,6 +26,8 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
 PROGRESS_MIN_FILES = 20  # fewer files than this finish before a bar would be worth drawing
 _SETTINGS = "carecheck.settings"
+# validate reports a broken configuration as findings; rules and schema never read it
+_SETTINGS_NOT_NEEDED = {"validate", "rules", "schema"}
 
 
 class Boundary(click.Group):
@@ -82,7 +84,8 @@ def cli(ctx: click.Context, debug: bool, config: Path | None) -> None:
     Exit codes: 0 success, 1 findings or a failed gate, 2 usage or unreadable input,
     3 internal error (rerun with --debug), 130 interrupted (answers are saved first).
     """
-    ctx.default_map = {**settings().default_map(), **(ctx.default_map or {})}
+    if ctx.invoked_subcommand not in _SETTINGS_NOT_NEEDED:
+        ctx.default_map = {**settings().default_map(), **(ctx.default_map or {})}
 
 
 def settings() -> Settings:
@@ -149,17 +152,25 @@ def validate(
     annotations, JUnit XML or SARIF 2.1.0); the summary and progress go to stderr.
     """
     from carecheck.clock import today
+    from carecheck.config import ConfigError, Settings
     from carecheck.diagnostics import FORMAT_ALIASES, FORMATS
+    from carecheck.loading import Catalog
     from carecheck.validation import validate_paths
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        catalog, preset = _catalog(), []
+    except ConfigError as exc:
+        # a broken configuration is one more file with findings, not a reason not to lint the rest
+        catalog, preset = Catalog(folders=Settings().catalog_folders()), exc.findings
     result = validate_paths(
         list(paths),
-        _catalog(),
+        catalog,
         today=today(os.environ),
         ignore_unknown=ignore_unknown,
         progress=None if quiet else _progress,
+        preset=preset,
     )
     shown = [f for f in result.findings if not quiet or f.severity == "error"]
     color = _use_color(sys.stdout)

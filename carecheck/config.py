@@ -35,12 +35,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from carecheck.errors import CarecheckError, FindingsError, UsageError
-
-if TYPE_CHECKING:
-    from carecheck.source import Document
+from carecheck.errors import CarecheckError, Finding, FindingsError, Position, UsageError
 
 CONFIG_NAME = "carecheck.yaml"
 DEFAULT_AUDITS = Path("audits")
@@ -79,14 +76,24 @@ _ACCENT = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
 class ConfigError(UsageError):
-    """The configuration file or a CARECHECK_* variable is wrong: exit 2, with every finding."""
+    """The configuration file cannot be used: exit 2, with every finding (validate reports them as findings)."""
 
-    def __init__(self, error: CarecheckError) -> None:
-        super().__init__(error.message, path=error.path, position=error.position, code=error.code)
-        self.detail = str(error)
+    def __init__(self, findings: list[Finding]) -> None:
+        findings = sorted(findings, key=lambda f: f.sort_key)
+        first = findings[0]
+        super().__init__(first.message, path=first.path, position=first.position, code=first.code)
+        self.findings = findings
+
+    @classmethod
+    def from_error(cls, exc: CarecheckError) -> ConfigError:
+        if isinstance(exc, FindingsError):
+            return cls(exc.findings)
+        return cls([Finding(str(exc.path or ""), exc.position, exc.code or "CC001", exc.message)])
 
     def __str__(self) -> str:
-        return self.detail
+        from carecheck.diagnostics import format_finding
+
+        return "\n".join(format_finding(f) for f in self.findings)
 
 
 @dataclass(frozen=True)
@@ -131,16 +138,24 @@ class Settings:
     fail_on: str | None = None
     source: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
+    positions: Mapping[str, Position] = field(default_factory=dict)
 
     def origin(self, name: str) -> str:
         """Where a setting came from: a variable name, file:line:col, or "default"."""
+        if name in self.positions:
+            pos = self.positions[name]
+            return f"{self.source}:{pos.line}:{pos.col}"
         return self.origins.get(name, "default")
 
     def catalog_folders(self) -> list[Path]:
         """The folders a Catalog searches before the built-ins: configured ones, then ./checklists."""
         for folder in self.checklists:
-            if not folder.is_dir():
-                raise UsageError(f"no checklist folder '{folder}' (set by {self.origin('checklists')})")
+            if folder.is_dir():
+                continue
+            message = f"no folder '{folder}'"
+            if "checklists" in self.positions:
+                raise ConfigError([Finding(str(self.source), self.positions["checklists"], "CC401", message)])
+            raise UsageError(f"{self.origin('checklists')}: {message}")
         folders = list(self.checklists)
         if LOCAL_CHECKLISTS.is_dir() and not any(_same(LOCAL_CHECKLISTS, f) for f in folders):
             folders.append(LOCAL_CHECKLISTS)
@@ -201,25 +216,27 @@ def wanted(given: Path | None, environ: Mapping[str, str]) -> bool:
 def load_settings(given: Path | None, environ: Mapping[str, str]) -> Settings:
     """The settings from the configuration file (given or ./carecheck.yaml), then the environment."""
     values: dict[str, Any] = {}
+    positions: dict[str, Position] = {}
     origins: dict[str, str] = {}
     path = config_path(given)
     if path is not None:
-        values, origins = _from_file(path)
+        values, positions = _from_file(path)
     for name, var in ENV.items():
         text = environ.get(var, "").strip()
         if text:
             values[name] = _from_env(name, var, text)
             origins[name] = var
-    return Settings(**values, source=path, origins=origins)
+            positions.pop(name, None)
+    return Settings(**values, source=path, origins=origins, positions=positions)
 
 
-def _from_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
+def _from_file(path: Path) -> tuple[dict[str, Any], dict[str, Position]]:
     from carecheck.loading import load_config
 
     try:
         doc, config = load_config(path)
-    except (FindingsError, CarecheckError) as exc:
-        raise ConfigError(exc) from None
+    except CarecheckError as exc:
+        raise ConfigError.from_error(exc) from None
     base = path.parent
     b, g = config.branding, config.gates
     values: dict[str, Any] = {
@@ -235,8 +252,7 @@ def _from_file(path: Path) -> tuple[dict[str, Any], dict[str, str]]:
         "fail_on": g.fail_on,
     }
     values = {name: value for name, value in values.items() if value is not None}
-    origins = {name: _where(doc, _FILE_LOC[name]) for name in values}
-    return values, origins
+    return values, {name: doc.locate(_FILE_LOC[name]) for name in values}
 
 
 def _checklist_ref(ref: str | None, base: Path) -> str | None:
@@ -248,15 +264,8 @@ def _checklist_ref(ref: str | None, base: Path) -> str | None:
     return ref
 
 
-def _thresholds(value: float | dict[str, float]) -> tuple[Threshold, ...]:
-    if not isinstance(value, dict):
-        return (Threshold(None, value),)
+def _thresholds(value: dict[str, float]) -> tuple[Threshold, ...]:
     return tuple(Threshold(None if key == "overall" else key, score) for key, score in value.items())
-
-
-def _where(doc: Document, loc: tuple[str, ...]) -> str:
-    pos = doc.locate(loc)
-    return f"{doc.path}:{pos.line}:{pos.col}"
 
 
 def _from_env(name: str, var: str, text: str) -> Any:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from carecheck.errors import Finding, FindingsError, InputError, InvalidInputError, Position
 from carecheck.model import (
     DEFAULT_BANDS,
+    KEBAB,
     KINDS,
     SECTION_OVERRIDES,
     AnswerFile,
@@ -65,8 +66,10 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
     message = err["msg"]
     if kind == "literal_error" and field_name in KINDS:
         message = f"unsupported format version {err['input']!r}; this carecheck reads version 1"
-    elif kind == "string_pattern_mismatch":
+    elif kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == KEBAB:
         message = f"{err['input']!r} is not a valid id: use lower-case letters, digits and single hyphens"
+    elif kind == "string_pattern_mismatch" and field_name == "accent":
+        message = f"{err['input']!r} is not a colour: use #rrggbb (quoted)"
     elif kind == "union_tag_invalid":
         message = f"unknown answer type {err['input'].get('type') if isinstance(err['input'], dict) else ''!r}"
         message += "; use number or text, or name an answer set"

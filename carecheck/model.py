@@ -330,6 +330,19 @@ class Plan(Model):
 # The configuration file (carecheck.yaml); config.py turns it into settings
 
 Score = Annotated[float, Field(ge=0, le=100)]
+_SCORE_SCHEMA = {"type": "number", "minimum": 0, "maximum": 100}
+
+
+def _overall(value: Any) -> Any:
+    """`fail_under: 60` is short for `fail_under: {overall: 60}`."""
+    return {"overall": value} if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+FailUnder = Annotated[
+    dict[Text, Score],
+    BeforeValidator(_overall),
+    WithJsonSchema({"anyOf": [_SCORE_SCHEMA, {"type": "object", "additionalProperties": _SCORE_SCHEMA}]}),
+]
 
 
 class Branding(Model):
@@ -345,7 +358,7 @@ class Branding(Model):
 class Gates(Model):
     """Defaults for `report --fail-under` and `--fail-on` (exit 1 when a gate fails)."""
 
-    fail_under: Score | dict[Text, Score] | None = Field(
+    fail_under: FailUnder | None = Field(
         None,
         description="A minimum overall score, or a mapping of `overall` and section ids to minimum scores.",
     )

@@ -68,12 +68,15 @@ def validate_paths(
     today: date | None = None,
     ignore_unknown: bool = False,
     progress: Progress | None = None,
+    preset: Iterable[Finding] = (),
 ) -> ValidationResult:
     """Lint every carecheck file (checklist, answers, plan, config) under `paths`.
 
     `today` judges waiver expiry (the CLI passes `clock.today`, which honours SOURCE_DATE_EPOCH);
     `ignore_unknown` skips YAML that is not a carecheck file even when named (pre-commit passes
-    every staged YAML file); `progress` wraps the list of files to check, e.g. in a progress bar.
+    every staged YAML file); `progress` wraps the list of files to check, e.g. in a progress bar;
+    `preset` are findings made before (in the configuration file), reported unless that file is
+    checked here too (its own findings then say it all).
     """
     result = ValidationResult()
     seen_any: dict[Path, bool] = {p: False for p in paths if p.is_dir()}
@@ -91,6 +94,8 @@ def validate_paths(
     for folder, found in seen_any.items():
         if not found:
             result.findings.append(Finding(str(folder), None, "CC001", "no YAML files in this folder"))
+    checked = {Path(p).resolve() for p in result.checked}
+    result.findings += [f for f in preset if Path(f.path).resolve() not in checked]
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
