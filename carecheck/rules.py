@@ -501,7 +501,8 @@ def config_path_missing(ctx: ConfigContext) -> Iterator[Hit]:
         target = ctx.path(value)
         if not (target.is_dir() if folder else target.is_file()):
             kind = "folder" if folder else "file"
-            yield Hit(f"no {kind} '{value}' (looked for {target})", loc)
+            where = f" (looked for {target})" if Path(value) != target else ""
+            yield Hit(f"no {kind} '{value}'{where}", loc)
 
 
 @rule("CC402", "config-checklist-not-found", "config")
