@@ -88,7 +88,7 @@ def cli(ctx: click.Context, debug: bool, config: Path | None) -> None:
         ctx.default_map = {**settings().default_map(), **(ctx.default_map or {})}
 
 
-def settings() -> Settings:
+def settings(ctx: click.Context | None = None) -> Settings:
     """The settings of this invocation (configuration file + CARECHECK_* variables), loaded once.
 
     Commands use it for what options do not cover (branding, the audits folder, the plan);
@@ -96,7 +96,7 @@ def settings() -> Settings:
     """
     from carecheck.config import load_settings
 
-    root = click.get_current_context().find_root()
+    root = (ctx or click.get_current_context()).find_root()
     loaded: Settings | None = root.meta.get(_SETTINGS)
     if loaded is None:
         loaded = load_settings(root.params.get("config"), os.environ)
@@ -104,10 +104,10 @@ def settings() -> Settings:
     return loaded
 
 
-def _catalog() -> Catalog:
+def _catalog(ctx: click.Context | None = None) -> Catalog:
     from carecheck.loading import Catalog
 
-    return Catalog(folders=settings().catalog_folders())
+    return Catalog(folders=settings(ctx).catalog_folders())
 
 
 def _use_color(stream: TextIO) -> bool:
@@ -286,8 +286,8 @@ def list_checklists(fmt: str) -> None:
 def complete_checklist(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
     """Shell completion of a CHECKLIST argument: the ids the catalog knows."""
     try:
-        return [cid for _, cid in _catalog().all() if cid.startswith(incomplete)]
-    except CarecheckError:
+        return [cid for _, cid in _catalog(ctx).all() if cid.startswith(incomplete)]
+    except Exception:  # completion runs outside the error boundary and must never break the shell
         return []
 
 
