@@ -276,3 +276,35 @@ def test_config_error_carries_every_finding(project: Path) -> None:
         load_settings(None, {})
     assert [f.position.line for f in caught.value.findings if f.position] == [2, 3]
     assert caught.value.exit_code == 2
+
+
+# ---------------------------------------------------------------------------------------------------
+# The documentation says what the code does
+
+DOC = Path(__file__).parent.parent / "docs" / "configuration.md"
+
+
+def _doc_blocks(first_key: str) -> list[str]:
+    import re
+
+    blocks = re.findall(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.S)
+    return [b for b in blocks if b.startswith(first_key)]
+
+
+@pytest.mark.parametrize("first_key", ["carecheck-config: 1", "carecheck-plan: 1"])
+def test_the_documented_examples_are_valid(first_key: str, tmp_path: Path) -> None:
+    from carecheck.loading import validate_model
+    from carecheck.model import Config, Plan
+    from carecheck.source import parse_document
+
+    (block,) = _doc_blocks(first_key)
+    doc = parse_document(block.encode(), tmp_path / "example.yaml")
+    validate_model(doc, Config if "config" in first_key else Plan)
+
+
+def test_every_variable_is_documented() -> None:
+    from carecheck.config import CONFIG_ENV, ENV
+
+    text = DOC.read_text(encoding="utf-8")
+    for var in [*ENV.values(), CONFIG_ENV]:
+        assert f"`{var}" in text, var
