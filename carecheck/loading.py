@@ -70,6 +70,12 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         message = f"{err['input']!r} is not a valid id: use lower-case letters, digits and single hyphens"
     elif kind == "string_pattern_mismatch" and field_name == "accent":
         message = f"{err['input']!r} is not a colour: use #rrggbb (quoted)"
+    elif kind in ("tuple_type", "list_type"):
+        message = "expected a list (- item lines, or [a, b])"
+    elif kind in ("model_type", "dict_type"):
+        message = "expected a mapping of keys to values"
+    elif kind == "value_error":
+        message = str(message).removeprefix("Value error, ")
     elif kind == "union_tag_invalid":
         message = f"unknown answer type {err['input'].get('type') if isinstance(err['input'], dict) else ''!r}"
         message += "; use number or text, or name an answer set"

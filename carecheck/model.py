@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cached_property
@@ -286,13 +287,27 @@ class AnswerFile(Model):
 # Plans: accepted gaps (waivers) and who acts on what, by when
 
 
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would read `expires: 0` as 1970-01-01."""
+    if isinstance(value, date):
+        return value
+    text = as_written(value)
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date: write it as YYYY-MM-DD")
+    return date.fromisoformat(text)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+
+
 class Waiver(Model):
     """An accepted gap: the question is still scored, shown as accepted, and not failed by `--fail-on critical`."""
 
     question: Id = Field(description="The id of the question whose gap is accepted.")
     reason: Text = Field(description="Why the gap is accepted.")
     owner: Text = Field(description="Who accepted it and reviews it.")
-    expires: date = Field(description="The last day the waiver holds (YYYY-MM-DD); after it, validate fails.")
+    expires: IsoDate = Field(description="The last day the waiver holds (YYYY-MM-DD); after it, validate fails.")
 
     def active(self, today: date) -> bool:
         """True up to and including the expiry day."""
@@ -304,7 +319,7 @@ class Action(Model):
 
     question: Id = Field(description="The id of the question whose action this is.")
     owner: Text = Field(description="Who is responsible.")
-    due: date | None = Field(None, description="When it is due (YYYY-MM-DD).")
+    due: IsoDate | None = Field(None, description="When it is due (YYYY-MM-DD).")
     note: Text | None = None
 
 

@@ -105,3 +105,35 @@ def test_a_bad_date_is_a_schema_error_with_position(tmp_path: Path) -> None:
     assert finding.code == "CC008" and finding.position is not None
     assert (finding.position.line, finding.position.col) == (3, 49)
     assert finding.message.startswith("expires:")
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("0", "expires: '0' is not a date: write it as YYYY-MM-DD"),
+        ("20270101", "expires: '20270101' is not a date: write it as YYYY-MM-DD"),
+        ("next-year", "expires: 'next-year' is not a date: write it as YYYY-MM-DD"),
+        ("2027-02-30", "expires: day is out of range for month"),
+    ],
+)
+def test_dates_are_iso_dates_only(tmp_path: Path, value: str, message: str) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text(
+        f"carecheck-plan: 1\nwaivers:\n  - {{question: q, reason: r, owner: o, expires: {value}}}\n", encoding="utf-8"
+    )
+    (finding,) = validate_file(path, Catalog()) or []
+    assert (finding.code, finding.message) == ("CC008", message)
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("waivers: {}\n", "waivers: expected a list (- item lines, or [a, b])"),
+        ("waivers:\n  - trained\n", "waivers: expected a mapping of keys to values"),
+    ],
+)
+def test_wrong_shapes_are_named_in_yaml_words(tmp_path: Path, body: str, message: str) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("carecheck-plan: 1\n" + body, encoding="utf-8")
+    (finding,) = validate_file(path, Catalog()) or []
+    assert finding.message == message
