@@ -2,6 +2,10 @@
 
 Each format takes the findings and every file (or other subject) that was checked, and returns the
 whole text to print. Adding a format is one function and one line in `FORMATS`.
+
+The report's gates (`--gate-format`) use the same registry: a failed gate is a `Finding` (path = the
+answer file or checklist it is about) whose code is registered in `rules.RULES`, so that SARIF can
+describe its rule and JUnit can give it a test case (pass the gates checked as `files`).
 """
 
 from __future__ import annotations
