@@ -73,6 +73,20 @@ def test_junit_has_one_test_case_per_file_and_fails_only_on_errors() -> None:
     assert cases["dir"].find("failure") is not None
 
 
+def test_a_junit_reader_reads_it(tmp_path: Path) -> None:
+    """junitparser stands for the JUnit readers of CI systems."""
+    from junitparser import JUnitXml
+
+    report = tmp_path / "junit.xml"
+    report.write_text(FORMATS["junit"](FINDINGS, ["a.yaml", "b.yaml"]), encoding="utf-8")
+    suites = list(JUnitXml.fromfile(str(report)))
+    assert [(s.name, s.tests, s.failures) for s in suites] == [("carecheck", 3, 2)]
+    cases = {case.name: case for case in suites[0]}
+    assert cases["b.yaml"].is_passed and not cases["a.yaml"].is_passed
+    assert [(r.type, r.message) for r in cases["a.yaml"].result] == [("CC101", "duplicate id 'q1'")]
+    assert "CC112 warning" in (cases["a.yaml"].system_out or "")
+
+
 def test_junit_survives_characters_xml_cannot_hold() -> None:
     xml = FORMATS["junit"]([Finding("x.yaml", None, "CC003", "bad \x01 byte & <tag>")], ["x.yaml"])
     root = ET.fromstring(xml.split("\n", 1)[1])
