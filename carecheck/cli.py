@@ -9,17 +9,25 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
 from carecheck import __version__
-from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, CarecheckError
+from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, CarecheckError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from carecheck.config import Settings
     from carecheck.loading import Catalog
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
+PROGRESS_MIN_FILES = 20  # fewer files than this finish before a bar would be worth drawing
+_SETTINGS = "carecheck.settings"
+# validate reports a broken configuration as findings; rules and schema never read it
+_SETTINGS_NOT_NEEDED = {"validate", "rules", "schema"}
 
 
 class Boundary(click.Group):
@@ -60,20 +68,63 @@ class Boundary(click.Group):
 @click.group(cls=Boundary, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="carecheck")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CARECHECK_CONFIG",
+    help="Configuration file (default: ./carecheck.yaml if present).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, config: Path | None) -> None:
     """Audit your own customer care: checklists, a guided self-audit, improvement reports.
 
     \b
+    Settings, highest first: the command line, CARECHECK_* environment variables,
+    the configuration file, defaults (`carecheck config` shows them).
     Exit codes: 0 success, 1 findings or a failed gate, 2 usage or unreadable input,
     3 internal error (rerun with --debug), 130 interrupted (answers are saved first).
     """
+    if ctx.invoked_subcommand not in _SETTINGS_NOT_NEEDED:
+        ctx.default_map = {**settings().default_map(), **(ctx.default_map or {})}
 
 
-def _catalog() -> Catalog:
+def settings(ctx: click.Context | None = None) -> Settings:
+    """The settings of this invocation (configuration file + CARECHECK_* variables), loaded once.
+
+    Commands use it for what options do not cover (branding, the audits folder, the plan);
+    options named in `Settings.default_map` already default to it. See carecheck/config.py.
+    """
+    from carecheck.config import load_settings
+
+    root = (ctx or click.get_current_context()).find_root()
+    loaded: Settings | None = root.meta.get(_SETTINGS)
+    if loaded is None:
+        loaded = load_settings(root.params.get("config"), os.environ)
+        root.meta[_SETTINGS] = loaded
+    return loaded
+
+
+def _catalog(ctx: click.Context | None = None) -> Catalog:
     from carecheck.loading import Catalog
 
-    local = Path("checklists")
-    return Catalog(folders=[local] if local.is_dir() else [])
+    return Catalog(folders=settings(ctx).catalog_folders())
+
+
+def _use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return not os.environ.get("NO_COLOR") and stream.isatty()
+
+
+def _progress(items: list[Any]) -> Iterable[Any]:
+    """A progress bar on stderr while many files are checked, on a terminal only."""
+    if len(items) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return items
+    return _bar(items, sys.stderr)
+
+
+def _bar(items: list[Any], stream: TextIO) -> Iterator[Any]:
+    with click.progressbar(items, label="Validating", file=stream, show_pos=True, width=30) as bar:
+        yield from bar
 
 
 @cli.command()
@@ -81,22 +132,49 @@ def _catalog() -> Catalog:
 @click.option(
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
-    type=click.Choice(["text", "txt", "json"]),
-    help="How findings are printed.",
+    type=click.Choice(FINDINGS_FORMATS),
+    help="How findings are printed [default: github when GITHUB_ACTIONS=true, else text].",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only: no warnings, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the YAML files skipped as not carecheck files.")
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, quiet: bool, verbose: bool) -> None:
-    """Lint checklists and answer files (files or folders, searched for *.yaml and *.yml)."""
+@click.option(
+    "--ignore-unknown",
+    is_flag=True,
+    help="Skip YAML files that are not carecheck files even when named (for pre-commit).",
+)
+def validate(
+    paths: tuple[Path, ...], fmt: str | None, strict: bool, quiet: bool, verbose: bool, ignore_unknown: bool
+) -> None:
+    """Lint checklists, answer files, plans and configuration files (files or folders of *.yaml, *.yml).
+
+    Findings go to stdout, one per line as file:line:col: CODE message (or as json, GitHub
+    annotations, JUnit XML or SARIF 2.1.0); the summary and progress go to stderr.
+    """
+    from carecheck.clock import today
+    from carecheck.config import ConfigError, Settings
     from carecheck.diagnostics import FORMAT_ALIASES, FORMATS
+    from carecheck.loading import Catalog
     from carecheck.validation import validate_paths
 
-    result = validate_paths(list(paths), _catalog())
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        catalog, preset = _catalog(), []
+    except ConfigError as exc:
+        # a broken configuration is one more file with findings, not a reason not to lint the rest
+        catalog, preset = Catalog(folders=Settings().catalog_folders()), exc.findings
+    result = validate_paths(
+        list(paths),
+        catalog,
+        today=today(os.environ),
+        ignore_unknown=ignore_unknown,
+        progress=None if quiet else _progress,
+        preset=preset,
+    )
     shown = [f for f in result.findings if not quiet or f.severity == "error"]
-    click.echo(FORMATS[FORMAT_ALIASES.get(fmt, fmt)](shown, result.files), nl=False)
+    color = _use_color(sys.stdout)
+    click.echo(FORMATS[FORMAT_ALIASES.get(fmt, fmt)](shown, result.checked, color=color), nl=False, color=color)
     if verbose:
         for path in result.skipped:
             click.echo(f"skipped {path}: not a carecheck file", err=True)
@@ -137,18 +215,32 @@ def rules(fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--answers", is_flag=True, help="The schema of answer files instead of checklists.")
+@click.option(
+    "--kind",
+    type=click.Choice(["checklist", "answers", "plan", "config"]),
+    default="checklist",
+    show_default=True,
+    help="Which file format.",
+)
+@click.option("--answers", is_flag=True, help="Short for --kind answers.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def schema(answers: bool, output: Path | None) -> None:
-    """Print the JSON Schema of the checklist (or answer file) format, for editors."""
+def schema(kind: str, answers: bool, output: Path | None) -> None:
+    """Print the JSON Schema of a file format, for editors (exported from the models).
+
+    The checklist schema ships as checklists/carecheck.schema.json; refresh it with
+    `carecheck schema -o checklists/carecheck.schema.json`.
+    """
     from carecheck.schema import schema_text
     from carecheck.store import write_atomic
 
-    text = schema_text(answers=answers)
+    text = schema_text("answers" if answers else kind)
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror or exc}", path=output) from None
 
 
 @cli.command("list")
@@ -191,15 +283,25 @@ def list_checklists(fmt: str) -> None:
         click.echo(f"{r['id']:<{width}}  {r['questions']:>3} questions  {r['title']}  [{r['source']}]")
 
 
+def complete_checklist(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a CHECKLIST argument: the ids the catalog knows."""
+    try:
+        return [cid for _, cid in _catalog(ctx).all() if cid.startswith(incomplete)]
+    except Exception:  # completion runs outside the error boundary and must never break the shell
+        return []
+
+
 @cli.command()
-@click.argument("checklist")
+@click.argument("checklist", required=False, shell_complete=complete_checklist)
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "yaml", "json"]))
 @click.option("--refs", is_flag=True, help="Print the traceability table: seed point -> questions.")
-def show(checklist: str, fmt: str, refs: bool) -> None:
-    """Show a checklist (an id or a path), resolved: tailoring applied."""
+def show(checklist: str | None, fmt: str, refs: bool) -> None:
+    """Show a checklist (an id or a path; default: the configured `checklist`), resolved."""
     from carecheck.loading import seed_points
     from carecheck.presentation import checklist_as, refs_table
 
+    if checklist is None:
+        raise UsageError("name a CHECKLIST (an id or a path), or set `checklist:` in carecheck.yaml")
     resolved = _catalog().load(checklist, near=Path.cwd()).checklist
     click.echo(refs_table(resolved, seed_points()) if refs else checklist_as(resolved, fmt), nl=False)
 
@@ -281,6 +383,27 @@ def audit(
         for question in result.missing:
             click.echo(f"  {question.id}: {question.text}")
         sys.exit(1)
+
+
+@cli.command("config")
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
+def show_config(fmt: str) -> None:
+    """Show the effective settings and where each comes from (option > variable > file > default)."""
+    import json
+
+    current = settings()
+    rows = current.describe()
+    if fmt == "json":
+        doc = {
+            "source": str(current.source) if current.source else None,
+            "settings": {name: {"value": value, "from": origin} for name, value, origin in rows},
+        }
+        click.echo(json.dumps(doc, indent=2))
+        return
+    click.echo(f"configuration file: {current.source or '(none)'}")
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, origin in rows:
+        click.echo(f"{name:<{width}}  {value}  [{origin}]")
 
 
 def _fail(message: str, code: int) -> NoReturn:
