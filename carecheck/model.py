@@ -56,7 +56,7 @@ Percent = Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 100
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy with changes; values cached from the original (`questions`, `sha256`) are dropped."""
