@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 import click
 
@@ -17,9 +17,17 @@ from carecheck import __version__
 from carecheck.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, CarecheckError, UsageError
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+
+    from carecheck.config import Settings
     from carecheck.loading import Catalog
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
+PROGRESS_MIN_FILES = 20  # fewer files than this finish before a bar would be worth drawing
+_SETTINGS = "carecheck.settings"
+# validate reports a broken configuration as findings; rules and schema never read it
+_SETTINGS_NOT_NEEDED = {"validate", "rules", "schema"}
 
 
 class Boundary(click.Group):
@@ -60,20 +68,63 @@ class Boundary(click.Group):
 @click.group(cls=Boundary, context_settings=CONTEXT)
 @click.version_option(__version__, "-V", "--version", prog_name="carecheck")
 @click.option("--debug", is_flag=True, help="Show the full traceback of an internal error.")
-def cli(debug: bool) -> None:
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, path_type=Path),
+    envvar="CARECHECK_CONFIG",
+    help="Configuration file (default: ./carecheck.yaml if present).",
+)
+@click.pass_context
+def cli(ctx: click.Context, debug: bool, config: Path | None) -> None:
     """Audit your own customer care: checklists, a guided self-audit, improvement reports.
 
     \b
+    Settings, highest first: the command line, CARECHECK_* environment variables,
+    the configuration file, defaults (`carecheck config` shows them).
     Exit codes: 0 success, 1 findings or a failed gate, 2 usage or unreadable input,
     3 internal error (rerun with --debug), 130 interrupted (answers are saved first).
     """
+    if ctx.invoked_subcommand not in _SETTINGS_NOT_NEEDED:
+        ctx.default_map = {**settings().default_map(), **(ctx.default_map or {})}
 
 
-def _catalog() -> Catalog:
+def settings(ctx: click.Context | None = None) -> Settings:
+    """The settings of this invocation (configuration file + CARECHECK_* variables), loaded once.
+
+    Commands use it for what options do not cover (branding, the audits folder, the plan);
+    options named in `Settings.default_map` already default to it. See carecheck/config.py.
+    """
+    from carecheck.config import load_settings
+
+    root = (ctx or click.get_current_context()).find_root()
+    loaded: Settings | None = root.meta.get(_SETTINGS)
+    if loaded is None:
+        loaded = load_settings(root.params.get("config"), os.environ)
+        root.meta[_SETTINGS] = loaded
+    return loaded
+
+
+def _catalog(ctx: click.Context | None = None) -> Catalog:
     from carecheck.loading import Catalog
 
-    local = Path("checklists")
-    return Catalog(folders=[local] if local.is_dir() else [])
+    return Catalog(folders=settings(ctx).catalog_folders())
+
+
+def _use_color(stream: TextIO) -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    return not os.environ.get("NO_COLOR") and stream.isatty()
+
+
+def _progress(items: list[Any]) -> Iterable[Any]:
+    """A progress bar on stderr while many files are checked, on a terminal only."""
+    if len(items) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
+        return items
+    return _bar(items, sys.stderr)
+
+
+def _bar(items: list[Any], stream: TextIO) -> Iterator[Any]:
+    with click.progressbar(items, label="Validating", file=stream, show_pos=True, width=30) as bar:
+        yield from bar
 
 
 @cli.command()
@@ -81,22 +132,49 @@ def _catalog() -> Catalog:
 @click.option(
     "--format",
     "fmt",
-    default="text",
-    show_default=True,
-    type=click.Choice(["text", "txt", "json"]),
-    help="How findings are printed.",
+    type=click.Choice(FINDINGS_FORMATS),
+    help="How findings are printed [default: github when GITHUB_ACTIONS=true, else text].",
 )
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("-q", "--quiet", is_flag=True, help="Print errors only: no warnings, no summary.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the YAML files skipped as not carecheck files.")
-def validate(paths: tuple[Path, ...], fmt: str, strict: bool, quiet: bool, verbose: bool) -> None:
-    """Lint checklists and answer files (files or folders, searched for *.yaml and *.yml)."""
+@click.option(
+    "--ignore-unknown",
+    is_flag=True,
+    help="Skip YAML files that are not carecheck files even when named (for pre-commit).",
+)
+def validate(
+    paths: tuple[Path, ...], fmt: str | None, strict: bool, quiet: bool, verbose: bool, ignore_unknown: bool
+) -> None:
+    """Lint checklists, answer files, plans and configuration files (files or folders of *.yaml, *.yml).
+
+    Findings go to stdout, one per line as file:line:col: CODE message (or as json, GitHub
+    annotations, JUnit XML or SARIF 2.1.0); the summary and progress go to stderr.
+    """
+    from carecheck.clock import today
+    from carecheck.config import ConfigError, Settings
     from carecheck.diagnostics import FORMAT_ALIASES, FORMATS
+    from carecheck.loading import Catalog
     from carecheck.validation import validate_paths
 
-    result = validate_paths(list(paths), _catalog())
+    if fmt is None:
+        fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    try:
+        catalog, preset = _catalog(), []
+    except ConfigError as exc:
+        # a broken configuration is one more file with findings, not a reason not to lint the rest
+        catalog, preset = Catalog(folders=Settings().catalog_folders()), exc.findings
+    result = validate_paths(
+        list(paths),
+        catalog,
+        today=today(os.environ),
+        ignore_unknown=ignore_unknown,
+        progress=None if quiet else _progress,
+        preset=preset,
+    )
     shown = [f for f in result.findings if not quiet or f.severity == "error"]
-    click.echo(FORMATS[FORMAT_ALIASES.get(fmt, fmt)](shown, result.files), nl=False)
+    color = _use_color(sys.stdout)
+    click.echo(FORMATS[FORMAT_ALIASES.get(fmt, fmt)](shown, result.checked, color=color), nl=False, color=color)
     if verbose:
         for path in result.skipped:
             click.echo(f"skipped {path}: not a carecheck file", err=True)
@@ -137,18 +215,32 @@ def rules(fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--answers", is_flag=True, help="The schema of answer files instead of checklists.")
+@click.option(
+    "--kind",
+    type=click.Choice(["checklist", "answers", "plan", "config"]),
+    default="checklist",
+    show_default=True,
+    help="Which file format.",
+)
+@click.option("--answers", is_flag=True, help="Short for --kind answers.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE.")
-def schema(answers: bool, output: Path | None) -> None:
-    """Print the JSON Schema of the checklist (or answer file) format, for editors."""
+def schema(kind: str, answers: bool, output: Path | None) -> None:
+    """Print the JSON Schema of a file format, for editors (exported from the models).
+
+    The checklist schema ships as checklists/carecheck.schema.json; refresh it with
+    `carecheck schema -o checklists/carecheck.schema.json`.
+    """
     from carecheck.schema import schema_text
     from carecheck.store import write_atomic
 
-    text = schema_text(answers=answers)
+    text = schema_text("answers" if answers else kind)
     if output is None:
         click.echo(text, nl=False)
     else:
-        write_atomic(output, text)
+        try:
+            write_atomic(output, text)
+        except OSError as exc:
+            raise UsageError(f"cannot write: {exc.strerror or exc}", path=output) from None
 
 
 @cli.command("list")
@@ -191,17 +283,151 @@ def list_checklists(fmt: str) -> None:
         click.echo(f"{r['id']:<{width}}  {r['questions']:>3} questions  {r['title']}  [{r['source']}]")
 
 
+def complete_checklist(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of a CHECKLIST argument: the ids the catalog knows."""
+    try:
+        return [cid for _, cid in _catalog(ctx).all() if cid.startswith(incomplete)]
+    except Exception:  # completion runs outside the error boundary and must never break the shell
+        return []
+
+
 @cli.command()
-@click.argument("checklist")
+@click.argument("checklist", required=False, shell_complete=complete_checklist)
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "yaml", "json"]))
 @click.option("--refs", is_flag=True, help="Print the traceability table: seed point -> questions.")
-def show(checklist: str, fmt: str, refs: bool) -> None:
-    """Show a checklist (an id or a path), resolved: tailoring applied."""
+def show(checklist: str | None, fmt: str, refs: bool) -> None:
+    """Show a checklist (an id or a path; default: the configured `checklist`), resolved."""
     from carecheck.loading import seed_points
     from carecheck.presentation import checklist_as, refs_table
 
+    if checklist is None:
+        raise UsageError("name a CHECKLIST (an id or a path), or set `checklist:` in carecheck.yaml")
     resolved = _catalog().load(checklist, near=Path.cwd()).checklist
     click.echo(refs_table(resolved, seed_points()) if refs else checklist_as(resolved, fmt), nl=False)
+
+
+ROLE_CHOICES = ("leadership", "management", "front-line", "back-office", "other")  # = model.ROLES, kept light
+
+
+def _terminal_attached() -> bool:
+    """Whether a person can answer prompts: both stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@cli.command()
+@click.argument("checklist", required=False)
+@click.option(
+    "--dir",
+    "folder",
+    metavar="DIR",
+    default="audits",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The audits folder: answers go to DIR/<organisation>/<audit>/<checklist>--<name>.yaml.",
+)
+@click.option("--organisation", metavar="NAME", help="The organisation audited (asked if not given).")
+@click.option("--respondent", metavar="NAME", help="Your name (asked if not given).")
+@click.option("--role", type=click.Choice(ROLE_CHOICES), help="Your role (asked if not given).")
+@click.option(
+    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter, e.g. 2026-Q3."
+)
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on with this answer file.")
+@click.option("--new", is_flag=True, help="Start a new audit even if an unfinished one is waiting.")
+@click.option(
+    "--answers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Take answers from this file (the answer-file format, partial is fine); ask only what is missing.",
+)
+def audit(
+    checklist: str | None,
+    folder: Path,
+    organisation: str | None,
+    respondent: str | None,
+    role: str | None,
+    audit_label: str | None,
+    resume: Path | None,
+    new: bool,
+    answers: Path | None,
+) -> None:
+    """Walk through a checklist (an id or a path; default care-essentials) and save the answers.
+
+    Every answer is saved the moment it is given. Running the command again offers
+    to resume an unfinished audit. Without a terminal, use --answers FILE: questions
+    it leaves out are listed and the command exits 1.
+    """
+    from carecheck.errors import UsageError
+    from carecheck.interview import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines
+
+    if resume is not None and (new or answers is not None):
+        raise UsageError("--resume cannot be combined with --new or --answers")
+    interactive = _terminal_attached()
+    if not interactive and answers is None:
+        raise UsageError(NO_TERMINAL)
+    request = AuditRequest(
+        folder=folder,
+        checklist=checklist,
+        organisation=organisation,
+        respondent=respondent,
+        role=role,
+        audit=audit_label,
+        resume=resume,
+        new=new,
+        answers=answers,
+    )
+    result = run_audit(request, _catalog(), QuestionaryPrompter() if interactive else None)
+    click.echo("")
+    for line in summary_lines(result):
+        click.echo(line)
+    if not result.completed:
+        click.echo(f"Still to answer ({len(result.missing)}):")
+        for question in result.missing:
+            click.echo(f"  {question.id}: {question.text}")
+        sys.exit(1)
+
+
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "profile",
+    default="care-full",
+    show_default=True,
+    metavar="PROFILE",
+    shell_complete=complete_checklist,
+    help="The checklist to tailor: care-full, a sector profile, ...",
+)
+@click.option("--id", "checklist_id", metavar="ID", help="The id of the new checklist (default: <folder>-care).")
+def init(folder: Path, profile: str, checklist_id: str | None) -> None:
+    """Start a folder of your own: carecheck.yaml, audits/ and a checklist that extends PROFILE."""
+    from carecheck.clock import now
+    from carecheck.scaffold import init_project
+
+    made = init_project(folder, profile, _catalog(), checklist_id, now(os.environ).year)
+    for path in made.files:
+        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(f"Next: edit {made.files[1]}, then {where}carecheck validate checklists && carecheck audit")
+
+
+@cli.command("config")
+@click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
+def show_config(fmt: str) -> None:
+    """Show the effective settings and where each comes from (option > variable > file > default)."""
+    import json
+
+    current = settings()
+    rows = current.describe()
+    if fmt == "json":
+        doc = {
+            "source": str(current.source) if current.source else None,
+            "settings": {name: {"value": value, "from": origin} for name, value, origin in rows},
+        }
+        click.echo(json.dumps(doc, indent=2))
+        return
+    click.echo(f"configuration file: {current.source or '(none)'}")
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, origin in rows:
+        click.echo(f"{name:<{width}}  {value}  [{origin}]")
 
 
 @cli.command()
@@ -228,9 +454,10 @@ def show(checklist: str, fmt: str, refs: bool) -> None:
 @click.option("--top", type=click.IntRange(min=1), metavar="N", help="Show only the N highest-priority actions.")
 @click.option(
     "--fail-under",
-    type=click.FloatRange(0, 100),
+    multiple=True,
     metavar="SCORE",
-    help="Exit 1 (after writing the report) if the overall score, rounded to 1 decimal, is under SCORE.",
+    help="Exit 1 (after writing the report) if the overall score, rounded to 1 decimal, is under SCORE; "
+    "SECTION=SCORE gates a section. Repeatable.",
 )
 @click.option(
     "--fail-on",
@@ -252,7 +479,7 @@ def report(
     template_dir: Path | None,
     title: str | None,
     top: int | None,
-    fail_under: float | None,
+    fail_under: tuple[str, ...],
     fail_on: str | None,
     brand_name: str | None,
     logo: Path | None,
@@ -282,8 +509,12 @@ def report(
     from carecheck.validation import discover
 
     name = format_for(fmt, output)
+    thresholds = [_threshold(text) for text in fail_under]
+    configured = settings()  # branding the options leave out comes from the configuration
+    logo = logo if logo is not None else configured.brand_logo
+    accent = accent if accent is not None else configured.brand_accent
     branding = Branding(
-        name=brand_name,
+        name=brand_name if brand_name is not None else configured.brand_name,
         logo=read_logo(logo) if logo is not None else None,
         accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
     )
@@ -299,7 +530,7 @@ def report(
         branding=branding,
         template_dir=template_dir,
         width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 100) if terminal else 80,
-        color=terminal and not os.environ.get("NO_COLOR"),
+        color=terminal and _use_color(sys.stdout),
     )
     if name == "pdf" and terminal:
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
@@ -310,11 +541,22 @@ def report(
         sys.stdout.buffer.write(document)
     else:
         click.echo(document, nl=False, color=options.color)
-    failures = gate_failures(card, fail_under=fail_under, fail_on_critical=fail_on == "critical")
+    failures = gate_failures(card, thresholds, fail_on_critical=fail_on == "critical")
     for failure in failures:
         click.echo(f"carecheck: gate failed: {failure}", err=True)
     if failures:
         sys.exit(EXIT_FINDINGS)
+
+
+def _threshold(text: str) -> tuple[str | None, float]:
+    """A `--fail-under` value: `60` (the overall score) or `section-id=60`."""
+    from carecheck.config import parse_threshold
+
+    try:
+        threshold = parse_threshold(text)
+    except ValueError as exc:
+        raise UsageError(f"--fail-under {exc}") from None
+    return threshold.section, threshold.score
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -1,25 +1,53 @@
-"""Output formats for findings (`validate --format`): a registry from name to function."""
+"""Output formats for findings (`validate --format`, and the report's gates): a registry from name to function.
+
+Each format takes the findings and every file (or other subject) that was checked, and returns the
+whole text to print. Adding a format is one function and one line in `FORMATS`.
+
+The report's gates (`--gate-format`) use the same registry: a failed gate is a `Finding` (path = the
+answer file or checklist it is about) whose code is registered in `rules.RULES`, so that SARIF can
+describe its rule and JUnit can give it a test case (pass the gates checked as `files`).
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Sequence
+from pathlib import PurePath
+from typing import TYPE_CHECKING, Any
 
+import click
+
+from carecheck import __version__
 from carecheck.errors import Finding
 
+if TYPE_CHECKING:
+    from typing import Protocol
 
-def format_finding(f: Finding) -> str:
+    class FindingsFormat(Protocol):
+        def __call__(self, findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str: ...
+
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def format_finding(f: Finding, color: bool = False) -> str:
     """`file:line:col: CODE message` (warnings say so after the code)."""
     where = f.path if f.position is None else f"{f.path}:{f.position.line}:{f.position.col}"
+    code = f.code
     label = " warning:" if f.severity == "warning" else ""
-    return f"{where}: {f.code}{label} {f.message}"
+    if color:
+        tint = "yellow" if f.severity == "warning" else "red"
+        code = click.style(code, fg=tint, bold=True)
+        label = click.style(label, fg=tint)
+    return f"{where}: {code}{label} {f.message}"
 
 
-def _text(findings: list[Finding], files: int) -> str:
-    return "".join(format_finding(f) + "\n" for f in findings)
+def _text(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+    return "".join(format_finding(f, color) + "\n" for f in findings)
 
 
-def _json(findings: list[Finding], files: int) -> str:
+def _json(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
     items = [
         {
             "path": f.path,
@@ -31,9 +59,139 @@ def _json(findings: list[Finding], files: int) -> str:
         }
         for f in findings
     ]
-    doc = {"carecheck-findings": 1, "files": files, "findings": items}
+    doc = {"carecheck-findings": 1, "files": len(files), "findings": items}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
-FORMATS: dict[str, Callable[[list[Finding], int], str]] = {"text": _text, "json": _json}
+# ---------------------------------------------------------------------------------------------------
+# GitHub Actions workflow commands: one annotation per finding, shown on the file and line.
+
+
+def _gh_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _gh_property(text: str) -> str:
+    return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def _github(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+    lines = []
+    for f in findings:
+        props = [f"file={_gh_property(f.path)}"]
+        if f.position is not None:
+            props += [f"line={f.position.line}", f"col={f.position.col}"]
+        props.append(f"title={_gh_property(f.code)}")
+        lines.append(f"::{f.severity} {','.join(props)}::{_gh_data(f.message)}\n")
+    return "".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------------
+# JUnit XML: one test case per file checked; its errors are one failure, its warnings its output.
+
+_XML_INVALID = "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"  # compiled on first use: 5 ms
+
+
+def _xml_text(text: str) -> str:
+    return re.sub(_XML_INVALID, "\ufffd", text)
+
+
+def _junit(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+    import xml.etree.ElementTree as ET
+
+    by_file: dict[str, list[Finding]] = {name: [] for name in files}
+    for f in findings:
+        by_file.setdefault(f.path, []).append(f)
+    failed = sum(any(f.severity == "error" for f in found) for found in by_file.values())
+    counts = {"tests": str(len(by_file)), "failures": str(failed), "errors": "0", "skipped": "0"}
+    root = ET.Element("testsuites", {"name": "carecheck", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": "carecheck", **counts})
+    for name, found in by_file.items():
+        case = ET.SubElement(
+            suite, "testcase", {"classname": "carecheck", "name": _xml_text(name), "file": _xml_text(name)}
+        )
+        errors = [f for f in found if f.severity == "error"]
+        warnings = [f for f in found if f.severity != "error"]
+        if errors:
+            summary = errors[0].message if len(errors) == 1 else f"{len(errors)} errors"
+            failure = ET.SubElement(case, "failure", {"type": errors[0].code, "message": _xml_text(summary)})
+            failure.text = _xml_text("\n".join(format_finding(f) for f in errors))
+        if warnings:
+            ET.SubElement(case, "system-out").text = _xml_text("\n".join(format_finding(f) for f in warnings))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+# ---------------------------------------------------------------------------------------------------
+# SARIF 2.1.0: rules from the lint registry, one result per finding with its physical location.
+
+
+def _artifact(path: str) -> dict[str, str]:
+    from urllib.parse import quote
+
+    pure = PurePath(path)
+    if pure.is_absolute():
+        return {"uri": pure.as_uri()}
+    return {"uri": quote(pure.as_posix()), "uriBaseId": "%SRCROOT%"}
+
+
+def _sarif_rule(code: str) -> dict[str, Any]:
+    from carecheck.rules import RULES
+
+    rule = RULES.get(code)
+    if rule is None:
+        return {"id": code, "shortDescription": {"text": code}}
+    return {
+        "id": rule.code,
+        "name": rule.name,
+        "shortDescription": {"text": rule.summary},
+        "fullDescription": {"text": rule.documentation},
+        "help": {"text": rule.documentation},
+        "defaultConfiguration": {"level": rule.severity},
+        "properties": {"tags": [rule.applies_to]},
+    }
+
+
+def _sarif(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+    from carecheck.rules import RULES
+
+    codes = sorted(set(RULES) | {f.code for f in findings})
+    index = {code: i for i, code in enumerate(codes)}
+    results = []
+    for f in findings:
+        location: dict[str, Any] = {"artifactLocation": _artifact(f.path)}
+        if f.position is not None:
+            location["region"] = {"startLine": f.position.line, "startColumn": f.position.col}
+        results.append(
+            {
+                "ruleId": f.code,
+                "ruleIndex": index[f.code],
+                "level": "warning" if f.severity == "warning" else "error",
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": location}],
+            }
+        )
+    run = {
+        "tool": {
+            "driver": {
+                "name": "carecheck",
+                "version": __version__,
+                "semanticVersion": __version__,
+                "rules": [_sarif_rule(code) for code in codes],
+            }
+        },
+        "columnKind": "unicodeCodePoints",
+        "results": results,
+    }
+    doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+FORMATS: dict[str, FindingsFormat] = {
+    "text": _text,
+    "json": _json,
+    "github": _github,
+    "junit": _junit,
+    "sarif": _sarif,
+}
 FORMAT_ALIASES = {"txt": "text"}

@@ -92,3 +92,9 @@ class FindingsError(InvalidInputError):
         from carecheck.diagnostics import format_finding
 
         return "\n".join(format_finding(f) for f in self.findings)
+
+
+class Interrupted(CarecheckError):
+    """The person stopped the program (Ctrl-C) after their work was saved: exit 130."""
+
+    exit_code = EXIT_INTERRUPTED

@@ -16,10 +16,13 @@ from pydantic import BaseModel, ValidationError
 from carecheck.errors import Finding, FindingsError, InputError, InvalidInputError, Position, UsageError
 from carecheck.model import (
     DEFAULT_BANDS,
+    KEBAB,
     KINDS,
     SECTION_OVERRIDES,
     AnswerFile,
     Checklist,
+    Config,
+    Plan,
     Question,
     Section,
 )
@@ -61,10 +64,18 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         return Finding(str(doc.path), doc.locate(loc), "CC008", f"missing required key '{loc[-1]}'")
     where = f"{field_name}: " if field_name else ""
     message = err["msg"]
-    if kind == "literal_error" and field_name in ("carecheck", "carecheck-answers"):
+    if kind == "literal_error" and field_name in KINDS:
         message = f"unsupported format version {err['input']!r}; this carecheck reads version 1"
-    elif kind == "string_pattern_mismatch":
+    elif kind == "string_pattern_mismatch" and err.get("ctx", {}).get("pattern") == KEBAB:
         message = f"{err['input']!r} is not a valid id: use lower-case letters, digits and single hyphens"
+    elif kind == "string_pattern_mismatch" and field_name == "accent":
+        message = f"{err['input']!r} is not a colour: use #rrggbb (quoted)"
+    elif kind in ("tuple_type", "list_type"):
+        message = "expected a list (- item lines, or [a, b])"
+    elif kind in ("model_type", "dict_type"):
+        message = "expected a mapping of keys to values"
+    elif kind == "value_error":
+        message = str(message).removeprefix("Value error, ")
     elif kind == "union_tag_invalid":
         message = f"unknown answer type {err['input'].get('type') if isinstance(err['input'], dict) else ''!r}"
         message += "; use number or text, or name an answer set"
@@ -371,15 +382,34 @@ def _unknown(name: str, known: set[str]) -> str:
 
 def load_answer_file(path: Path) -> tuple[Document, AnswerFile]:
     """Read an answer file; FindingsError with positions when it is not a valid one."""
+    return _load_kind(path, AnswerFile, "carecheck-answers", "an answer file")
+
+
+def load_plan(path: Path) -> tuple[Document, Plan]:
+    """Read a plan file (waivers and action owners); FindingsError with positions when it is not a valid one.
+
+    Expiry is not judged here: `Plan.waiver(question, today)` returns only a waiver that holds on
+    `today` (use `carecheck.clock.today`, which honours SOURCE_DATE_EPOCH), and `validate` reports
+    expired waivers as errors (CC301).
+    """
+    return _load_kind(path, Plan, "carecheck-plan", "a plan file")
+
+
+def load_config(path: Path) -> tuple[Document, Config]:
+    """Read a configuration file; FindingsError with positions when it is not a valid one."""
+    return _load_kind(path, Config, "carecheck-config", "a configuration file")
+
+
+def _load_kind(path: Path, model: type[M], kind: str, what: str) -> tuple[Document, M]:
     doc = read_document(path)
-    if document_kind(doc) != "carecheck-answers":
+    if document_kind(doc) != kind:
         raise InvalidInputError(
-            "not an answer file (an answer file starts with `carecheck-answers: 1`)",
+            f"not {what} ({what} starts with `{kind}: 1`)",
             path=path,
             position=Position(1, 1),
             code="CC007",
         )
-    return doc, validate_model(doc, AnswerFile)
+    return doc, validate_model(doc, model)
 
 
 class AnswerStream:

@@ -1,21 +1,37 @@
-"""Typed models: the single source of truth for the checklist and answer formats.
+"""Typed models: the single source of truth for the checklist, answer, plan and config formats.
 
 The JSON Schema that editors use is exported from these classes. Everything is
 frozen once validated; sequences are tuples. Semantic checks (weights > 0,
 scores in 0..1, ...) are lint rules in rules.py, so they carry stable codes; the
 schema still tells editors about them through `json_schema_extra`.
+
+The loader (source.py) hands text fields scalars as written, so `version: 3.10`
+and `value: 2` are valid text; the schema of `Text` and `Id` says so too, so an
+editor accepts exactly what carecheck accepts.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    StringConstraints,
+    WithJsonSchema,
+    model_validator,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
 from typing_extensions import Self
 
 from carecheck.source import as_written
@@ -26,14 +42,21 @@ EFFORT_COST = {"low": 1, "medium": 2, "high": 3}
 NA = "na"
 UNKNOWN = "unknown"
 
-Text = Annotated[str, BeforeValidator(as_written)]
-Id = Annotated[str, BeforeValidator(as_written), StringConstraints(pattern=KEBAB)]
+# A plain scalar is text as written: `3.10`, `2` and `true` are read as the text the author typed.
+SCALAR_SCHEMA: dict[str, Any] = {"type": ["string", "number", "boolean"]}
+Text = Annotated[str, BeforeValidator(as_written), WithJsonSchema(SCALAR_SCHEMA)]
+Id = Annotated[
+    str,
+    BeforeValidator(as_written),
+    StringConstraints(pattern=KEBAB),
+    WithJsonSchema({"anyOf": [{"type": "string", "pattern": KEBAB}, {"type": "integer", "minimum": 0}]}),
+]
 Weight = Annotated[float, Field(json_schema_extra={"exclusiveMinimum": 0})]
 Percent = Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 100})]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy with changes; values cached from the original (`questions`, `sha256`) are dropped."""
@@ -234,6 +257,12 @@ class Answer(Model):
             return {"value": data}
         return data
 
+    @classmethod
+    def __get_pydantic_json_schema__(cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        # the shorthand above, for editors: an answer is a mapping or a bare value
+        mapping = handler(core_schema)
+        return {"anyOf": [mapping, {"type": ["string", "number", "boolean", "null"]}]}
+
 
 class ChecklistRef(Model):
     id: Text
@@ -254,4 +283,121 @@ class AnswerFile(Model):
     answers: dict[Text, Answer] = {}
 
 
-KINDS: dict[str, type[Model]] = {"carecheck": Checklist, "carecheck-answers": AnswerFile}
+# ---------------------------------------------------------------------------------------------------
+# Plans: accepted gaps (waivers) and who acts on what, by when
+
+
+def _iso_date(value: Any) -> Any:
+    """Only YYYY-MM-DD: pydantic would read `expires: 0` as 1970-01-01."""
+    if isinstance(value, date):
+        return value
+    text = as_written(value)
+    if not isinstance(text, str) or not _ISO_DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date: write it as YYYY-MM-DD")
+    return date.fromisoformat(text)
+
+
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+IsoDate = Annotated[date, BeforeValidator(_iso_date), WithJsonSchema({"type": "string", "format": "date"})]
+
+
+class Waiver(Model):
+    """An accepted gap: the question is still scored, shown as accepted, and not failed by `--fail-on critical`."""
+
+    question: Id = Field(description="The id of the question whose gap is accepted.")
+    reason: Text = Field(description="Why the gap is accepted.")
+    owner: Text = Field(description="Who accepted it and reviews it.")
+    expires: IsoDate = Field(description="The last day the waiver holds (YYYY-MM-DD); after it, validate fails.")
+
+    def active(self, today: date) -> bool:
+        """True up to and including the expiry day."""
+        return today <= self.expires
+
+
+class Action(Model):
+    """Who carries out the recommended action of a question, and by when."""
+
+    question: Id = Field(description="The id of the question whose action this is.")
+    owner: Text = Field(description="Who is responsible.")
+    due: IsoDate | None = Field(None, description="When it is due (YYYY-MM-DD).")
+    note: Text | None = None
+
+
+class Plan(Model):
+    """A plan file: waivers and action owners, applied by `report` to the audits it scores."""
+
+    carecheck_plan: Literal[1] = Field(alias="carecheck-plan", description="Format version of the plan file.")
+    checklist: Text | None = Field(None, description="Checklist id or path; question ids are checked against it.")
+    organisation: Text | None = None
+    waivers: tuple[Waiver, ...] = ()
+    actions: tuple[Action, ...] = ()
+
+    def waiver(self, question: str, today: date) -> Waiver | None:
+        """The waiver of a question that holds on `today`, if any."""
+        return next((w for w in self.waivers if w.question == question and w.active(today)), None)
+
+    def action(self, question: str) -> Action | None:
+        """The owner and due date of a question's action, if any."""
+        return next((a for a in self.actions if a.question == question), None)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The configuration file (carecheck.yaml); config.py turns it into settings
+
+Score = Annotated[float, Field(ge=0, le=100)]
+_SCORE_SCHEMA = {"type": "number", "minimum": 0, "maximum": 100}
+
+
+def _overall(value: Any) -> Any:
+    """`fail_under: 60` is short for `fail_under: {overall: 60}`."""
+    return {"overall": value} if isinstance(value, (int, float)) and not isinstance(value, bool) else value
+
+
+FailUnder = Annotated[
+    dict[Text, Score],
+    BeforeValidator(_overall),
+    WithJsonSchema({"anyOf": [_SCORE_SCHEMA, {"type": "object", "additionalProperties": _SCORE_SCHEMA}]}),
+]
+
+
+class Branding(Model):
+    """How reports present the organisation (or consultancy) that issues them."""
+
+    name: Text | None = Field(None, description="The name shown on reports.")
+    logo: Text | None = Field(None, description="An image file (PNG, JPEG or SVG), relative to the config file.")
+    accent: Annotated[str, StringConstraints(pattern=r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")] | None = Field(
+        None, description='The accent colour, "#rrggbb" (quoted: # starts a YAML comment).'
+    )
+
+
+class Gates(Model):
+    """Defaults for `report --fail-under` and `--fail-on` (exit 1 when a gate fails)."""
+
+    fail_under: FailUnder | None = Field(
+        None,
+        description="A minimum overall score, or a mapping of `overall` and section ids to minimum scores.",
+    )
+    fail_on: Literal["critical"] | None = Field(None, description="`critical`: fail when a critical question fails.")
+
+
+class Config(Model):
+    """The configuration file: defaults for every command, below the command line and CARECHECK_* variables."""
+
+    carecheck_config: Literal[1] = Field(alias="carecheck-config", description="Format version of the config file.")
+    audits: Text | None = Field(None, description="The folder of answer files (default: audits).")
+    templates: Text | None = Field(None, description="A folder of report templates that override the built-ins.")
+    checklist: Text | None = Field(None, description="The default checklist: an id or a path.")
+    checklists: tuple[Text, ...] = Field(
+        (), description="Folders searched for checklists, before ./checklists and the built-ins."
+    )
+    plan: Text | None = Field(None, description="The plan file (waivers and action owners), `carecheck-plan: 1`.")
+    branding: Branding = Branding(name=None, logo=None, accent=None)
+    gates: Gates = Gates(fail_under=None, fail_on=None)
+
+
+KINDS: dict[str, type[Model]] = {
+    "carecheck": Checklist,
+    "carecheck-answers": AnswerFile,
+    "carecheck-plan": Plan,
+    "carecheck-config": Config,
+}

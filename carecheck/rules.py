@@ -1,23 +1,38 @@
 """Lint rules: each a small function with a stable code; its docstring is its documentation.
 
-Codes: CC0xx reading a file, CC1xx checklists, CC2xx answer files. Codes never change
+Codes: CC0xx reading a file, CC1xx checklists, CC2xx answer files, CC3xx plans (waivers and
+action owners), CC4xx configuration files. Codes never change
 meaning; a retired code is not reused.
 """
 
 from __future__ import annotations
 
+import inspect
 import math
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from carecheck.errors import Finding, Position
 from carecheck.loading import ResolvedChecklist
-from carecheck.model import BUILTIN_ANSWER_SETS, NA, UNKNOWN, AnswerFile, Checklist, NumberAnswer, Question
+from carecheck.model import (
+    BUILTIN_ANSWER_SETS,
+    NA,
+    UNKNOWN,
+    AnswerFile,
+    Checklist,
+    Config,
+    NumberAnswer,
+    Plan,
+    Question,
+)
 from carecheck.source import Document
 
 Severity = Literal["error", "warning"]
+Kind = Literal["file", "checklist", "answers", "plan", "config"]
 
 
 @dataclass(frozen=True)
@@ -34,9 +49,15 @@ class Rule:
     code: str
     name: str
     severity: Severity
-    applies_to: Literal["file", "checklist", "answers"]
+    applies_to: Kind
     summary: str
     check: Callable[[Any], Iterator[Hit]] | None = None
+
+    @property
+    def documentation(self) -> str:
+        """The rule's full explanation: its check's docstring, or its summary."""
+        doc = self.check.__doc__ if self.check is not None else None
+        return inspect.cleandoc(doc) if doc else self.summary
 
 
 RULES: dict[str, Rule] = {}
@@ -51,7 +72,7 @@ Check = TypeVar("Check", bound=Callable[..., Iterator[Hit]])
 
 
 def rule(
-    code: str, name: str, applies_to: Literal["checklist", "answers"], severity: Severity = "error"
+    code: str, name: str, applies_to: Literal["checklist", "answers", "plan", "config"], severity: Severity = "error"
 ) -> Callable[[Check], Check]:
     """Register a lint rule; the first line of its docstring is its summary."""
 
@@ -391,7 +412,110 @@ def question_reworded(ctx: AnswersContext) -> Iterator[Hit]:
             yield Hit(f"question '{qid}' was reworded since it was answered", ("answers", qid))
 
 
-def run_rules(kind: Literal["checklist", "answers"], ctx: ChecklistContext | AnswersContext) -> list[Finding]:
+# ---------------------------------------------------------------------------------------------------
+# Plans (waivers and action owners)
+
+
+@dataclass
+class PlanContext:
+    """What a plan rule sees: the plan, today's date (SOURCE_DATE_EPOCH honoured), its checklist if named."""
+
+    doc: Document
+    plan: Plan
+    today: date
+    resolved: ResolvedChecklist | None
+    missing_reason: str = ""
+
+
+@rule("CC301", "waiver-expired", "plan")
+def waiver_expired(ctx: PlanContext) -> Iterator[Hit]:
+    """A waiver's `expires` date has passed: renew it with a new date (and reason) or close the gap."""
+    for i, waiver in enumerate(ctx.plan.waivers):
+        if not waiver.active(ctx.today):
+            yield Hit(
+                f"the waiver of '{waiver.question}' (owner {waiver.owner}) expired on {waiver.expires.isoformat()}",
+                ("waivers", i, "expires"),
+            )
+
+
+@rule("CC302", "plan-checklist-not-found", "plan")
+def plan_checklist_not_found(ctx: PlanContext) -> Iterator[Hit]:
+    """The checklist a plan names cannot be found (or has errors), so its question ids cannot be checked."""
+    if ctx.plan.checklist is not None and ctx.resolved is None:
+        yield Hit(ctx.missing_reason or f"checklist '{ctx.plan.checklist}' not found", ("checklist",))
+
+
+@rule("CC303", "plan-unknown-question", "plan")
+def plan_unknown_question(ctx: PlanContext) -> Iterator[Hit]:
+    """A waiver or action names a question that the plan's checklist does not have."""
+    if ctx.resolved is None:
+        return
+    checklist = ctx.resolved.checklist
+    for part in ("waivers", "actions"):
+        for i, item in enumerate(getattr(ctx.plan, part)):
+            if item.question not in checklist.questions:
+                yield Hit(f"no question '{item.question}' in checklist '{checklist.id}'", (part, i, "question"))
+
+
+@rule("CC304", "plan-duplicate-question", "plan")
+def plan_duplicate_question(ctx: PlanContext) -> Iterator[Hit]:
+    """A question has two waivers, or two actions: say it once so it is clear which holds."""
+    for part in ("waivers", "actions"):
+        seen: set[str] = set()
+        for i, item in enumerate(getattr(ctx.plan, part)):
+            if item.question in seen:
+                yield Hit(f"'{item.question}' is listed twice in {part}", (part, i, "question"))
+            seen.add(item.question)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Configuration files
+
+
+@dataclass
+class ConfigContext:
+    """What a config rule sees: the config and whether its default checklist can be found."""
+
+    doc: Document
+    config: Config
+    checklist_found: bool = True
+
+    def path(self, value: str) -> Path:
+        """A path of the config, relative to the config file's folder."""
+        return self.doc.path.parent / value
+
+
+@rule("CC401", "config-path-missing", "config")
+def config_path_missing(ctx: ConfigContext) -> Iterator[Hit]:
+    """A folder or file the configuration names does not exist (paths are relative to the config file)."""
+    cfg = ctx.config
+    wanted: list[tuple[tuple[str | int, ...], str | None, bool]] = [
+        *((("checklists", i), folder, True) for i, folder in enumerate(cfg.checklists)),
+        (("templates",), cfg.templates, True),
+        (("branding", "logo"), cfg.branding.logo, False),
+        (("plan",), cfg.plan, False),
+    ]
+    for loc, value, folder in wanted:
+        if value is None:
+            continue
+        target = ctx.path(value)
+        if not (target.is_dir() if folder else target.is_file()):
+            kind = "folder" if folder else "file"
+            where = f" (looked for {target})" if Path(value) != target else ""
+            yield Hit(f"no {kind} '{value}'{where}", loc)
+
+
+@rule("CC402", "config-checklist-not-found", "config")
+def config_checklist_not_found(ctx: ConfigContext) -> Iterator[Hit]:
+    """The default `checklist` of the configuration cannot be found in its checklist folders or the built-ins."""
+    if ctx.config.checklist is not None and not ctx.checklist_found:
+        yield Hit(f"no checklist '{ctx.config.checklist}' in the configured folders or the built-ins", ("checklist",))
+
+
+Context = ChecklistContext | AnswersContext | PlanContext | ConfigContext
+
+
+def run_rules(kind: Literal["checklist", "answers", "plan", "config"], ctx: Context) -> list[Finding]:
     """Every finding of the rules that apply to `kind`."""
     findings = []
     for r in RULES.values():

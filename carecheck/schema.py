@@ -5,23 +5,31 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from carecheck.model import AnswerFile, Checklist
+from carecheck.model import KINDS
 
 SCHEMA_FILE = "carecheck.schema.json"
+# schema name -> the first key of the files it describes
+SCHEMAS = {
+    "checklist": "carecheck",
+    "answers": "carecheck-answers",
+    "plan": "carecheck-plan",
+    "config": "carecheck-config",
+}
+_TITLES = {"checklist": "checklist", "answers": "answer file", "plan": "plan file", "config": "configuration file"}
 
 
-def json_schema(answers: bool = False) -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of checklists, or of answer files."""
-    model = AnswerFile if answers else Checklist
+def json_schema(kind: str = "checklist") -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of one kind of carecheck file: checklist, answers, plan or config."""
+    model = KINDS[SCHEMAS[kind]]
     schema = model.model_json_schema(by_alias=True, mode="validation")
-    what = "answer file" if answers else "checklist"
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$id": f"https://carecheck.invalid/schema/{'answers' if answers else 'checklist'}-1.json",
+        "$id": f"https://carecheck.invalid/schema/{kind}-1.json",
         **schema,
-        "title": f"carecheck {what} (format version 1)",
+        "title": f"carecheck {_TITLES[kind]} (format version 1)",
     }
 
 
-def schema_text(answers: bool = False) -> str:
-    return json.dumps(json_schema(answers), indent=2, ensure_ascii=False) + "\n"
+def schema_text(kind: str = "checklist") -> str:
+    """The schema as the text `carecheck schema` prints and checklists/carecheck.schema.json holds."""
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"

@@ -568,14 +568,31 @@ def _rating(overall: float, bands: tuple[Band, ...], cap: str | None, *, capped:
 # Gates (`--fail-under`, `--fail-on critical`)
 
 
-def gate_failures(card: Scorecard, *, fail_under: float | None = None, fail_on_critical: bool = False) -> list[str]:
-    """What fails the requested gates, one sentence each; empty when everything passes."""
+def gate_failures(
+    card: Scorecard,
+    fail_under: Sequence[tuple[str | None, float]] = (),
+    *,
+    fail_on_critical: bool = False,
+) -> list[str]:
+    """What fails the requested gates, one sentence each; empty when everything passes.
+
+    `fail_under` holds (section id, score) pairs; a section of None means the overall score.
+    Scores compare rounded to one decimal, as shown.
+    """
     failures: list[str] = []
-    if fail_under is not None:
-        if card.overall is None:
-            failures.append(f"there is no overall score to compare with --fail-under {fail_under:g}")
-        elif shown(card.overall) < fail_under:
-            failures.append(f"the overall score {shown(card.overall):.1f} is under --fail-under {fail_under:g}")
+    for section_id, minimum in fail_under:
+        if section_id is None:
+            what, value = "the overall score", card.overall
+        else:
+            known = {s.id: s for s in card.sections}
+            if section_id not in known:
+                raise UsageError(f"--fail-under {section_id}={minimum:g}: no section '{section_id}' in the checklist")
+            what, value = f"section '{section_id}'", known[section_id].score
+        gate = f"--fail-under {minimum:g}" if section_id is None else f"--fail-under {section_id}={minimum:g}"
+        if value is None:
+            failures.append(f"{what} has no score to compare with {gate}")
+        elif shown(value) < minimum:
+            failures.append(f"{what} {shown(value):.1f} is under {gate}")
     if fail_on_critical:
         for q in card.critical_failures:
             assert q.score is not None

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position
 from carecheck.loading import YAML_SUFFIXES, Catalog, document_kind, resolve, validate_model
-from carecheck.model import AnswerFile, Checklist
-from carecheck.rules import AnswersContext, ChecklistContext, exit_class, run_rules
+from carecheck.model import AnswerFile, Checklist, Config, Plan
+from carecheck.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, exit_class, run_rules
 from carecheck.source import Document, read_document
 
 SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
@@ -20,8 +21,13 @@ KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-co
 @dataclass
 class ValidationResult:
     findings: list[Finding] = field(default_factory=list)
-    files: int = 0
+    checked: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+
+    @property
+    def files(self) -> int:
+        """How many carecheck files were checked."""
+        return len(self.checked)
 
     def errors(self, strict: bool = False) -> list[Finding]:
         return [f for f in self.findings if f.severity == "error" or strict]
@@ -52,28 +58,51 @@ def discover(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
                     yield Path(root, name), False
 
 
-def validate_paths(paths: list[Path], catalog: Catalog) -> ValidationResult:
-    """Lint every checklist and answer file under `paths`."""
+Progress = Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]]
+
+
+def validate_paths(
+    paths: list[Path],
+    catalog: Catalog,
+    *,
+    today: date | None = None,
+    ignore_unknown: bool = False,
+    progress: Progress | None = None,
+    preset: Iterable[Finding] = (),
+) -> ValidationResult:
+    """Lint every carecheck file (checklist, answers, plan, config) under `paths`.
+
+    `today` judges waiver expiry (the CLI passes `clock.today`, which honours SOURCE_DATE_EPOCH);
+    `ignore_unknown` skips YAML that is not a carecheck file even when named (pre-commit passes
+    every staged YAML file); `progress` wraps the list of files to check, e.g. in a progress bar;
+    `preset` are findings made before (in the configuration file), reported unless that file is
+    checked here too (its own findings then say it all).
+    """
     result = ValidationResult()
     seen_any: dict[Path, bool] = {p: False for p in paths if p.is_dir()}
-    for path, explicit in discover(paths):
+    files = list(discover(paths))
+    for path, explicit in progress(files) if progress is not None else files:
         for folder in seen_any:
             if folder in path.parents:
                 seen_any[folder] = True
-        findings = validate_file(path, catalog, explicit)
+        findings = validate_file(path, catalog, explicit and not ignore_unknown, today=today)
         if findings is None:
             result.skipped.append(path)
             continue
-        result.files += 1
+        result.checked.append(str(path))
         result.findings.extend(findings)
     for folder, found in seen_any.items():
         if not found:
             result.findings.append(Finding(str(folder), None, "CC001", "no YAML files in this folder"))
+    checked = {Path(p).resolve() for p in result.checked}
+    result.findings += [f for f in preset if Path(f.path).resolve() not in checked]
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
 
-def validate_file(path: Path, catalog: Catalog, explicit: bool = True) -> list[Finding] | None:
+def validate_file(
+    path: Path, catalog: Catalog, explicit: bool = True, *, today: date | None = None
+) -> list[Finding] | None:
     """The findings of one file; None when it is not a carecheck file and was not named explicitly."""
     try:
         doc = read_document(path)
@@ -82,8 +111,10 @@ def validate_file(path: Path, catalog: Catalog, explicit: bool = True) -> list[F
             return _check_checklist(doc, catalog)
         if kind == "carecheck-answers":
             return _check_answers(doc, catalog)
-        if kind in KNOWN_KINDS:
-            return []  # plans and configs are checked by the commands that read them
+        if kind == "carecheck-plan":
+            return _check_plan(doc, catalog, today or date.today())
+        if kind == "carecheck-config":
+            return _check_config(doc)
         if not explicit:
             return None
         first = next(iter(doc.data), None)
@@ -117,3 +148,24 @@ def _check_answers(doc: Document, catalog: Catalog) -> list[Finding]:
     except CarecheckError as exc:
         resolved, reason = None, exc.message if exc.code == "CC001" else f"its checklist has errors: {exc}"
     return run_rules("answers", AnswersContext(doc, answers, resolved, reason))
+
+
+def _check_plan(doc: Document, catalog: Catalog, today: date) -> list[Finding]:
+    plan = validate_model(doc, Plan)
+    resolved, reason = None, ""
+    if plan.checklist is not None:
+        try:
+            resolved = catalog.load(plan.checklist, near=doc.path.parent)
+        except CarecheckError as exc:
+            reason = exc.message if exc.code == "CC001" else f"its checklist has errors: {exc}"
+    return run_rules("plan", PlanContext(doc, plan, today, resolved, reason))
+
+
+def _check_config(doc: Document) -> list[Finding]:
+    config = validate_model(doc, Config)
+    found = True
+    if config.checklist is not None:
+        base = doc.path.parent
+        folders = [base / folder for folder in config.checklists] + [base / "checklists"]
+        found = Catalog(folders=[f for f in folders if f.is_dir()]).find(config.checklist, near=base) is not None
+    return run_rules("config", ConfigContext(doc, config, found))

@@ -11,6 +11,14 @@ from click.testing import CliRunner, Result
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see no settings from the machine: no CARECHECK_* variables, no CI format switch, no fixed clock."""
+    for name in list(os.environ):
+        if name.startswith("CARECHECK_") or name in ("GITHUB_ACTIONS", "NO_COLOR", "SOURCE_DATE_EPOCH"):
+            monkeypatch.delenv(name)
+
+
 @pytest.fixture
 def fixtures() -> Path:
     return FIXTURES

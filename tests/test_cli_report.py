@@ -118,7 +118,9 @@ def test_title_top_and_branding(run: Any, tmp_path: Path) -> None:
         (["--logo", "no-such-logo.png"], "no-such-logo.png: cannot read the logo"),
         (["--template-dir", "no-such-folder"], "--template-dir no-such-folder is not a folder"),
         (["--top", "0"], "Invalid value for '--top'"),
-        (["--fail-under", "101"], "Invalid value for '--fail-under'"),
+        (["--fail-under", "101"], "--fail-under '101': a score is between 0 and 100"),
+        (["--fail-under", "people=lots"], "--fail-under 'people=lots' is not a score"),
+        (["--fail-under", "nowhere=10"], "no section 'nowhere' in the checklist"),
     ],
 )
 def test_bad_options_exit_2(run: Any, args: list[str], message: str) -> None:
@@ -154,6 +156,32 @@ def test_fail_under_exits_1_after_writing_the_report(run: Any, tmp_path: Path) -
     assert result.stderr == "carecheck: gate failed: the overall score 26.4 is under --fail-under 30\n"
     assert json.loads(out.read_text(encoding="utf-8"))["overall"] == 26.4
     assert run("report", JO, SAM, "-o", str(out), "--fail-under", "26.4").exit_code == 0
+
+
+def test_fail_under_gates_sections_too(run: Any) -> None:
+    result = run("report", JO, SAM, "--fail-under", "20", "--fail-under", "contact=50", "--fail-under", "people=10")
+    assert result.exit_code == 1
+    assert result.stderr == "carecheck: gate failed: section 'contact' 49.2 is under --fail-under contact=50\n"
+
+
+def test_gates_and_branding_come_from_the_configuration_file(run: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    (tmp_path / "logo.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+    (tmp_path / "carecheck.yaml").write_text(
+        "carecheck-config: 1\n"
+        "branding: {name: Config Consulting, logo: logo.png, accent: '#225522'}\n"
+        "gates: {fail_under: {overall: 30}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = run("report", JO, SAM, "-o", "r.html")
+    assert result.exit_code == 1
+    assert "the overall score 26.4 is under --fail-under 30" in result.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "Prepared by Config Consulting" in html and "--accent: #225522;" in html
+    assert 'src="data:image/png;base64,' in html
+    # the command line wins
+    again = run("report", JO, SAM, "-o", "r.html", "--fail-under", "20", "--brand-name", "Other")
+    assert again.exit_code == 0 and "Prepared by Other" in (tmp_path / "r.html").read_text(encoding="utf-8")
 
 
 def test_fail_on_critical_names_what_failed(run: Any) -> None:

@@ -86,7 +86,7 @@ def test_nothing_scored_is_no_score_not_zero() -> None:
     assert empty.overall is None and empty.rating is None
     assert all(s.score is None for s in empty.sections)
     assert empty.actions == ()
-    assert gate_failures(empty, fail_under=50) == ["there is no overall score to compare with --fail-under 50"]
+    assert gate_failures(empty, [(None, 50)]) == ["the overall score has no score to compare with --fail-under 50"]
 
 
 def test_unknown_scores_zero_and_is_a_data_gap() -> None:
@@ -192,10 +192,13 @@ def test_bands_and_fail_under_compare_the_score_rounded_to_one_decimal() -> None
     just_under = score(checklist, [answers({"n": 59.96})])
     assert just_under.overall == pytest.approx(59.96)
     assert just_under.rating is not None and just_under.rating.label == "Established"  # 60.0 as shown
-    assert gate_failures(just_under, fail_under=60) == []
+    assert gate_failures(just_under, [(None, 60)]) == []
     under = score(checklist, [answers({"n": 59.94})])
     assert under.rating is not None and under.rating.label == "Developing"
-    assert gate_failures(under, fail_under=60) == ["the overall score 59.9 is under --fail-under 60"]
+    assert gate_failures(under, [(None, 60)]) == ["the overall score 59.9 is under --fail-under 60"]
+    assert gate_failures(under, [("s", 59.9), ("s", 60)]) == ["section 's' 59.9 is under --fail-under s=60"]
+    with pytest.raises(UsageError, match="no section 'nope'"):
+        gate_failures(under, [("nope", 10)])
 
 
 def test_fail_on_critical_names_each_failing_question() -> None:

@@ -1,0 +1,946 @@
+"""The interactive audit: a walk-through of a checklist that saves every answer the moment it is given.
+
+The walk-through talks to a person only through the small `Prompter` interface
+(say, select, text, confirm). `QuestionaryPrompter` is the terminal UI; tests drive
+the same logic with a scripted prompter. Every change to an answer is saved at once
+with an atomic write, so an interruption of any kind loses nothing that was confirmed.
+"""
+
+from __future__ import annotations
+
+import math
+import shlex
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
+from carecheck.loading import load_answer_file
+from carecheck.model import (
+    NA,
+    ROLES,
+    UNKNOWN,
+    Answer,
+    AnswerFile,
+    Checklist,
+    ChecklistRef,
+    NumberAnswer,
+    Question,
+    Respondent,
+)
+from carecheck.rules import answer_problem
+from carecheck.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
+
+if TYPE_CHECKING:
+    from carecheck.loading import Catalog, ResolvedChecklist
+
+DEFAULT_CHECKLIST = "care-essentials"
+
+NO_TERMINAL = (
+    "`carecheck audit` asks its questions in a terminal, and there is none here (input or output is "
+    "redirected).\nTo answer without one, write the answers in a file (the answer-file format: "
+    "`carecheck schema --answers`) and run:\n  carecheck audit [CHECKLIST] --answers FILE\n"
+    "Questions the file leaves out are listed, and the incomplete audit is saved."
+)
+
+ROLE_LABELS = {
+    "leadership": "Leadership (owners, directors)",
+    "management": "Management",
+    "front-line": "Front line (serving customers)",
+    "back-office": "Back office",
+    "other": "Other",
+}
+
+# Menu keys: an answer is "=<option value>", a question to revisit "q:<id>"; the rest are actions.
+TYPE = "type"
+NOTE = "note"
+SKIP = "skip"
+BACK = "back"
+SECTIONS = "sections"
+REVIEW = "review"
+FINISH = "finish"
+RETURN = "return"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The interface to a person
+
+
+@dataclass(frozen=True)
+class Item:
+    """One entry of a menu: what the person sees, and the key the program gets back."""
+
+    label: str
+    key: str
+
+
+class Prompter(Protocol):
+    """What the walk-through needs from a user interface."""
+
+    def say(self, text: str, style: str = "") -> None:
+        """Show a line of text; style is "", "heading", "position", "help", "note" or "warning"."""
+
+    def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
+        """Let the person pick one item (None draws a separator); return its key."""
+
+    def text(
+        self,
+        message: str,
+        default: str = "",
+        validate: Callable[[str], str | None] | None = None,
+        instruction: str = "",
+    ) -> str:
+        """Let the person type a line; `validate` returns why a line is refused, or None."""
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        """Ask a yes/no question."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# The audit being answered
+
+
+def utc_now() -> datetime:
+    """The current time in UTC, to the second (the precision of the answer file)."""
+    return datetime.now(timezone.utc).replace(microsecond=0)
+
+
+@dataclass
+class Audit:
+    """One answer file being filled in: its header, its answers, and where it is saved."""
+
+    checklist: Checklist
+    path: Path
+    header: AnswerFile
+    answers: dict[str, Answer] = field(default_factory=dict)
+
+    def snapshot(self) -> AnswerFile:
+        """The answer file as it stands."""
+        return self.header.model_copy(update={"answers": dict(self.answers)})
+
+    def save(self) -> None:
+        """Write the file atomically; a failure is reported, never ignored."""
+        try:
+            save_answers(self.path, self.snapshot())
+        except OSError as exc:
+            raise InputError(f"cannot save the answers: {exc.strerror or exc}", path=self.path) from exc
+
+    def value(self, qid: str) -> str | None:
+        answer = self.answers.get(qid)
+        return answer.value if answer else None
+
+    def is_visible(self, question: Question) -> bool:
+        """Whether a question is asked: no `when`, or its condition holds (and its own question is asked)."""
+        seen: set[str] = set()
+        q: Question | None = question
+        while q is not None and q.when is not None and q.id not in seen:
+            seen.add(q.id)
+            if self.value(q.when.question) not in q.when.values:
+                return False
+            q = self.checklist.questions.get(q.when.question)
+        return True
+
+    def visible(self) -> list[Question]:
+        """The questions asked, given the answers so far, in checklist order."""
+        return [q for q in self.checklist.questions.values() if self.is_visible(q)]
+
+    def stale(self, question: Question) -> str | None:
+        """Why an existing answer must be given again (reworded, or no longer valid), or None."""
+        answer = self.answers.get(question.id)
+        if answer is None or answer.value is None:
+            return None
+        if answer.asked is not None and answer.asked != question.text_hash:
+            return "This question was reworded since you answered it: please check your answer."
+        problem = answer_problem(self.checklist, question, answer.value)
+        if problem is not None:
+            return f"Your earlier answer '{answer.value}' no longer fits this question: please answer again."
+        return None
+
+    def is_open(self, question: Question) -> bool:
+        """Whether a question still needs an answer now (skipped questions wait for the review)."""
+        answer = self.answers.get(question.id)
+        if answer is None or answer.value is None:
+            return answer is None or not answer.skipped
+        return self.stale(question) is not None
+
+    def missing(self) -> list[Question]:
+        """Asked questions without a valid answer (unanswered, skipped, reworded)."""
+        return [q for q in self.visible() if self.value(q.id) is None or self.stale(q) is not None]
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How the asked questions of an audit stand."""
+
+    total: int
+    answered: int
+    not_applicable: int
+    unknown: int
+    skipped: int
+    unanswered: int
+
+
+def count(audit: Audit) -> Counts:
+    """Count the asked questions by how they were answered."""
+    answered = na = unknown = skipped = unanswered = 0
+    visible = audit.visible()
+    for q in visible:
+        answer = audit.answers.get(q.id)
+        value = answer.value if answer else None
+        if value is None or audit.stale(q) is not None:
+            if answer is not None and answer.skipped:
+                skipped += 1
+            else:
+                unanswered += 1
+        elif value == NA:
+            na += 1
+        elif value == UNKNOWN:
+            unknown += 1
+        else:
+            answered += 1
+    return Counts(len(visible), answered, na, unknown, skipped, unanswered)
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """What an audit run ended with."""
+
+    path: Path
+    completed: bool
+    counts: Counts
+    missing: tuple[Question, ...]
+    report_command: str
+    checklist: Checklist
+    answers: AnswerFile  # as saved: what a summary scores
+
+
+# ---------------------------------------------------------------------------------------------------
+# The walk-through
+
+
+class Interview:
+    """Walks a person through the questions of an audit, saving every answer as it is given."""
+
+    def __init__(
+        self,
+        audit: Audit,
+        prompter: Prompter,
+        now: Callable[[], datetime] = utc_now,
+        resume_hint: str = "",
+    ) -> None:
+        self.audit = audit
+        self.prompter = prompter
+        self.now = now
+        self.resume_hint = resume_hint
+
+    # -- the loop ----------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        """Ask until the person finishes; on Ctrl-C save and raise Interrupted."""
+        try:
+            self._loop()
+        except (KeyboardInterrupt, EOFError):
+            self.audit.save()
+            raise Interrupted(f"Stopped. Your answers are saved in {self.audit.path}\n{self.resume_hint}") from None
+
+    def _loop(self) -> None:
+        first_open = next((q for q in self.audit.visible() if self.audit.is_open(q)), None)
+        screen, qid, from_review = ("question", first_open.id, False) if first_open else ("review", "", False)
+        while True:
+            if screen == "question":
+                screen, qid, from_review = self._after(qid, from_review)
+            elif screen == "sections":
+                screen, qid = self._sections(qid)
+                from_review = False
+            else:
+                choice = self._review()
+                if choice == FINISH:
+                    self.finish()
+                    return
+                if choice == SECTIONS:
+                    screen, qid = "sections", qid
+                else:
+                    screen, qid, from_review = "question", choice, True
+
+    def _after(self, qid: str, from_review: bool) -> tuple[str, str, bool]:
+        """Ask one question, then decide where to go: the next screen, question and mode."""
+        question = self.audit.checklist.questions[qid]
+        settled = self.audit.value(qid) is not None and self.audit.stale(question) is None
+        outcome = self.ask(question)
+        if outcome == SECTIONS:
+            return "sections", qid, False
+        visible = self.audit.visible()
+        index = next((i for i, q in enumerate(visible) if q.id == qid), -1)
+        if outcome == BACK:
+            if index > 0:
+                return "question", visible[index - 1].id, False
+            return "question", qid, from_review
+        if from_review:
+            return "review", qid, False
+        later = visible[index + 1 :]
+        if settled:
+            # revisiting an answered question (after Back or a jump): step forward in order
+            return ("question", later[0].id, False) if later else ("review", qid, False)
+        nxt = next((q for q in later if self.audit.is_open(q)), None)
+        return ("question", nxt.id, False) if nxt else ("review", qid, False)
+
+    # -- one question ------------------------------------------------------------------------------
+
+    def ask(self, question: Question) -> str:
+        """Ask one question until it is answered, skipped, or left (back, sections)."""
+        while True:
+            index = self._header(question)
+            answer = self.audit.answers.get(question.id)
+            value = answer.value if answer else None
+            options = self.audit.checklist.options(question)
+            items: list[Item | None] = []
+            default: str | None = None
+            if options is not None:
+                items += [Item(o.label, "=" + o.value) for o in options]
+                if value is not None and value not in (NA, UNKNOWN):
+                    default = "=" + value
+            else:
+                items.append(Item(self._type_label(question, value), TYPE))
+                if value is not None and value not in (NA, UNKNOWN):
+                    default = TYPE
+            items.append(None)
+            if question.allow_na:
+                items.append(Item("Not applicable", NA))
+            items.append(Item("Don't know / not measured", UNKNOWN))
+            items.append(Item("Skip for now", SKIP))
+            items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE))
+            if index > 0:
+                items.append(Item("Back to the previous question", BACK))
+            items.append(Item("Go to the section list…", SECTIONS))
+            if value in (NA, UNKNOWN) and (value != NA or question.allow_na):
+                default = value
+            if default is not None and not any(i is not None and i.key == default for i in items):
+                default = None  # an earlier answer that is no longer a choice: nothing preselected
+            key = self.prompter.select(question.text, items, default)
+            if key.startswith("="):
+                self.set_value(question, key[1:])
+                return "answered"
+            if key == TYPE:
+                typed = self._type_value(question, value)
+                if typed is None:
+                    continue
+                self.set_value(question, typed)
+                return "answered"
+            if key in (NA, UNKNOWN):
+                self.set_value(question, key)
+                return "answered"
+            if key == SKIP:
+                if value is None:
+                    self.mark_skipped(question)
+                return SKIP
+            if key == NOTE:
+                self._edit_note(question)
+                continue
+            return key  # BACK or SECTIONS
+
+    def _header(self, question: Question) -> int:
+        """Show where the person is, the help and the current answer; return the question's index."""
+        order = [q.id for q in self.audit.visible()]
+        visible = set(order)
+        sections = [s.id for s in self.audit.checklist.sections if any(q.id in visible for q in s.questions)]
+        section = self.audit.checklist.section_of[question.id]
+        in_section = [q.id for q in section.questions if q.id in visible]
+        counts = count(self.audit)
+        done = counts.total - counts.unanswered - counts.skipped
+        say = self.prompter.say
+        say("")
+        say(
+            f"{section.title}  ·  section {sections.index(section.id) + 1} of {len(sections)}"
+            f"  ·  question {in_section.index(question.id) + 1} of {len(in_section)}"
+            f"  ·  {done} of {counts.total} answered",
+            "position",
+        )
+        stale = self.audit.stale(question)
+        if stale:
+            say(stale, "warning")
+        if question.help:
+            say(question.help, "help")
+        answer = self.audit.answers.get(question.id)
+        if answer is not None and answer.value is not None:
+            say(f"Current answer: {self._shown(question, answer.value)}", "note")
+        if answer is not None and answer.note:
+            say(f"Note: {answer.note}", "note")
+        return order.index(question.id)
+
+    def _shown(self, question: Question, value: str) -> str:
+        """An answer as the person saw it: the option's label, the number with its unit."""
+        if value == NA:
+            return "Not applicable"
+        if value == UNKNOWN:
+            return "Don't know / not measured"
+        options = self.audit.checklist.options(question) or ()
+        label = next((o.label for o in options if o.value == value), None)
+        if label is not None:
+            return label
+        spec = question.answers
+        return f"{value} {spec.unit}" if isinstance(spec, NumberAnswer) and spec.unit else value
+
+    def _type_label(self, question: Question, value: str | None) -> str:
+        spec = question.answers
+        if value is not None and value not in (NA, UNKNOWN):
+            unit = f" {spec.unit}" if isinstance(spec, NumberAnswer) and spec.unit else ""
+            shown = value if len(value) <= 40 else value[:39] + "…"
+            return f"Change the answer ({shown}{unit})…"
+        if isinstance(spec, NumberAnswer):
+            return f"Enter a number{f' ({spec.unit})' if spec.unit else ''}…"
+        return "Type the answer…"
+
+    def _type_value(self, question: Question, current: str | None) -> str | None:
+        """Ask for a number or a text; None when the person leaves it empty (back to the menu)."""
+        spec = question.answers
+        default = current if current is not None and current not in (NA, UNKNOWN) else ""
+        if isinstance(spec, NumberAnswer):
+            bounds = _bounds(spec)
+            message = f"Number ({spec.unit})" if spec.unit else "Number"
+
+            def check(text: str) -> str | None:
+                return _number_problem(spec, text.strip())
+
+            typed = self.prompter.text(
+                message, default, check, f"({bounds}leave empty to go back to the choices)"
+            ).strip()
+            if typed:
+                typed = _tidy_number(typed)
+        else:
+            typed = self.prompter.text("Answer", default, None, "(leave empty to go back to the choices)").strip()
+        return typed or None
+
+    def _edit_note(self, question: Question) -> None:
+        answer = self.audit.answers.get(question.id) or Answer(asked=None)
+        note = self.prompter.text(
+            "Note", answer.note or "", None, "(evidence: where is this written down? Leave empty for no note)"
+        ).strip()
+        self.audit.answers[question.id] = answer.model_copy(update={"note": note or None, "at": self.now()})
+        self.audit.save()
+
+    # -- changing answers (each change is saved at once) --------------------------------------------
+
+    def set_value(self, question: Question, value: str) -> None:
+        """Record an answer and save."""
+        previous = self.audit.answers.get(question.id)
+        self.audit.answers[question.id] = Answer(
+            value=value,
+            note=previous.note if previous else None,
+            at=self.now(),
+            asked=question.text_hash,
+        )
+        self.audit.save()
+
+    def mark_skipped(self, question: Question) -> None:
+        """Record that a question was skipped for now, and save."""
+        previous = self.audit.answers.get(question.id)
+        self.audit.answers[question.id] = Answer(
+            note=previous.note if previous else None, at=self.now(), skipped=True, asked=question.text_hash
+        )
+        self.audit.save()
+
+    def finish(self) -> None:
+        """Mark the audit completed and save."""
+        self.audit.header = self.audit.header.model_copy(update={"completed": self.now()})
+        self.audit.save()
+
+    # -- overview screens --------------------------------------------------------------------------
+
+    def _sections(self, qid: str) -> tuple[str, str]:
+        """The section list: go to a section, to the review, or back to the question."""
+        visible = {q.id for q in self.audit.visible()}
+        current = self.audit.checklist.section_of[qid] if qid else None
+        items: list[Item | None] = []
+        for n, section in enumerate(self.audit.checklist.sections, 1):
+            shown = [q for q in section.questions if q.id in visible]
+            if not shown:
+                continue
+            done = sum(1 for q in shown if not self.audit.is_open(q) and self.audit.value(q.id) is not None)
+            items.append(Item(f"{n}. {section.title}  ({done} of {len(shown)} answered)", "s:" + section.id))
+        items += [None, Item("Review and finish…", REVIEW)]
+        if qid:
+            items.append(Item("Back to the question", RETURN))
+        self.prompter.say("")
+        key = self.prompter.select("Go to a section", items, "s:" + current.id if current else None)
+        if key == REVIEW:
+            return "review", qid
+        if key == RETURN:
+            return "question", qid
+        section = next(s for s in self.audit.checklist.sections if s.id == key[2:])
+        first = next(q for q in section.questions if q.id in visible)
+        return "question", first.id
+
+    def _review(self) -> str:
+        """The review: list what is open; return FINISH, SECTIONS or a question id to revisit."""
+        while True:
+            counts = count(self.audit)
+            missing = self.audit.missing()
+            say = self.prompter.say
+            say("")
+            say("Review", "heading")
+            say(_counts_line(counts))
+            items: list[Item | None] = []
+            for q in missing:
+                answer = self.audit.answers.get(q.id)
+                if self.audit.stale(q):
+                    state = "Changed"
+                elif answer is not None and answer.skipped:
+                    state = "Skipped"
+                else:
+                    state = "Not answered"
+                items.append(Item(f"{state}: {_short(q.text)}", "q:" + q.id))
+            if items:
+                items.append(None)
+            items += [Item("Finish the audit", FINISH), Item("Go to the section list…", SECTIONS)]
+            default = items[0].key if items[0] is not None else None
+            message = "Revisit a question, or finish" if missing else "Every question is answered"
+            key = self.prompter.select(message, items, default)
+            if key.startswith("q:"):
+                return key[2:]
+            if key == FINISH and missing:
+                n = len(missing)
+                if not self.prompter.confirm(
+                    f"{n} question{'s are' if n != 1 else ' is'} still open and will be listed as to answer "
+                    "in the report. Finish anyway?",
+                    default=False,
+                ):
+                    continue
+            return key
+
+
+def _bounds(spec: NumberAnswer) -> str:
+    if spec.min is not None and spec.max is not None:
+        return f"from {spec.min:g} to {spec.max:g}; "
+    if spec.min is not None:
+        return f"at least {spec.min:g}; "
+    if spec.max is not None:
+        return f"at most {spec.max:g}; "
+    return ""
+
+
+def _number_problem(spec: NumberAnswer, text: str) -> str | None:
+    """Why a typed number is refused, in the words of the prompt (empty is fine: back to the menu)."""
+    if not text:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return "Please type a number, such as 4 or 6.5."
+    if not math.isfinite(number):
+        return "Please type a finite number."
+    if spec.min is not None and number < spec.min:
+        return f"The smallest value allowed is {spec.min:g}."
+    if spec.max is not None and number > spec.max:
+        return f"The largest value allowed is {spec.max:g}."
+    return None
+
+
+def _tidy_number(text: str) -> str:
+    # "6.50" stays as typed; "+6" and " 6 " become "6"
+    return text.lstrip("+")
+
+
+def _short(text: str, width: int = 72) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _counts_line(counts: Counts) -> str:
+    parts = [f"{counts.total - counts.unanswered - counts.skipped} of {counts.total} answered"]
+    if counts.not_applicable:
+        parts.append(f"{counts.not_applicable} not applicable")
+    if counts.unknown:
+        parts.append(f"{counts.unknown} don't know")
+    if counts.skipped:
+        parts.append(f"{counts.skipped} skipped")
+    if counts.unanswered:
+        parts.append(f"{counts.unanswered} not answered yet")
+    return "  ·  ".join(parts)
+
+
+def summary_lines(result: AuditResult) -> list[str]:
+    """The short summary printed at the end of an audit.
+
+    Counts for now; once `carecheck.scoring` is in, this is where the overall score,
+    the rating and the three most valuable actions join them (score(result.checklist,
+    [result.answers])).
+    """
+    c = result.counts
+    first = "Audit complete." if result.completed else "Audit saved, not complete."
+    lines = [
+        first,
+        f"  {c.answered} answered, {c.not_applicable} not applicable, {c.unknown} don't know, "
+        f"{c.skipped + c.unanswered} still open (of {c.total} questions asked).",
+        f"  Saved in {result.path}",
+        "The full report:",
+        f"  {result.report_command}",
+    ]
+    return lines
+
+
+# ---------------------------------------------------------------------------------------------------
+# Starting, resuming, and answering from a file
+
+
+@dataclass(frozen=True)
+class AuditRequest:
+    """What `carecheck audit` was asked to do (the command line, parsed)."""
+
+    folder: Path = Path("audits")
+    checklist: str | None = None
+    organisation: str | None = None
+    respondent: str | None = None
+    role: str | None = None
+    audit: str | None = None
+    resume: Path | None = None
+    new: bool = False
+    answers: Path | None = None
+
+
+def run_audit(
+    request: AuditRequest,
+    catalog: Catalog,
+    prompter: Prompter | None,
+    now: Callable[[], datetime] = utc_now,
+) -> AuditResult:
+    """Run `carecheck audit`: start, resume, or fill from a file, then walk through what is open.
+
+    `prompter` is None when there is no terminal: only `--answers` can work then.
+    """
+    if request.answers is not None:
+        audit = _from_answers(request, catalog, now)
+        if prompter is None or not audit.missing():
+            if not audit.missing():
+                audit.header = audit.header.model_copy(update={"completed": now()})
+            audit.save()
+            return _result(audit, request)
+        missing = len(audit.missing())
+        prompter.say(f"Answers taken from {request.answers}; {missing} question{'s' * (missing != 1)} to answer.")
+        prompter.say(f"Saving to {audit.path}", "help")
+    elif prompter is None:
+        raise UsageError(NO_TERMINAL)
+    else:
+        try:
+            if request.resume is not None:
+                audit = _resume_file(request.resume, request, catalog, prompter)
+            else:
+                checklist = catalog.load(request.checklist or DEFAULT_CHECKLIST, near=Path.cwd()).checklist
+                audit = _start(request, checklist, prompter, now)
+        except (KeyboardInterrupt, EOFError):
+            # only the questions before the first save (who is answering, resume or not) get here
+            raise Interrupted("Stopped before the audit began; nothing was saved.") from None
+    Interview(audit, prompter, now, _resume_hint(request, audit)).run()
+    return _result(audit, request)
+
+
+def _result(audit: Audit, request: AuditRequest) -> AuditResult:
+    command = ["carecheck", "report", str(audit.path)]
+    if request.checklist is not None and _is_path(request.checklist):
+        command += ["--checklist", request.checklist]
+    return AuditResult(
+        audit.path,
+        audit.header.completed is not None,
+        count(audit),
+        tuple(audit.missing()),
+        shlex.join(command),
+        audit.checklist,
+        audit.snapshot(),
+    )
+
+
+def _resume_hint(request: AuditRequest, audit: Audit) -> str:
+    command = ["carecheck", "audit"]
+    if request.checklist is not None and _is_path(request.checklist):
+        command.append(request.checklist)
+    command += ["--resume", str(audit.path)]
+    return "To carry on where you stopped:\n  " + shlex.join(command)
+
+
+def _is_path(ref: str) -> bool:
+    return ref.endswith((".yaml", ".yml")) or len(Path(ref).parts) > 1
+
+
+def _header(
+    checklist: Checklist, organisation: str, respondent: Respondent, audit: str | None, started: datetime
+) -> AnswerFile:
+    return AnswerFile.model_validate(
+        {
+            "carecheck-answers": 1,
+            "checklist": ChecklistRef(id=checklist.id, version=checklist.version, sha256=checklist.sha256),
+            "organisation": organisation,
+            "audit": audit or quarter_label(started),
+            "respondent": respondent,
+            "started": started,
+            "completed": None,
+            "answers": {},
+        }
+    )
+
+
+def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now: Callable[[], datetime]) -> Audit:
+    """A new audit (or, when one is waiting and the person agrees, an unfinished one)."""
+    if not request.new:
+        waiting = find_unfinished(request.folder, checklist.id, request.organisation, request.respondent)
+        if waiting:
+            chosen = _offer_resume(waiting, checklist, prompter)
+            if chosen is not None:
+                return _resume(chosen.path, chosen.answers, checklist, prompter)
+    prompter.say(f"{checklist.title}  ({checklist.id} {checklist.version})", "heading")
+    n, s = len(checklist.questions), len(checklist.sections)
+    prompter.say(f"{n} question{'s' * (n != 1)} in {s} section{'s' * (s != 1)}.")
+    prompter.say("Each answer is saved as soon as you give it.")
+    prompter.say("Press Ctrl-C at any time to stop; run the same command again to carry on.")
+    organisation = request.organisation or prompter.text("Organisation", validate=_required("the organisation"))
+    name = request.respondent or prompter.text("Your name", validate=_required("your name"))
+    role = request.role or prompter.select(
+        "Your role", [Item(ROLE_LABELS.get(r, r), r) for r in ROLES], default="management"
+    )
+    header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
+    path = create_answer_file(request.folder, header)
+    prompter.say(f"Saving to {path}", "help")
+    return Audit(checklist, path, header)
+
+
+def _required(what: str) -> Callable[[str], str | None]:
+    def check(text: str) -> str | None:
+        return None if text.strip() else f"Please enter {what}."
+
+    return check
+
+
+def _offer_resume(waiting: list[Unfinished], checklist: Checklist, prompter: Prompter) -> Unfinished | None:
+    items: list[Item | None] = []
+    for n, u in enumerate(waiting[:9]):
+        af = u.answers
+        given = sum(1 for a in af.answers.values() if a.value is not None)
+        started = af.started.strftime("%d %b %Y") if af.started else "an earlier date"
+        items.append(
+            Item(
+                f"Resume: {af.organisation}, {af.respondent.name or 'no name'} ({af.respondent.role}), "
+                f"{af.audit or 'audit'}, started {started}, {given} of {len(checklist.questions)} answered",
+                str(n),
+            )
+        )
+    items += [None, Item("Start a new audit", "new")]
+    what = "is an unfinished audit" if len(waiting) == 1 else f"are {len(waiting)} unfinished audits"
+    prompter.say(f"There {what} of {checklist.title}.")
+    key = prompter.select("Resume or start again?", items, "0")
+    if key == "new":
+        return None
+    return waiting[int(key)]
+
+
+def _resume_file(path: Path, request: AuditRequest, catalog: Catalog, prompter: Prompter) -> Audit:
+    _, answers = load_answer_file(path)
+    resolved = _checklist_for(answers, path, request, catalog)
+    return _resume(path, answers, resolved.checklist, prompter)
+
+
+def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catalog: Catalog) -> ResolvedChecklist:
+    ref = request.checklist or answers.checklist.id
+    near = Path.cwd() if request.checklist else path.parent
+    resolved = catalog.load(ref, near=near)
+    if resolved.checklist.id != answers.checklist.id:
+        raise UsageError(
+            f"{path} answers checklist '{answers.checklist.id}', not '{resolved.checklist.id}'",
+        )
+    return resolved
+
+
+def _resume(path: Path, answers: AnswerFile, checklist: Checklist, prompter: Prompter) -> Audit:
+    """Continue an audit; if the checklist changed, say what changed and keep only what still fits."""
+    audit = Audit(checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
+    prompter.say(f"Resuming {checklist.title} for {answers.organisation}, {answers.respondent.name}.", "heading")
+    prompter.say(f"Saving to {path}", "help")
+    if answers.checklist.sha256 and answers.checklist.sha256 != checklist.sha256:
+        for line in describe_changes(audit):
+            prompter.say(line, "warning" if line.startswith("The checklist") else "")
+        for qid in [qid for qid in audit.answers if qid not in checklist.questions]:
+            del audit.answers[qid]
+    audit.header = audit.header.model_copy(
+        update={"checklist": ChecklistRef(id=checklist.id, version=checklist.version, sha256=checklist.sha256)}
+    )
+    audit.save()
+    return audit
+
+
+def describe_changes(audit: Audit) -> list[str]:
+    """What changed in the checklist since an audit's answers were given, as lines to show."""
+    questions = audit.checklist.questions
+    order = list(questions)
+    removed = [qid for qid in audit.answers if qid not in questions]
+    reworded = [q for q in questions.values() if audit.stale(q) is not None]
+    # Questions without an entry are either new or simply not reached yet; those placed
+    # before the furthest question reached are the ones added since.
+    reached = max((order.index(qid) for qid in audit.answers if qid in questions), default=-1)
+    candidates = order if audit.header.completed is not None else order[: reached + 1]
+    added = [questions[qid] for qid in candidates if qid not in audit.answers and audit.is_visible(questions[qid])]
+    lines = ["The checklist changed since these answers were given."]
+    for title, changed in (("New questions", added), ("Reworded or changed", reworded)):
+        if changed:
+            lines.append(f"{title} ({len(changed)}):")
+            lines += [f"  - {_short(q.text, 100)}" for q in changed[:10]]
+            lines += [f"  … and {len(changed) - 10} more"] if len(changed) > 10 else []
+    if removed:
+        lines.append(f"Removed ({len(removed)}), their answers are dropped: " + ", ".join(removed))
+    if added or reworded:
+        lines.append("Only the new and changed questions are asked; your other answers are kept.")
+    else:
+        lines.append("None of your answers is affected.")
+    return lines
+
+
+def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], datetime]) -> Audit:
+    """An audit filled from an answer file given with --answers: validated, then saved in the audits folder."""
+    from carecheck.rules import AnswersContext, run_rules
+
+    assert request.answers is not None
+    doc, given = load_answer_file(request.answers)
+    resolved = _checklist_for(given, request.answers, request, catalog)
+    checklist = resolved.checklist
+    errors = [f for f in run_rules("answers", AnswersContext(doc, given, resolved)) if f.severity == "error"]
+    if errors:
+        raise FindingsError(errors)
+    organisation = request.organisation or given.organisation
+    respondent = Respondent(
+        name=request.respondent or given.respondent.name, role=request.role or given.respondent.role
+    )
+    started = given.started or now()
+    header = _header(checklist, organisation, respondent, request.audit or given.audit, started)
+    answers = {
+        qid: answer.model_copy(
+            update={"at": answer.at or now(), "asked": answer.asked or checklist.questions[qid].text_hash}
+        )
+        for qid, answer in given.answers.items()
+    }
+    # The same audit already under way (an earlier --answers run, or one begun interactively):
+    # carry on in that file, the given answers taking precedence.
+    for waiting in find_unfinished(request.folder, checklist.id, organisation, respondent.name):
+        if waiting.answers.audit == header.audit:
+            audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
+            audit.answers = {**waiting.answers.answers, **answers}
+            audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+            audit.save()
+            return audit
+    path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}))
+    return Audit(checklist, path, header, answers)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The terminal UI
+
+
+class QuestionaryPrompter:
+    """The Prompter of a real terminal, built on questionary (prompt_toolkit).
+
+    Prompts use the current prompt_toolkit app session, so tests can run this very
+    UI with `create_app_session(input=create_pipe_input(), output=DummyOutput())`.
+    `unsafe_ask` lets Ctrl-C reach the walk-through, which saves and stops.
+    """
+
+    STYLES = {  # noqa: RUF012 - read only
+        "heading": "bold",
+        "position": "fg:ansicyan",
+        "help": "italic",
+        "note": "fg:ansiyellow",
+        "warning": "fg:ansiyellow bold",
+        "qmark": "fg:ansicyan bold",
+        "question": "bold",
+        "answer": "fg:ansigreen bold",
+        "pointer": "fg:ansicyan bold",
+        "highlighted": "fg:ansicyan bold",
+        "separator": "fg:ansibrightblack",
+        "instruction": "fg:ansibrightblack",
+    }
+
+    def __init__(self) -> None:
+        import questionary
+        from prompt_toolkit.styles import Style
+
+        self._q = questionary
+        self._style = Style.from_dict(self.STYLES)
+
+    def say(self, text: str, style: str = "") -> None:
+        import textwrap
+
+        from prompt_toolkit import print_formatted_text
+        from prompt_toolkit.application import get_app_session
+        from prompt_toolkit.formatted_text import FormattedText
+
+        # Wrap at word boundaries: the terminal would cut long help text mid-word.
+        width = max(40, min(get_app_session().output.get_size().columns - 2, 100))
+        text = "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.splitlines())
+        print_formatted_text(FormattedText([(f"class:{style}" if style else "", text)]), style=self._style)
+
+    def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
+        choices = [
+            self._q.Separator("  ─────") if item is None else self._q.Choice(item.label, value=item.key)
+            for item in items
+        ]
+        with _shared_default_bindings():
+            question = self._q.select(
+                message, choices, default=default, style=self._style, instruction="(arrow keys, Enter)"
+            )
+        key: str = self._ask(question)
+        return key
+
+    def text(
+        self,
+        message: str,
+        default: str = "",
+        validate: Callable[[str], str | None] | None = None,
+        instruction: str = "",
+    ) -> str:
+        def check(value: str) -> bool | str:
+            problem = validate(value) if validate else None
+            return True if problem is None else problem
+
+        with _shared_default_bindings():
+            question = self._q.text(
+                message, default=default, validate=check, instruction=instruction, style=self._style
+            )
+        typed: str = self._ask(question)
+        return typed
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        with _shared_default_bindings():
+            question = self._q.confirm(message, default=default, style=self._style)
+        answer: bool = self._ask(question)
+        return answer
+
+    def _ask(self, question: Any) -> Any:
+        """Run one prompt; Ctrl-C raises KeyboardInterrupt (the walk-through saves and stops)."""
+        return question.unsafe_ask()
+
+
+@cache
+def _default_bindings() -> Any:
+    from prompt_toolkit.key_binding.defaults import load_key_bindings
+
+    return load_key_bindings()
+
+
+@contextmanager
+def _shared_default_bindings() -> Iterator[None]:
+    """Build prompts with one shared set of prompt_toolkit's default key bindings.
+
+    Every prompt_toolkit Application builds its ~700 default bindings afresh (about
+    13 ms), and a questionary menu makes three Applications: most of the time between
+    an answer and the next question. The bindings keep no state of their own (their
+    handlers act on `event.app`), so one set serves every prompt.
+    """
+    import prompt_toolkit.application.application as application
+
+    hook = "load_key_bindings"  # the name Application.__init__ calls
+    original = getattr(application, hook, None)
+    if original is None:  # pragma: no cover - a prompt_toolkit without this hook: build as usual
+        yield
+        return
+    setattr(application, hook, _default_bindings)
+    try:
+        yield
+    finally:
+        setattr(application, hook, original)

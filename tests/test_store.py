@@ -1,0 +1,190 @@
+"""Answer files: names that never collide, readable YAML that reads back exactly, atomic saves, discovery."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from carecheck import store
+from carecheck.loading import load_answer_file
+from carecheck.model import AnswerFile
+from carecheck.source import parse_document
+from carecheck.store import (
+    answers_yaml,
+    create_answer_file,
+    default_answer_path,
+    find_unfinished,
+    quarter_label,
+    save_answers,
+    slug,
+)
+
+
+def answer_file(**changes: Any) -> AnswerFile:
+    data: dict[str, Any] = {
+        "carecheck-answers": 1,
+        "checklist": {"id": "care-essentials", "version": "2026.1", "sha256": "9f2c" * 16},
+        "organisation": "Acme Ltd",
+        "audit": "2026-Q3",
+        "respondent": {"name": "Jo Smith", "role": "front-line"},
+        "started": "2026-08-03T09:00:00Z",
+        "completed": None,
+        "answers": {},
+    }
+    data.update(changes)
+    return AnswerFile.model_validate(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("Acme Ltd", "acme-ltd"), ("  Zeta & Co. ", "zeta-co"), ("Ana Núñez", "ana-nunez"), ("Øre/..", "re"), ("!!", "x")],
+)
+def test_slug(text: str, expected: str) -> None:
+    assert slug(text, "x") == expected
+
+
+@pytest.mark.parametrize(
+    ("month", "label"), [(1, "2026-Q1"), (3, "2026-Q1"), (4, "2026-Q2"), (9, "2026-Q3"), (12, "2026-Q4")]
+)
+def test_quarter_label(month: int, label: str) -> None:
+    assert quarter_label(datetime(2026, month, 15, tzinfo=timezone.utc)) == label
+
+
+def test_default_path(tmp_path: Path) -> None:
+    path = default_answer_path(tmp_path, answer_file())
+    assert path == tmp_path / "acme-ltd" / "2026-Q3" / "care-essentials--jo-smith.yaml"
+    unlabelled = default_answer_path(tmp_path, answer_file(audit=None, started="2026-11-22T10:02:11Z"))
+    assert unlabelled.parent.name == "2026-Q4"
+    odd = default_answer_path(tmp_path, answer_file(audit="../../etc", respondent={"name": "", "role": "other"}))
+    assert odd.parent.parent.parent == tmp_path and odd.name == "care-essentials--anonymous.yaml"
+
+
+def test_a_new_audit_never_takes_an_existing_file(tmp_path: Path) -> None:
+    first = create_answer_file(tmp_path, answer_file(answers={"a": {"value": "yes"}}))
+    second = create_answer_file(tmp_path, answer_file(answers={"a": {"value": "no"}}))
+    third = create_answer_file(tmp_path, answer_file())
+    assert [p.name for p in (first, second, third)] == [
+        "care-essentials--jo-smith.yaml",
+        "care-essentials--jo-smith--2.yaml",
+        "care-essentials--jo-smith--3.yaml",
+    ]
+    assert load_answer_file(first)[1].answers["a"].value == "yes"
+    assert load_answer_file(second)[1].answers["a"].value == "no"
+    assert sorted(p.name for p in first.parent.iterdir()) == sorted(p.name for p in (first, second, third))
+
+
+def test_the_file_keeps_the_documented_key_order_one_line_per_answer() -> None:
+    text = answers_yaml(
+        answer_file(
+            answers={
+                "published-standards": {
+                    "value": "partial",
+                    "note": "Only on the website",
+                    "at": "2026-08-03T09:03:40Z",
+                    "asked": "1a2b3c4d",
+                },
+                "email-first-reply-hours": {"value": "6.5"},
+                "trained": {"value": "2"},
+                "has-email": {"value": "yes"},
+                "later": {"skipped": True, "note": "ask IT"},
+            }
+        )
+    )
+    assert text == (
+        "carecheck-answers: 1\n"
+        f"checklist: {{id: care-essentials, version: '2026.1', sha256: {'9f2c' * 16}}}\n"
+        "organisation: Acme Ltd\n"
+        "audit: 2026-Q3\n"
+        "respondent: {name: Jo Smith, role: front-line}\n"
+        "started: 2026-08-03T09:00:00Z\n"
+        "completed: null\n"
+        "answers:\n"
+        "  published-standards: {value: partial, note: Only on the website, at: '2026-08-03T09:03:40Z', "
+        "asked: 1a2b3c4d}\n"
+        "  email-first-reply-hours: {value: 6.5}\n"
+        "  trained: {value: 2}\n"
+        "  has-email: {value: yes}\n"
+        "  later: {skipped: true, note: ask IT}\n"
+    )
+
+
+texts = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    organisation=texts.filter(str.strip),
+    name=texts,
+    value=st.one_of(texts, st.from_regex(r"-?[0-9]{1,5}(\.[0-9]{1,3})?", fullmatch=True)),
+    note=st.one_of(st.none(), texts),
+)
+def test_every_answer_reads_back_exactly_as_saved(organisation: str, name: str, value: str, note: str | None) -> None:
+    original = answer_file(
+        organisation=organisation,
+        respondent={"name": name, "role": "other"},
+        answers={"q": {"value": value, "note": note, "at": "2026-08-03T09:03:40Z", "asked": "abcdef12"}},
+    )
+    text = answers_yaml(original)
+    assert AnswerFile.model_validate(parse_document(text.encode(), Path("x.yaml")).data) == original
+
+
+def test_a_save_that_fails_leaves_the_previous_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = create_answer_file(tmp_path, answer_file(answers={"a": {"value": "yes"}}))
+    before = path.read_bytes()
+
+    def crash(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store.os, "replace", crash)
+    with pytest.raises(OSError):
+        save_answers(path, answer_file(answers={"a": {"value": "yes"}, "b": {"value": "no"}}))
+    assert path.read_bytes() == before
+    assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
+
+
+def test_save_replaces_the_file(tmp_path: Path) -> None:
+    path = create_answer_file(tmp_path, answer_file())
+    save_answers(path, answer_file(answers={"b": {"value": "no"}}))
+    assert load_answer_file(path)[1].answers["b"].value == "no"
+
+
+def test_find_unfinished_matches_checklist_organisation_and_respondent(tmp_path: Path) -> None:
+    wanted = create_answer_file(tmp_path, answer_file())
+    older = create_answer_file(tmp_path, answer_file(started="2026-07-01T09:00:00Z", audit="2026-Q3"))
+    create_answer_file(tmp_path, answer_file(completed="2026-08-04T09:00:00Z"))
+    create_answer_file(tmp_path, answer_file(checklist={"id": "care-full", "version": "1"}))
+    create_answer_file(tmp_path, answer_file(organisation="Zeta"))
+    create_answer_file(tmp_path, answer_file(respondent={"name": "Sam", "role": "management"}))
+    (tmp_path / "notes.yaml").write_text("just: yaml\n")
+    (tmp_path / "broken.yaml").write_text("carecheck-answers: 1\n  - [\n")
+    hidden = tmp_path / ".trash"
+    hidden.mkdir()
+    create_answer_file(hidden, answer_file())
+
+    found = find_unfinished(tmp_path, "care-essentials", "acme  LTD", "jo smith")
+    assert [u.path for u in found] == [wanted, older]
+    everyone = find_unfinished(tmp_path, "care-essentials")
+    assert len(everyone) == 4
+    assert find_unfinished(tmp_path / "missing", "care-essentials") == []
+
+
+def test_create_answer_file_claims_the_name_in_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # another run creates the file between our check and our link: we must move on, not overwrite
+    real_link = os.link
+    target = default_answer_path(tmp_path, answer_file())
+
+    def racing_link(src: str, dst: str) -> None:
+        if Path(dst) == target and not target.exists():
+            target.write_text("carecheck-answers: 1\n# the other run's file\n")
+        real_link(src, dst)
+
+    monkeypatch.setattr(store.os, "link", racing_link)
+    path = create_answer_file(tmp_path, answer_file())
+    assert path.name == "care-essentials--jo-smith--2.yaml"
+    assert "the other run's file" in target.read_text()
