@@ -562,22 +562,32 @@ def _counts_line(counts: Counts) -> str:
 
 
 def summary_lines(result: AuditResult) -> list[str]:
-    """The short summary printed at the end of an audit.
+    """The short summary printed at the end of an audit: counts, score, rating, the top three actions."""
+    from carecheck.scoring import score, shown
 
-    Counts for now; once `carecheck.scoring` is in, this is where the overall score,
-    the rating and the three most valuable actions join them (score(result.checklist,
-    [result.answers])).
-    """
     c = result.counts
     first = "Audit complete." if result.completed else "Audit saved, not complete."
     lines = [
         first,
         f"  {c.answered} answered, {c.not_applicable} not applicable, {c.unknown} don't know, "
         f"{c.skipped + c.unanswered} still open (of {c.total} questions asked).",
-        f"  Saved in {result.path}",
-        "The full report:",
-        f"  {result.report_command}",
     ]
+    card = score(result.checklist, [result.answers])
+    if card.overall is None or card.rating is None:
+        lines.append("  No score yet: nothing scored has been answered.")
+    else:
+        rating = card.rating.label
+        if card.rating.capped:
+            rating += f" (capped: {card.rating.band} by score, but a critical question scores below half)"
+        if card.rating.provisional:
+            rating += " (provisional: a critical question is still open)"
+        lines.append(f"  Overall score {shown(card.overall):.1f} of 100: {rating}.")
+    if card.actions:
+        lines.append("  The most valuable actions:")
+        for n, action in enumerate(card.actions[:3], 1):
+            gain = f"+{shown(action.gain):.1f} points" if action.gain is not None else ""
+            lines.append(f"    {n}. {action.text} ({gain}, effort {action.effort})")
+    lines += [f"  Saved in {result.path}", "The full report:", f"  {result.report_command}"]
     return lines
 
 
