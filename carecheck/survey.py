@@ -367,7 +367,7 @@ def answer_value(checklist: Checklist, question: Question, cell: str, decimal_co
         value = cell  # text: evidence, as written
     problem = answer_problem(checklist, question, value)
     if problem is not None:
-        return None, problem
+        return None, problem if f"'{question.id}'" in problem else f"'{question.id}': {problem}"
     return value, ""
 
 
