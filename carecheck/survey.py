@@ -274,6 +274,7 @@ class Headers:
     checklist: Checklist
     questions: dict[str, Question] = field(init=False)
     fields: dict[str, str] = field(init=False)
+    lookups: dict[str, dict[str, str] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         self.questions = {}
@@ -282,6 +283,7 @@ class Headers:
         for q in self.checklist.questions.values():
             self.questions[q.id.casefold()] = q  # an id wins over a text that happens to equal it
         self.fields = {spelling: name for name, spellings in FIELDS.items() for spelling in spellings}
+        self.lookups = {q.id: option_lookup(self.checklist, q) for q in self.checklist.questions.values()}
 
     def classify(self, index: int, header: str) -> Column | None:
         """The column a header names, or None when it names nothing known."""
@@ -340,14 +342,30 @@ def choose_delimiter(text: str, headers: Headers) -> str:
 # Cells
 
 
-def answer_value(checklist: Checklist, question: Question, cell: str, decimal_comma: bool) -> tuple[str | None, str]:
-    """The answer a cell gives to a question, or None and why it gives none."""
+def option_lookup(checklist: Checklist, question: Question) -> dict[str, str] | None:
+    """An option question's answers by their normalised value and label (values win); None for others."""
+    options = checklist.options(question)
+    if options is None:
+        return None
+    by_label = {normal(o.label): o.value for o in options}
+    return {**by_label, **{normal(o.value): o.value for o in options}}
+
+
+def answer_value(
+    checklist: Checklist,
+    question: Question,
+    cell: str,
+    decimal_comma: bool,
+    lookup: dict[str, str] | None = None,
+) -> tuple[str | None, str]:
+    """The answer a cell gives to a question, or None and why it gives none (`lookup`: option_lookup's, cached)."""
     key = normal(cell)
     options = checklist.options(question)
     value: str | None = None
     if options is not None:
-        value = next((o.value for o in options if normal(o.value) == key), None)
-        value = value or next((o.value for o in options if normal(o.label) == key), None)
+        value = (lookup if lookup is not None else option_lookup(checklist, question) or {}).get(key)
+        if value is not None:
+            return value, ""  # an option: valid as it is
     if value is None and key in NA_WORDS:
         value = NA
     elif value is None and key in UNKNOWN_WORDS:
@@ -498,9 +516,12 @@ def parse_survey(
                     "a value holding the delimiter needs quotes",
                 )
                 continue
-        row = _row(survey, checklist, columns, line, cells, organisation, audit, now, month_first, decimal_comma)
+        row = _row(survey, headers, columns, line, cells, organisation, audit, now, month_first, decimal_comma)
         if row is not None:
-            missing = Audit(checklist, Path(), row.answers, dict(row.answers.answers)).missing()
+            # asked (given the `when` conditions) and not answered; every value here is valid already
+            visible = Audit(checklist, Path(), row.answers, dict(row.answers.answers)).visible()
+            given = row.answers.answers
+            missing = [q for q in visible if q.id not in given or given[q.id].value is None]
             if not missing:
                 row = SurveyRow(
                     row.line,
@@ -554,7 +575,7 @@ def _columns(
 
 def _row(
     survey: Survey,
-    checklist: Checklist,
+    headers: Headers,
     columns: list[Column],
     line: int,
     cells: list[str],
@@ -565,7 +586,8 @@ def _row(
     decimal_comma: bool,
 ) -> SurveyRow | None:
     """One row as an answer file, or None after adding its findings."""
-    errors = len(survey.errors)
+    checklist = headers.checklist
+    before = len(survey.findings)
     fields: dict[str, str] = {}
     values: dict[str, str] = {}
     notes: dict[str, str] = {}
@@ -576,7 +598,8 @@ def _row(
         if column.kind == "answer" and column.question is not None:
             if not cell:
                 continue
-            value, problem = answer_value(checklist, column.question, cell, decimal_comma)
+            lookup = headers.lookups[column.question.id]
+            value, problem = answer_value(checklist, column.question, cell, decimal_comma, lookup)
             if value is None:
                 survey.add("CC506", line, column.index + 1, problem)
             else:
@@ -610,7 +633,7 @@ def _row(
             )
         else:
             role = known
-    if len(survey.errors) > errors or not org.strip():
+    if any(f.severity == "error" for f in survey.findings[before:]) or not org.strip():
         return None
     label = audit or quarter_label(when)
     at = when.astimezone(timezone.utc).replace(microsecond=0)
