@@ -99,6 +99,7 @@ DAY_MONTH = re.compile(
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
 )
 YEAR_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+SEP_HINT = re.compile(r"^sep=([,;\t|])[ \t]*\r?(?:\n|$)", re.IGNORECASE)
 DATE_FORMATS = "2026-09-14, 2026-09-14 10:02:11, 2026-09-14T10:02:11Z, 14/09/2026, 14/09/2026 10:02, 14.09.2026"
 
 Kind = Literal["answer", "note", "name", "role", "organisation", "date", "ignored"]
@@ -320,6 +321,8 @@ class Headers:
 
 
 def _short(text: str, width: int = 60) -> str:
+    """A cell or header as a message shows it: stripped, control characters escaped, long text cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text.strip())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
@@ -375,12 +378,12 @@ def answer_value(
             o.value if normal(o.value) == normal(o.label) else f"{o.value} ({o.label})" for o in options
         )
         extra = "na, unknown" if question.allow_na else "unknown"
-        return None, f"'{cell}' is not an answer to '{question.id}'; use one of: {allowed}; or {extra}"
+        return None, f"'{_short(cell)}' is not an answer to '{question.id}'; use one of: {allowed}; or {extra}"
     elif value is None and isinstance(question.answers, NumberAnswer):
         value = _number(cell, question.answers, decimal_comma)
         if value is None:
             unit = f" ({question.answers.unit})" if question.answers.unit else ""
-            return None, f"'{question.id}' takes a number{unit}, not '{cell}'"
+            return None, f"'{question.id}' takes a number{unit}, not '{_short(cell)}'"
     elif value is None:
         value = cell  # text: evidence, as written
     problem = answer_problem(checklist, question, value)
@@ -469,8 +472,11 @@ def parse_survey(
 
     survey = Survey(path)
     headers = Headers(checklist)
-    delimiter = choose_delimiter(text, headers)
+    hint = SEP_HINT.match(text)
+    delimiter = hint.group(1) if hint else choose_delimiter(text, headers)
     rows = list(records(text, delimiter, path))
+    if hint:
+        rows = rows[1:]  # Excel's `sep=;` line says which delimiter the file uses
     while rows and not any(cell.strip() for cell in rows[0][1]):
         rows.pop(0)  # blank lines before the header
     if not rows:
@@ -556,7 +562,7 @@ def _columns(
             survey.add("CC504", line, index + 1, f"unknown column '{_short(text)}'{headers.suggestion(text)}")
             continue
         if column.kind == "ignored":
-            survey.add("CC511", line, index + 1, f"column '{text.strip()}' is survey metadata; it is ignored")
+            survey.add("CC511", line, index + 1, f"column '{_short(text)}' is survey metadata; it is ignored")
             continue
         key = (column.kind, column.question.id if column.question else "")
         if key in seen:
@@ -616,9 +622,8 @@ def _row(
     if fields.get("date"):
         parsed = parse_date(fields["date"], month_first)
         if parsed is None:
-            survey.add(
-                "CC508", line, positions["date"], f"'{fields['date']}' is not a date; use one of: {DATE_FORMATS}"
-            )
+            shown = _short(fields["date"])
+            survey.add("CC508", line, positions["date"], f"'{shown}' is not a date; use one of: {DATE_FORMATS}")
         else:
             when = parsed
     role = "other"
@@ -629,7 +634,7 @@ def _row(
                 "CC510",
                 line,
                 positions["role"],
-                f"role '{fields['role']}' is not one of {', '.join(ROLES)}; imported as other",
+                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other",
             )
         else:
             role = known

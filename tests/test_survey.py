@@ -439,3 +439,24 @@ def test_written_files_are_what_the_store_writes(checklist: Checklist, tmp_path:
     ]
     for item in created:
         assert item.path.read_text(encoding="utf-8") == answers_yaml(item.row.answers)
+
+
+def test_excel_sep_line_names_the_delimiter(checklist: Checklist) -> None:
+    survey, delimiter = parse_survey(
+        "sep=;\r\nname;organisation;email-reply-hours\r\nJo;Acme, Ltd;6,5\r\nAnn;Acme;x\r\n",
+        "s.csv",
+        checklist,
+        now=NOW,
+    )
+    assert delimiter == ";"
+    assert where(survey.errors) == [(4, 3, "CC506")]
+    (jo,) = survey.rows
+    assert jo.line == 3 and jo.answers.organisation == "Acme, Ltd"
+    assert jo.answers.answers["email-reply-hours"].value == "6.5"
+
+
+def test_messages_show_cells_escaped_and_short(checklist: Checklist) -> None:
+    survey = parse(checklist, "name,organisation,trained,rating\nJo,Acme,2\x00,\n" + "Ann,Acme,2," + "x" * 500 + "\n")
+    first, second = survey.errors
+    assert "'2\\x00' is not an answer to 'trained'" in first.message
+    assert "'" + "x" * 59 + "…' is not an answer to 'rating'" in second.message
