@@ -455,7 +455,9 @@ def import_survey(
     extra += [f"{len(result.skipped)} already imported"] if result.skipped else []
     detail = f" ({', '.join(extra)})" if extra else ""
     if dry_run:
-        click.echo(f"Dry run: {files} would be created in {folder}{detail}; nothing was written.")
+        read_as = {",": "comma", ";": "semicolon", "\t": "tab"}.get(result.delimiter, repr(result.delimiter))
+        click.echo(f"Dry run ({source} read as {read_as}-separated): {files} would be created in {folder}{detail}.")
+        click.echo("Nothing was written.")
     else:
         click.echo(f"Imported {files} from {source} into {folder}{detail}.")
 

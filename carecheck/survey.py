@@ -468,8 +468,6 @@ def parse_survey(
     now: datetime,
 ) -> tuple[Survey, str]:
     """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too."""
-    from carecheck.interview import Audit
-
     survey = Survey(path)
     headers = Headers(checklist)
     hint = SEP_HINT.match(text)
@@ -499,8 +497,7 @@ def parse_survey(
     date_column = by_kind.get("date")
     month_first = False
     if date_column is not None:
-        cells = [_cell(cells, date_column.index) for _, cells in body]
-        month_first = _slash_dates_month_first(cells)
+        month_first = _slash_dates_month_first([_cell(cells, date_column.index) for _, cells in body])
         if month_first:
             survey.add(
                 "CC512",
@@ -524,19 +521,6 @@ def parse_survey(
                 continue
         row = _row(survey, headers, columns, line, cells, organisation, audit, now, month_first, decimal_comma)
         if row is not None:
-            # asked (given the `when` conditions) and not answered; every value here is valid already
-            visible = Audit(checklist, Path(), row.answers, dict(row.answers.answers)).visible()
-            given = row.answers.answers
-            missing = [q for q in visible if q.id not in given or given[q.id].value is None]
-            if not missing:
-                row = SurveyRow(
-                    row.line,
-                    row.answers.model_copy(update={"completed": row.answers.started}),
-                    (),
-                    row.name_column,
-                )
-            else:
-                row = SurveyRow(row.line, row.answers, tuple(q.id for q in missing), row.name_column)
             survey.rows.append(row)
     _duplicates(survey)
     survey.findings.sort(key=lambda f: f.sort_key)
@@ -592,6 +576,8 @@ def _row(
     decimal_comma: bool,
 ) -> SurveyRow | None:
     """One row as an answer file, or None after adding its findings."""
+    from carecheck.interview import Audit
+
     checklist = headers.checklist
     before = len(survey.findings)
     fields: dict[str, str] = {}
@@ -659,7 +645,12 @@ def _row(
             "answers": answers,
         }
     )
-    return SurveyRow(line, answer_file, (), positions.get("name", 0))
+    # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
+    visible = Audit(checklist, Path(), answer_file, answers).visible()
+    missing = tuple(q.id for q in visible if q.id not in values)
+    if not missing:
+        answer_file = answer_file.model_copy(update={"completed": at})
+    return SurveyRow(line, answer_file, missing, positions.get("name", 0))
 
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:

@@ -155,7 +155,10 @@ def test_dry_run_shows_what_would_be_created_and_writes_nothing(run, project: Pa
         "would create  audits/acme-ltd/2026-Q3/staff-survey--jo-smith.yaml  (line 2: Jo Smith, front-line; 6 answered)"
     )
     assert lines[2].endswith("(line 4: Sam Patel, leadership; 5 answered, 1 to answer)")
-    assert lines[-1] == "Dry run: 3 answer files would be created in audits (1 incomplete); nothing was written."
+    assert lines[-2:] == [
+        "Dry run (ids.csv read as comma-separated): 3 answer files would be created in audits (1 incomplete).",
+        "Nothing was written.",
+    ]
 
 
 def test_one_bad_row_and_nothing_is_written(run, project: Path) -> None:
