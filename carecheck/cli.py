@@ -462,6 +462,30 @@ def import_survey(
         click.echo(f"Imported {files} from {source} into {folder}{detail}.")
 
 
+@cli.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--from",
+    "profile",
+    default="care-full",
+    show_default=True,
+    metavar="PROFILE",
+    shell_complete=complete_checklist,
+    help="The checklist to tailor: care-full, a sector profile, ...",
+)
+@click.option("--id", "checklist_id", metavar="ID", help="The id of the new checklist (default: <folder>-care).")
+def init(folder: Path, profile: str, checklist_id: str | None) -> None:
+    """Start a folder of your own: carecheck.yaml, audits/ and a checklist that extends PROFILE."""
+    from carecheck.clock import now
+    from carecheck.scaffold import init_project
+
+    made = init_project(folder, profile, _catalog(), checklist_id, now(os.environ).year)
+    for path in made.files:
+        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+    where = "" if folder == Path(".") else f"cd {folder} && "
+    click.echo(f"Next: edit {made.files[1]}, then {where}carecheck validate checklists && carecheck audit")
+
+
 @cli.command("config")
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
 def show_config(fmt: str) -> None:
