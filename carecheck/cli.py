@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from carecheck import __version__
-from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, CarecheckError, UsageError
+from carecheck.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, CarecheckError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -505,6 +505,135 @@ def show_config(fmt: str) -> None:
     width = max(len(name) for name, _, _ in rows)
     for name, value, origin in rows:
         click.echo(f"{name:<{width}}  {value}  [{origin}]")
+
+
+@cli.command()
+@click.argument("answers", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md", "txt", "text", "json", "csv", "pdf"], case_sensitive=False),
+    help="The document to make. Default: from the extension of -o, else txt to the terminal.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report to FILE (atomically) instead of the terminal.",
+)
+@click.option("--checklist", metavar="ID|PATH", help="The checklist to score against (default: the answers' own).")
+@click.option(
+    "--template-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Templates here override the built-ins of the same name (report.html.j2, report.css.j2, ...).",
+)
+@click.option("--title", help="The report's title (default: Customer care audit).")
+@click.option("--top", type=click.IntRange(min=1), metavar="N", help="Show only the N highest-priority actions.")
+@click.option(
+    "--fail-under",
+    multiple=True,
+    metavar="SCORE",
+    help="Exit 1 (after writing the report) if the overall score, rounded to 1 decimal, is under SCORE; "
+    "SECTION=SCORE gates a section. Repeatable.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["critical"]),
+    help="critical: exit 1 (after writing the report) if a critical question scores below 50 or is unanswered.",
+)
+@click.option("--brand-name", metavar="NAME", help="Branding: the consultancy or team preparing the report.")
+@click.option(
+    "--logo",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Branding: a logo (PNG, JPEG, GIF, SVG or WebP), embedded in the HTML and PDF.",
+)
+@click.option("--accent", metavar="COLOUR", help="Branding: the accent colour, e.g. '#1f4e79'.")
+def report(
+    answers: tuple[Path, ...],
+    fmt: str | None,
+    output: Path | None,
+    checklist: str | None,
+    template_dir: Path | None,
+    title: str | None,
+    top: int | None,
+    fail_under: tuple[str, ...],
+    fail_on: str | None,
+    brand_name: str | None,
+    logo: Path | None,
+    accent: str | None,
+) -> None:
+    """Score answer files and render the improvement report.
+
+    ANSWERS are answer files or folders of them: one respondent each, all of one checklist,
+    organisation and audit. Several respondents are aggregated (a question's score is their mean).
+    """
+    import shutil
+
+    from carecheck.diagnostics import format_finding
+    from carecheck.loading import AnswerStream
+    from carecheck.report import (
+        DEFAULT_ACCENT,
+        Branding,
+        ReportOptions,
+        format_for,
+        parse_accent,
+        read_logo,
+        render_report,
+        report_date,
+    )
+    from carecheck.scoring import gate_failures, score
+    from carecheck.store import write_atomic
+    from carecheck.validation import discover
+
+    name = format_for(fmt, output)
+    thresholds = [_threshold(text) for text in fail_under]
+    configured = settings()  # branding the options leave out comes from the configuration
+    logo = logo if logo is not None else configured.brand_logo
+    accent = accent if accent is not None else configured.brand_accent
+    branding = Branding(
+        name=brand_name if brand_name is not None else configured.brand_name,
+        logo=read_logo(logo) if logo is not None else None,
+        accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
+    )
+    stream = AnswerStream(discover(list(answers)), _catalog(), checklist)
+    card = score(stream.checklist, stream, sources=stream.sources)
+    for warning in stream.warnings:
+        click.echo(format_finding(warning), err=True)
+    terminal = output is None and sys.stdout.isatty()
+    options = ReportOptions(
+        generated=report_date(os.environ),
+        title=title,
+        top=top,
+        branding=branding,
+        template_dir=template_dir,
+        width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 100) if terminal else 80,
+        color=terminal and _use_color(sys.stdout),
+    )
+    if name == "pdf" and terminal:
+        raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
+    document = render_report(card, name, options)
+    if output is not None:
+        write_atomic(output, document)
+    elif isinstance(document, bytes):
+        sys.stdout.buffer.write(document)
+    else:
+        click.echo(document, nl=False, color=options.color)
+    failures = gate_failures(card, thresholds, fail_on_critical=fail_on == "critical")
+    for failure in failures:
+        click.echo(f"carecheck: gate failed: {failure}", err=True)
+    if failures:
+        sys.exit(EXIT_FINDINGS)
+
+
+def _threshold(text: str) -> tuple[str | None, float]:
+    """A `--fail-under` value: `60` (the overall score) or `section-id=60`."""
+    from carecheck.config import parse_threshold
+
+    try:
+        threshold = parse_threshold(text)
+    except ValueError as exc:
+        raise UsageError(f"--fail-under {exc}") from None
+    return threshold.section, threshold.score
 
 
 def _fail(message: str, code: int) -> NoReturn:

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from carecheck.errors import Finding, FindingsError, InputError, InvalidInputError, Position
+from carecheck.errors import Finding, FindingsError, InputError, InvalidInputError, Position, UsageError
 from carecheck.model import (
     DEFAULT_BANDS,
     KEBAB,
@@ -410,3 +410,100 @@ def _load_kind(path: Path, model: type[M], kind: str, what: str) -> tuple[Docume
             code="CC007",
         )
     return doc, validate_model(doc, model)
+
+
+class AnswerStream:
+    """Answer files for one report, read one at a time and checked as they are read.
+
+    The first answer file names the checklist (unless `checklist` is given: an id or a path);
+    every file must pass the answer-file lint rules and share the first one's checklist,
+    organisation and audit. Files found by walking a folder that are not answer files are
+    skipped; a file named explicitly must be one; a file given twice counts once. Lint
+    warnings are collected in `warnings` and the files used in `sources`, both filled as the
+    stream is read (it can be read once).
+    """
+
+    def __init__(self, paths: Iterable[tuple[Path, bool]], catalog: Catalog, checklist: str | None = None) -> None:
+        self._pending = iter(paths)
+        self._seen: set[Path] = set()
+        self.sources: list[str] = []
+        self.warnings: list[Finding] = []
+        self._first = self._next()
+        if self._first is None:
+            raise UsageError("no answer files to report on (an answer file starts with `carecheck-answers: 1`)")
+        path, doc, answers = self._first
+        self._reference = (path, answers)
+        self._given = checklist
+        try:
+            near = Path.cwd() if checklist else path.parent
+            self.resolved = catalog.load(checklist or answers.checklist.id, near=near)
+        except InputError as exc:
+            if exc.code != "CC001" or checklist is not None:
+                raise
+            raise InputError(exc.message, path=path, position=doc.locate(("checklist", "id")), code="CC201") from None
+        self.checklist = self.resolved.checklist
+
+    def _next(self) -> tuple[Path, Document, AnswerFile] | None:
+        for path, explicit in self._pending:
+            key = path.resolve()
+            if key in self._seen or (not explicit and not _answers_header(path)):
+                continue
+            self._seen.add(key)
+            doc, answers = load_answer_file(path)
+            return path, doc, answers
+        return None
+
+    def __iter__(self) -> Iterator[AnswerFile]:
+        item, self._first = self._first, None
+        if item is None:
+            item = self._next()
+        while item is not None:
+            path, doc, answers = item
+            self._check(path, doc, answers)
+            self.sources.append(str(path))
+            yield answers
+            item = self._next()
+
+    def _check(self, path: Path, doc: Document, answers: AnswerFile) -> None:
+        from carecheck.rules import AnswersContext, run_rules
+
+        ref_path, ref = self._reference
+        if answers.checklist.id != self.checklist.id:
+            given = f"--checklist gives '{self.checklist.id}'"
+            origin = given if self._given else f"{ref_path} is for '{ref.checklist.id}'"
+            raise UsageError(
+                f"these answers are to checklist '{answers.checklist.id}', but {origin}; "
+                "report on one checklist at a time",
+                path=path,
+                position=doc.locate(("checklist", "id")),
+            )
+        hints = {
+            "organisation": "report on one organisation at a time",
+            "audit": "report on one audit at a time (comparing audits is what --baseline is for)",
+        }
+        for key, hint in hints.items():
+            mine, theirs = getattr(answers, key), getattr(ref, key)
+            if mine != theirs:
+                raise UsageError(
+                    f"{key} '{mine or '(none)'}' differs from '{theirs or '(none)'}' in {ref_path}; {hint}",
+                    path=path,
+                    position=doc.locate((key,)),
+                )
+        findings = run_rules("answers", AnswersContext(doc, answers, self.resolved))
+        errors = [f for f in findings if f.severity == "error"]
+        if errors:
+            raise FindingsError(errors)
+        self.warnings.extend(f for f in findings if f.severity != "error")
+
+
+def _answers_header(path: Path) -> bool | None:
+    """Whether a YAML file starts like an answer file, read cheaply; None when unreadable."""
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace") as fh:
+            for line in fh:
+                stripped = line.strip()
+                if stripped and not stripped.startswith(("#", "---", "%")):
+                    return stripped.startswith("carecheck-answers:")
+    except OSError:
+        return None
+    return False

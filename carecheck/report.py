@@ -1,0 +1,644 @@
+"""Rendering a Scorecard: one Jinja environment, a lookup chain for templates, a format registry.
+
+Templates are looked up in the user's `--template-dir` first, then in the built-ins shipped
+in the package (`carecheck.templates`). Undefined variables are errors (StrictUndefined) and
+HTML is autoescaped. Templates only present: every number they show is in the Scorecard; the
+helpers here format numbers and lay out charts, they compute no score.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import io
+import json
+import re
+import textwrap
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import datetime, timezone
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from carecheck.errors import InputError, Position, UsageError
+from carecheck.scoring import QuestionScore, Scorecard, SectionScore
+
+REPORT_FORMAT_VERSION = 1
+DEFAULT_ACCENT = "#1f4e79"
+DEFAULT_TITLE = "Customer care audit"
+SUMMARY_ACTIONS = 5
+"""How many actions the executive summary lists."""
+NOTES_SHOWN = 3
+"""How many notes per question the HTML, Markdown and text reports show (CSV and JSON hold all)."""
+
+RESPONDENTS_LISTED = 30
+"""Up to this many respondents the HTML appendix lists each; beyond, it counts them by role."""
+
+FORMAT_NAMES = ("html", "md", "txt", "json", "csv", "pdf")
+FORMAT_ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
+EXTENSIONS = {
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".txt": "txt",
+    ".json": "json",
+    ".csv": "csv",
+    ".pdf": "pdf",
+}
+TEMPLATES = {"html": "report.html.j2", "md": "report.md.j2", "txt": "report.txt.j2"}
+"""The built-in templates by format; `report.css.j2` is included by the HTML one (and the PDF)."""
+
+LOGO_TYPES = {
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".svg": "image/svg+xml",
+    ".webp": "image/webp",
+}
+
+
+@dataclass(frozen=True)
+class Branding:
+    """A consultancy's look: its name, a logo (a data: URI) and an accent colour (#rrggbb)."""
+
+    name: str | None = None
+    logo: str | None = None
+    accent: str = DEFAULT_ACCENT
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """How to render: everything that is not a score."""
+
+    generated: datetime
+    title: str | None = None
+    top: int | None = None
+    branding: Branding = field(default_factory=Branding)
+    template_dir: Path | None = None
+    width: int = 80
+    """Text report: the line length to fit (the terminal's width)."""
+    color: bool = False
+    """Text report: ANSI colours (only for a terminal that wants them)."""
+    generator: str | None = None
+    """What the report says made it; default "carecheck <version>"."""
+
+
+# ---------------------------------------------------------------------------------------------------
+# Inputs from the edge: formats, dates, branding
+
+
+def format_for(fmt: str | None, output: Path | None) -> str:
+    """The format asked for: `--format`, else from the output's extension, else txt."""
+    if fmt is not None:
+        name = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
+        if name not in FORMAT_NAMES:
+            raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMAT_NAMES)}")
+        return name
+    if output is None:
+        return "txt"
+    suffix = output.suffix.lower()
+    if suffix not in EXTENSIONS:
+        raise UsageError(
+            f"cannot tell the format from '{output.name}'; name it .html, .md, .txt, .json, .csv or .pdf, "
+            "or give --format"
+        )
+    return EXTENSIONS[suffix]
+
+
+def report_date(environ: Mapping[str, str], now: Callable[[], datetime] | None = None) -> datetime:
+    """When the report is made: SOURCE_DATE_EPOCH when set (reproducible builds), else now, in UTC."""
+    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+        except (ValueError, OverflowError, OSError):
+            raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'") from None
+    return now() if now is not None else datetime.now(tz=timezone.utc)
+
+
+def parse_accent(text: str) -> str:
+    """An accent colour as #rrggbb, from #rgb or #rrggbb (with or without the #)."""
+    value = text.strip().lstrip("#").lower()
+    if re.fullmatch(r"[0-9a-f]{3}", value):
+        value = "".join(c * 2 for c in value)
+    if not re.fullmatch(r"[0-9a-f]{6}", value):
+        raise UsageError(f"--accent takes a colour such as #1f4e79, not '{text}'")
+    return "#" + value
+
+
+def logo_data_uri(data: bytes, filename: str) -> str:
+    """A logo file's bytes as a data: URI, so the report stays one self-contained file."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in LOGO_TYPES:
+        raise UsageError(f"the logo must be a {', '.join(sorted(LOGO_TYPES))} file, not '{filename}'")
+    return f"data:{LOGO_TYPES[suffix]};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def read_logo(path: Path) -> str:
+    """A logo file as a data: URI; InputError when it cannot be read."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the logo: {exc.strerror or exc}", path=path) from None
+    return logo_data_uri(data, path.name)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Colours: keep text readable whatever accent a consultant picks
+
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours (1 to 21)."""
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def _darken(colour: str, factor: float) -> str:
+    return "#" + "".join(f"{round(int(colour[i : i + 2], 16) * factor):02x}" for i in (1, 3, 5))
+
+
+def accent_palette(accent: str) -> dict[str, str]:
+    """The accent as given, a shade of it readable as text on white, and the text colour to use on it."""
+    ink = accent
+    factor = 1.0
+    while contrast(ink, "#ffffff") < 4.5 and factor > 0:
+        factor -= 0.05
+        ink = _darken(accent, max(factor, 0.0))
+    # white or black: whichever it is, one of them reaches at least 4.58:1 on any colour
+    on_accent = "#ffffff" if contrast(accent, "#ffffff") >= contrast(accent, "#000000") else "#000000"
+    return {"accent": accent, "accent_ink": ink, "on_accent": on_accent}
+
+
+# ---------------------------------------------------------------------------------------------------
+# The Jinja environment
+
+
+class _PackageTemplates(jinja2.BaseLoader):
+    """The built-in templates, read through importlib.resources (works from a wheel or a zip)."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Callable[[], bool]]:
+        resource = files("carecheck.templates").joinpath(template)
+        if "/" in template or "\\" in template or not resource.is_file():
+            raise jinja2.TemplateNotFound(template)
+        return resource.read_text(encoding="utf-8"), None, lambda: True
+
+
+def _autoescape(name: str | None) -> bool:
+    return name is not None and name.endswith((".html.j2", ".html", ".htm", ".svg.j2", ".xml.j2"))
+
+
+def environment(template_dir: Path | None = None) -> jinja2.Environment:
+    """The one Jinja environment: the user's templates first, then the built-ins."""
+    loaders: list[jinja2.BaseLoader] = []
+    if template_dir is not None:
+        if not template_dir.is_dir():
+            raise UsageError(f"--template-dir {template_dir} is not a folder")
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(_PackageTemplates())
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        undefined=jinja2.StrictUndefined,
+        autoescape=_autoescape,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        score=_score,
+        number=_number,
+        plain=_plain,
+        gap=_gap_words,
+        md=_markdown_text,
+        wrap=_wrap,
+        fit=_fit,
+        bar=_bar,
+        date=_date,
+        plural=_plural,
+        css_string=_css_string,
+        names=_names,
+    )
+    return env
+
+
+def _score(value: float | None, none: str = "no score") -> str:
+    """A score as shown everywhere: one decimal, or the words for "no score"."""
+    return none if value is None else f"{value:.1f}"
+
+
+def _number(value: float | None, digits: int = 1, none: str = "") -> str:
+    if value is None:
+        return none
+    text = f"{value:.{digits}f}"
+    return "0" if digits == 0 and text == "-0" else text
+
+
+def _plain(value: float) -> str:
+    """A number as written in a checklist: 60, 62.5."""
+    return f"{value:g}"
+
+
+def _gap_words(gap: float | None) -> str:
+    """A gap to target in words: "12.5 below target" or "target met"."""
+    if gap is None:
+        return ""
+    if round(gap, 1) <= 0:
+        return "target met"
+    return f"{gap:.1f} below target"
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|~])")
+
+
+def _markdown_text(value: object) -> str:
+    """User text made inert in Markdown, where it always sits mid-line: HTML and inline syntax escaped."""
+    text = " ".join(_printable(value).split())
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def _css_string(value: object) -> str:
+    """User text as a quoted CSS string: everything but letters, digits and spaces escaped,
+    so nothing in it can end the string or the <style> element it sits in."""
+    escaped = "".join(c if c.isascii() and (c.isalnum() or c == " ") else f"\\{ord(c):x} " for c in str(value))
+    return f'"{escaped}"'
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _printable(value: object) -> str:
+    """User text safe for a terminal: control characters (escape sequences) removed, tabs as spaces."""
+    return _CONTROL.sub("", str(value).replace("\t", " "))
+
+
+def _wrap(value: object, width: int, indent: int = 0, first: int = 0) -> str:
+    """Text wrapped to `width` columns: the first line indented by `first` spaces, the others by `indent`."""
+    lead = " " * first
+    return textwrap.fill(
+        _printable(value),
+        width=max(width, indent + 20),
+        initial_indent=lead,
+        subsequent_indent=" " * indent,
+        break_on_hyphens=False,
+    )
+
+
+def _fit(value: object, width: int, align: str = "left") -> str:
+    """Text padded or shortened (with an ellipsis) to exactly `width` columns."""
+    text = " ".join(_printable(value).split())
+    if len(text) > width:
+        text = text[: max(width - 1, 0)] + "\u2026"
+    return text.rjust(width) if align == "right" else text.ljust(width)
+
+
+def _bar(score: float | None, width: int) -> str:
+    """A text bar of `width` cells filled in proportion to a 0..100 score."""
+    if score is None:
+        return "\u00b7" * width
+    filled = round(score / 100 * width)
+    return "\u2588" * filled + "\u2591" * (width - filled)
+
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _date(value: datetime | None, style: str = "long") -> str:
+    if value is None:
+        return ""
+    if style == "iso":
+        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"  # never the locale's month names
+
+
+def _names(names: Sequence[str], limit: int = 5) -> str:
+    """Names in a sentence, the first `limit` of them: "Ann, Bo and 12 more"."""
+    if len(names) <= limit:
+        return ", ".join(names)
+    return f"{', '.join(names[:limit])} and {len(names) - limit} more"
+
+
+def _plural(count: int, singular: str, plural: str | None = None) -> str:
+    return f"{count} {singular if count == 1 else plural or singular + 's'}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# What the templates receive
+
+
+_ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "accent": "36"}
+
+
+def _styler(enabled: bool) -> Callable[..., str]:
+    def style(text: object, *names: str) -> str:
+        if not enabled or not names:
+            return str(text)
+        codes = ";".join(_ANSI[n] for n in names)
+        return f"\x1b[{codes}m{text}\x1b[0m"
+
+    return style
+
+
+@dataclass(frozen=True)
+class ChartBar:
+    """One section in the chart: where its bar, its target mark and its labels go (px)."""
+
+    title: str
+    score: float | None
+    target: float | None
+    y: float
+    width: float
+    target_x: float | None
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bar_height: int
+    bars: tuple[ChartBar, ...]
+    ticks: tuple[tuple[int, float], ...]
+    description: str
+
+
+def section_chart(sections: tuple[SectionScore, ...]) -> Chart:
+    """The layout of the sections-against-targets chart (an SVG drawn by the HTML template)."""
+    label_width, plot_width, bar_height, step, top = 230, 380, 20, 34, 28
+    bars = []
+    for i, section in enumerate(sections):
+        y = top + i * step
+        bars.append(
+            ChartBar(
+                title=section.title,
+                score=section.score,
+                target=section.target,
+                y=y,
+                width=0.0 if section.score is None else round(section.score / 100 * plot_width, 2),
+                target_x=None if section.target is None else round(label_width + section.target / 100 * plot_width, 2),
+            )
+        )
+    parts = []
+    for s in sections:
+        target = f", target {s.target:.1f}" if s.target is not None else ""
+        parts.append(f"{s.title}: {_score(s.score)}{target}")
+    ticks = tuple((t, label_width + t / 100 * plot_width) for t in (0, 25, 50, 75, 100))
+    height = top + len(sections) * step + 6
+    return Chart(
+        width=label_width + plot_width + 60,
+        height=height,
+        label_width=label_width,
+        plot_width=plot_width,
+        bar_height=bar_height,
+        bars=tuple(bars),
+        ticks=ticks,
+        description="Section scores out of 100. " + "; ".join(parts) + ".",
+    )
+
+
+def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
+    """The variables every template receives (documented in docs/report-format.md)."""
+    actions = card.actions if options.top is None else card.actions[: options.top]
+    return {
+        "card": card,
+        "title": options.title or DEFAULT_TITLE,
+        "generated": options.generated,
+        "branding": options.branding,
+        "colours": accent_palette(options.branding.accent),
+        "actions": actions,
+        "actions_hidden": len(card.actions) - len(actions),
+        "summary_actions": actions[:SUMMARY_ACTIONS],
+        "notes_shown": NOTES_SHOWN,
+        "respondents_listed": RESPONDENTS_LISTED,
+        "chart": section_chart(card.sections),
+        "width": options.width,
+        "style": _styler(options.color),
+        "generator": _generator(options),
+    }
+
+
+def _generator(options: ReportOptions) -> str:
+    from carecheck import __version__
+
+    return options.generator or f"carecheck {__version__}"
+
+
+# ---------------------------------------------------------------------------------------------------
+# The formats
+
+
+def _template(fmt: str) -> Callable[[Scorecard, ReportOptions], str]:
+    def render(card: Scorecard, options: ReportOptions) -> str:
+        env = environment(options.template_dir)
+        return env.get_template(TEMPLATES[fmt]).render(context(card, options))
+
+    return render
+
+
+def _round(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _question_data(q: QuestionScore) -> dict[str, Any]:
+    data = asdict(q)
+    for key in ("score", "gap", "spread", "target"):
+        data[key] = _round(data[key], 1)
+    for key in ("gain", "priority"):
+        data[key] = _round(data[key], 2)
+    for role in data["role_means"]:
+        role["score"] = round(role["score"], 1)
+    del data["section_title"]
+    return data
+
+
+def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
+    """The JSON report: the Scorecard under a versioned top-level shape (docs/report-format.md)."""
+    actions = card.actions if options.top is None else card.actions[: options.top]
+    return {
+        "carecheck-report": REPORT_FORMAT_VERSION,
+        "title": options.title or DEFAULT_TITLE,
+        "generated": _date(options.generated, "iso"),
+        "generator": _generator(options),
+        "organisation": card.organisation,
+        "audit": card.audit,
+        "checklist": {
+            "id": card.checklist.id,
+            "title": card.checklist.title,
+            "version": card.checklist.version,
+            "questions": card.checklist.questions,
+        },
+        "respondents": [
+            {
+                "name": r.name,
+                "role": r.role,
+                "started": _date(r.started, "iso") or None,
+                "completed": _date(r.completed, "iso") or None,
+                "source": r.source,
+            }
+            for r in card.respondents
+        ],
+        "draft": card.draft,
+        "overall": _round(card.overall, 1),
+        "rating": asdict(card.rating) if card.rating is not None else None,
+        "counts": asdict(card.counts),
+        "sections": [
+            {
+                "id": s.id,
+                "title": s.title,
+                "weight": s.weight,
+                "target": _round(s.target, 1),
+                "score": _round(s.score, 1),
+                "gap": _round(s.gap, 1),
+                "counts": asdict(s.counts),
+                "questions": [_question_data(q) for q in s.questions],
+            }
+            for s in card.sections
+        ],
+        "actions": [
+            {
+                "rank": rank,
+                "question": q.id,
+                "section": q.section,
+                "score": _round(q.score, 1),
+                "gain": _round(q.gain, 2),
+                "priority": _round(q.priority, 2),
+                "effort": q.effort,
+                "critical": q.critical,
+                "recommendation": q.recommendation,
+            }
+            for rank, q in enumerate(actions, 1)
+        ],
+        "actions_total": len(card.actions),
+        "critical_failures": [q.id for q in card.critical_failures],
+        "to_answer": [q.id for q in card.to_answer],
+        "data_gaps": [q.id for q in card.data_gaps],
+        "notes": list(card.notes),
+        "scoring": {
+            "bands": [asdict(b) for b in card.checklist.bands],
+            "critical_cap": card.checklist.critical_cap,
+        },
+    }
+
+
+def _json(card: Scorecard, options: ReportOptions) -> str:
+    return json.dumps(report_data(card, options), indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = (
+    "section",
+    "question",
+    "text",
+    "score",
+    "gain",
+    "priority",
+    "effort",
+    "critical",
+    "recommendation",
+    "note",
+)
+
+
+def _cell(text: str | None) -> str:
+    """User text for a spreadsheet: a leading = + - @ would be run as a formula, so it is quoted."""
+    if not text:
+        return ""
+    return "'" + text if text[0] in "=+-@\t\r" else text
+
+
+def _csv(card: Scorecard, options: ReportOptions) -> str:
+    actions = card.actions if options.top is None else card.actions[: options.top]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    several = len(card.respondents) > 1
+    for q in actions:
+        notes = "\n".join(f"{n.respondent}: {n.text}" if several else n.text for n in q.notes)
+        writer.writerow(
+            [
+                q.section,
+                q.id,
+                _cell(q.text),
+                _number(q.score, 1),
+                _number(q.gain, 2),
+                _number(q.priority, 2),
+                q.effort,
+                "yes" if q.critical else "no",
+                _cell(q.recommendation),
+                _cell(notes),
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _pdf(card: Scorecard, options: ReportOptions) -> bytes:
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as exc:
+        raise UsageError(
+            f"PDF output needs the optional PDF extra, which is not installed here ({exc}); "
+            "install it with: pip install 'carecheck[pdf]'"
+        ) from None
+    html = _template("html")(card, replace(options, width=80, color=False))
+    pdf: bytes = HTML(string=html).write_pdf()
+    return pdf
+
+
+Renderer = Callable[[Scorecard, ReportOptions], "str | bytes"]
+
+FORMATS: dict[str, Renderer] = {
+    "html": _template("html"),
+    "md": _template("md"),
+    "txt": _template("txt"),
+    "json": _json,
+    "csv": _csv,
+    "pdf": _pdf,
+}
+
+
+def render_report(card: Scorecard, fmt: str, options: ReportOptions) -> str | bytes:
+    """The report in a format of FORMATS: text for all but PDF, which is bytes."""
+    try:
+        return FORMATS[fmt](card, options)
+    except jinja2.TemplateSyntaxError as exc:
+        where = Position(exc.lineno, 1) if exc.lineno else None
+        raise UsageError(f"template error: {exc.message}", path=exc.filename or exc.name, position=where) from None
+    except jinja2.UndefinedError as exc:
+        raise UsageError(f"template error: {exc.message}") from None
+    except jinja2.TemplateNotFound as exc:
+        raise UsageError(f"template not found: {exc.name}") from None
+
+
+__all__ = [
+    "FORMATS",
+    "Branding",
+    "ReportOptions",
+    "format_for",
+    "logo_data_uri",
+    "parse_accent",
+    "render_report",
+    "report_date",
+]

@@ -1,0 +1,603 @@
+"""The scorer: a pure function from a resolved checklist and answer files to a Scorecard.
+
+It implements the scoring contract of DESIGN.md (documented with a worked example in
+docs/scoring.md). Scores are percentages: a question's score is 100 x s, where s in 0..1 is
+the option's score (or the number's); "no score" is None, never 0. Everything the reports
+show is computed here; the templates only present it.
+
+Answer files are consumed once, in order, and only aggregates are kept (sums, counts and the
+notes), so thousands of respondents cost little memory.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from carecheck.errors import InvalidInputError, UsageError
+from carecheck.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
+from carecheck.rules import answer_problem
+
+Status = Literal["answered", "na", "unknown", "skipped", "unanswered", "off"]
+Kind = Literal["options", "number", "text"]
+
+CRITICAL_BELOW = 50.0
+"""A critical question scoring below this (in points, i.e. s < 0.5) caps the rating."""
+CRITICAL_FACTOR = 2.0
+TALLY_SHOWN = 5
+"""A question's answer in words lists at most this many different answers."""
+_EPSILON = 1e-9
+
+STATUS_LABELS: dict[Status, str] = {
+    "na": "Not applicable",
+    "unknown": "Don't know",
+    "skipped": "Skipped",
+    "unanswered": "Not answered",
+    "off": "Not asked",
+    "answered": "Answered",
+}
+
+
+def shown(score: float) -> float:
+    """A score as the user sees it, rounded to one decimal: bands and gates compare this."""
+    return round(score, 1)
+
+
+@dataclass(frozen=True)
+class Counts:
+    """How the answers fall, over every question and respondent; the categories do not overlap.
+
+    `answered` holds scored values and text evidence; `unknown` is "don't know" (scored 0);
+    `off` is a question switched off by `when`.
+    """
+
+    answered: int = 0
+    na: int = 0
+    unknown: int = 0
+    skipped: int = 0
+    unanswered: int = 0
+    off: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.answered + self.na + self.unknown + self.skipped + self.unanswered + self.off
+
+    @property
+    def to_answer(self) -> int:
+        return self.skipped + self.unanswered
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.answered + other.answered,
+            self.na + other.na,
+            self.unknown + other.unknown,
+            self.skipped + other.skipped,
+            self.unanswered + other.unanswered,
+            self.off + other.off,
+        )
+
+
+@dataclass(frozen=True)
+class Note:
+    """A note written with an answer: the evidence behind it."""
+
+    respondent: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many respondents gave one answer (a readable label)."""
+
+    answer: str
+    count: int
+
+
+@dataclass(frozen=True)
+class RoleMean:
+    """The mean score of a question over the respondents of one role that scored it."""
+
+    role: str
+    score: float
+    respondents: int
+
+
+@dataclass(frozen=True)
+class QuestionScore:
+    """A question's result: its score, the answers behind it and what fixing it is worth."""
+
+    id: str
+    section: str
+    section_title: str
+    text: str
+    kind: Kind
+    weight: float
+    critical: bool
+    effort: str
+    recommendation: str | None
+    target: float | None
+    score: float | None
+    """0..100, the mean over the respondents that scored it; None when nobody did."""
+    answer: str
+    """The answer in words: an option label, a number with its unit, or a tally of several."""
+    tally: tuple[Tally, ...]
+    counts: Counts
+    scored_by: int
+    spread: float | None
+    """Highest minus lowest respondent score, in points; None with fewer than two scores."""
+    role_means: tuple[RoleMean, ...]
+    gain: float | None
+    """Overall points this question would add if its score became 100."""
+    priority: float | None
+    """The action plan's ranking key: gain x 2 if critical, divided by the effort cost."""
+    gap: float | None
+    """Target minus score, in points (positive: below target); None without both."""
+    notes: tuple[Note, ...]
+    to_answer_by: tuple[str, ...]
+    """Respondents that skipped it or left it unanswered."""
+    unknown_by: tuple[str, ...]
+    """Respondents that answered "don't know"."""
+
+    @property
+    def critical_failure(self) -> bool:
+        return self.critical and self.score is not None and shown(self.score) < CRITICAL_BELOW
+
+
+@dataclass(frozen=True)
+class SectionScore:
+    id: str
+    title: str
+    description: str | None
+    weight: float
+    target: float | None
+    score: float | None
+    """0..100, the weighted mean of its scored questions; None when none is scored."""
+    gap: float | None
+    questions: tuple[QuestionScore, ...]
+    counts: Counts
+
+
+@dataclass(frozen=True)
+class Rating:
+    label: str
+    """The rating given: the band, capped at `critical_cap` by a failing critical question."""
+    band: str
+    """The band the overall score reaches, before the cap."""
+    capped: bool
+    provisional: bool
+    """A critical question is still unanswered, so the rating may change."""
+
+
+@dataclass(frozen=True)
+class Band:
+    min: float
+    label: str
+
+
+@dataclass(frozen=True)
+class RespondentInfo:
+    name: str
+    role: str
+    started: datetime | None
+    completed: datetime | None
+    source: str | None
+    """Where the answers came from (the file), when known."""
+
+
+@dataclass(frozen=True)
+class ChecklistInfo:
+    id: str
+    title: str
+    version: str
+    description: str | None
+    bands: tuple[Band, ...]
+    critical_cap: str | None
+    questions: int
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Everything a report shows, computed once."""
+
+    checklist: ChecklistInfo
+    organisation: str
+    audit: str | None
+    respondents: tuple[RespondentInfo, ...]
+    overall: float | None
+    """0..100, the weighted mean of the section scores; None when nothing is scored."""
+    rating: Rating | None
+    sections: tuple[SectionScore, ...]
+    actions: tuple[QuestionScore, ...]
+    """The action plan: scored questions below 100, highest priority first, ties in checklist order."""
+    critical_failures: tuple[QuestionScore, ...]
+    to_answer: tuple[QuestionScore, ...]
+    data_gaps: tuple[QuestionScore, ...]
+    counts: Counts
+    draft: bool
+    """Some question is still unanswered or skipped: the audit is incomplete."""
+    notes: tuple[str, ...]
+    """Remarks about the data itself (e.g. answers given to an older checklist version)."""
+
+    @property
+    def questions(self) -> tuple[QuestionScore, ...]:
+        return tuple(q for s in self.sections for q in s.questions)
+
+    def question(self, qid: str) -> QuestionScore:
+        return next(q for q in self.questions if q.id == qid)
+
+    def section(self, sid: str) -> SectionScore:
+        return next(s for s in self.sections if s.id == sid)
+
+
+# ---------------------------------------------------------------------------------------------------
+# One respondent's answer to one question
+
+
+@dataclass(frozen=True)
+class _Response:
+    status: Status
+    answer: str | None  # a readable label of the value; None when there is no value
+    score: float | None  # 0..100
+
+
+_OFF = _Response("off", None, None)
+
+
+def _kind(question: Question) -> Kind:
+    if isinstance(question.answers, NumberAnswer):
+        return "number"
+    if isinstance(question.answers, str):
+        return "options"
+    return "text"
+
+
+def _response(checklist: Checklist, question: Question, answer: Answer | None) -> _Response:
+    value = None if answer is None else answer.value
+    if value is None:
+        skipped = answer is not None and answer.skipped
+        return _Response("skipped" if skipped else "unanswered", None, None)
+    if value == NA:
+        return _Response("na", STATUS_LABELS["na"], None)
+    if value == UNKNOWN:
+        return _Response("unknown", STATUS_LABELS["unknown"], 0.0)
+    problem = answer_problem(checklist, question, value)
+    if problem:
+        raise InvalidInputError(problem, code="CC203")
+    options = checklist.options(question)
+    if options is not None:
+        option = next(o for o in options if o.value == value)
+        return _Response("answered", option.label, 100.0 * option.score)
+    spec = question.answers
+    if isinstance(spec, NumberAnswer):
+        unit = f" {spec.unit}" if spec.unit else ""
+        return _Response("answered", f"{value}{unit}", 100.0 * spec.score(float(value)))
+    return _Response("answered", value, None)  # text: evidence, never scored
+
+
+def _asked(question: Question, values: dict[str, str | None], asked: dict[str, bool]) -> bool:
+    """Whether `when` lets the question be asked of this respondent.
+
+    Asked when the question it names was asked and has one of the listed values; while that
+    question has no value yet, the dependent one counts only if it was answered anyway.
+    """
+    when = question.when
+    if when is None:
+        return True
+    if not asked.get(when.question, True):
+        return False
+    controlling = values.get(when.question)
+    if controlling is None:
+        return values.get(question.id) is not None
+    return controlling in when.values
+
+
+# ---------------------------------------------------------------------------------------------------
+# Aggregation over respondents
+
+
+@dataclass
+class _Totals:
+    """Running totals for one question over the respondents read so far."""
+
+    score_sum: float = 0.0
+    scored: int = 0
+    low: float = math.inf
+    high: float = -math.inf
+    roles: dict[str, list[float]] = field(default_factory=dict)  # role -> [sum, count]
+    tally: dict[str, int] = field(default_factory=dict)
+    status: dict[Status, int] = field(default_factory=dict)
+    notes: list[Note] = field(default_factory=list)
+    to_answer_by: list[str] = field(default_factory=list)
+    unknown_by: list[str] = field(default_factory=list)
+
+    def add(self, response: _Response, respondent: str, role: str, note: str | None) -> None:
+        self.status[response.status] = self.status.get(response.status, 0) + 1
+        label = response.answer if response.answer is not None else STATUS_LABELS[response.status]
+        self.tally[label] = self.tally.get(label, 0) + 1
+        if response.score is not None:
+            self.score_sum += response.score
+            self.scored += 1
+            self.low = min(self.low, response.score)
+            self.high = max(self.high, response.score)
+            role_total = self.roles.setdefault(role, [0.0, 0])
+            role_total[0] += response.score
+            role_total[1] += 1
+        if response.status in ("skipped", "unanswered"):
+            self.to_answer_by.append(respondent)
+        elif response.status == "unknown":
+            self.unknown_by.append(respondent)
+        if note:
+            self.notes.append(Note(respondent, note))
+
+    def counts(self) -> Counts:
+        get = self.status.get
+        return Counts(
+            get("answered", 0), get("na", 0), get("unknown", 0), get("skipped", 0), get("unanswered", 0), get("off", 0)
+        )
+
+    def mean(self) -> float | None:
+        return _clamp(self.score_sum / self.scored) if self.scored else None
+
+    def answer(self, respondents: int) -> str:
+        """The answer in words: the one answer, or a tally such as "Yes \u00d72, No \u00d71".
+
+        A long tally (many different figures or texts) keeps its most common answers and
+        says how many others there were; the full tally stays in `QuestionScore.tally`.
+        """
+        if respondents == 1 and len(self.tally) == 1:
+            return next(iter(self.tally))
+        items = list(self.tally.items())
+        if len(items) > TALLY_SHOWN:
+            common = sorted(items, key=lambda item: -item[1])[: TALLY_SHOWN - 1]
+            rest = sum(self.tally.values()) - sum(n for _, n in common)
+            shown_items = ", ".join(f"{label} \u00d7{n}" for label, n in common)
+            return f"{shown_items}, {rest} other answers"
+        return ", ".join(f"{label} \u00d7{n}" for label, n in items)
+
+
+def _clamp(score: float) -> float:
+    # sums of floats can stray past the bounds by an ulp; a percentage never does
+    return min(100.0, max(0.0, score))
+
+
+def _respondent_label(file: AnswerFile, index: int) -> str:
+    return file.respondent.name or f"Respondent {index + 1}"
+
+
+def score(
+    checklist: Checklist,
+    answer_files: Iterable[AnswerFile],
+    *,
+    sources: Sequence[str] | None = None,
+) -> Scorecard:
+    """Score answer files of one checklist, one organisation and one audit into a Scorecard.
+
+    Several files (respondents) are aggregated: a question's score is the mean over the
+    respondents that scored it. `sources[i]` names the i-th file for the report's record; it
+    is read after that file is taken, so a stream of files may fill it as it goes.
+    """
+    questions = list(checklist.questions.values())
+    totals = {q.id: _Totals() for q in questions}
+    respondents: list[RespondentInfo] = []
+    organisation: str | None = None
+    audit: str | None = None
+    versions: set[str] = set()
+    for index, file in enumerate(answer_files):
+        if organisation is None:
+            organisation, audit = file.organisation, file.audit
+        elif file.organisation != organisation:
+            raise UsageError(f"answers of two organisations: '{organisation}' and '{file.organisation}'")
+        elif file.audit != audit:
+            raise UsageError(f"answers of two audits: '{audit}' and '{file.audit}'")
+        if file.checklist.id != checklist.id:
+            raise UsageError(f"answers to checklist '{file.checklist.id}' cannot be scored against '{checklist.id}'")
+        if file.checklist.version is not None and file.checklist.version != checklist.version:
+            versions.add(file.checklist.version)
+        label = _respondent_label(file, index)
+        source = sources[index] if sources is not None and index < len(sources) else None
+        respondents.append(RespondentInfo(label, file.respondent.role, file.started, file.completed, source))
+        values = {qid: a.value for qid, a in file.answers.items()}
+        asked: dict[str, bool] = {}
+        for question in questions:
+            answer = file.answers.get(question.id)
+            asked[question.id] = _asked(question, values, asked)
+            response = _response(checklist, question, answer) if asked[question.id] else _OFF
+            totals[question.id].add(response, label, file.respondent.role, answer.note if answer else None)
+    if organisation is None:
+        raise UsageError("no answer files to score")
+    notes = tuple(
+        f"Some answers were given to version {v} of the checklist; it is now version {checklist.version}."
+        for v in sorted(versions)
+    )
+    return _scorecard(checklist, totals, tuple(respondents), organisation, audit, notes)
+
+
+def _scorecard(
+    checklist: Checklist,
+    totals: dict[str, _Totals],
+    respondents: tuple[RespondentInfo, ...],
+    organisation: str,
+    audit: str | None,
+    notes: tuple[str, ...],
+) -> Scorecard:
+    # first pass: question and section scores; the gains need the section and overall sums
+    means = {qid: t.mean() for qid, t in totals.items()}
+    section_weight_sums: dict[str, float] = {}
+    section_scores: dict[str, float | None] = {}
+    for section in checklist.sections:
+        scored = [(q.weight, means[q.id]) for q in section.questions if means[q.id] is not None]
+        weight_sum = sum(w for w, _ in scored)
+        section_weight_sums[section.id] = weight_sum
+        section_scores[section.id] = (
+            _clamp(sum(w * s for w, s in scored if s is not None) / weight_sum) if scored else None
+        )
+    scored_sections = [(s.weight, section_scores[s.id]) for s in checklist.sections if section_scores[s.id] is not None]
+    overall_weight = sum(w for w, _ in scored_sections)
+    overall = (
+        _clamp(sum(w * s for w, s in scored_sections if s is not None) / overall_weight) if scored_sections else None
+    )
+
+    sections: list[SectionScore] = []
+    for section in checklist.sections:
+        qscores: list[QuestionScore] = []
+        for question in section.questions:
+            t = totals[question.id]
+            mean = means[question.id]
+            gain = priority = None
+            if mean is not None:
+                share = question.weight / section_weight_sums[section.id] * section.weight / overall_weight
+                gain = (100.0 - mean) * share
+                factor = CRITICAL_FACTOR if question.critical else 1.0
+                priority = gain * factor / EFFORT_COST[question.effort]
+            qscores.append(
+                QuestionScore(
+                    id=question.id,
+                    section=section.id,
+                    section_title=section.title,
+                    text=question.text,
+                    kind=_kind(question),
+                    weight=question.weight,
+                    critical=question.critical,
+                    effort=question.effort,
+                    recommendation=question.recommendation,
+                    target=question.target,
+                    score=mean,
+                    answer=t.answer(len(respondents)),
+                    tally=tuple(Tally(label, n) for label, n in t.tally.items()),
+                    counts=t.counts(),
+                    scored_by=t.scored,
+                    spread=t.high - t.low if t.scored > 1 else None,
+                    role_means=tuple(
+                        RoleMean(role, _clamp(total / n), int(n)) for role, (total, n) in sorted(t.roles.items())
+                    ),
+                    gain=gain,
+                    priority=priority,
+                    gap=_gap(question.target, mean),
+                    notes=tuple(t.notes),
+                    to_answer_by=tuple(t.to_answer_by),
+                    unknown_by=tuple(t.unknown_by),
+                )
+            )
+        counts = sum((q.counts for q in qscores), Counts())
+        sections.append(
+            SectionScore(
+                id=section.id,
+                title=section.title,
+                description=section.description,
+                weight=section.weight,
+                target=section.target,
+                score=section_scores[section.id],
+                gap=_gap(section.target, section_scores[section.id]),
+                questions=tuple(qscores),
+                counts=counts,
+            )
+        )
+    every = [q for s in sections for q in s.questions]
+    actions = _action_plan(every)
+    critical_failures = tuple(q for q in every if q.critical_failure)
+    to_answer = tuple(q for q in every if q.to_answer_by)
+    bands = tuple(Band(b.min, b.label) for b in checklist.bands or ())
+    rating = None
+    if overall is not None:
+        rating = _rating(
+            overall,
+            bands,
+            checklist.critical_cap,
+            capped=bool(critical_failures),
+            provisional=any(q.critical for q in to_answer),
+        )
+    return Scorecard(
+        checklist=ChecklistInfo(
+            id=checklist.id,
+            title=checklist.title,
+            version=checklist.version,
+            description=checklist.description,
+            bands=bands,
+            critical_cap=checklist.critical_cap,
+            questions=len(every),
+        ),
+        organisation=organisation,
+        audit=audit,
+        respondents=respondents,
+        overall=overall,
+        rating=rating,
+        sections=tuple(sections),
+        actions=actions,
+        critical_failures=critical_failures,
+        to_answer=to_answer,
+        data_gaps=tuple(q for q in every if q.unknown_by),
+        counts=sum((s.counts for s in sections), Counts()),
+        draft=bool(to_answer),
+        notes=notes,
+    )
+
+
+def _gap(target: float | None, score: float | None) -> float | None:
+    return None if target is None or score is None else target - score
+
+
+def priority_key(question: QuestionScore) -> float:
+    """The ranking key, rounded so that mathematically equal priorities tie (checklist order)."""
+    return round(question.priority or 0.0, 9)
+
+
+def _action_plan(questions: list[QuestionScore]) -> tuple[QuestionScore, ...]:
+    candidates = [q for q in questions if q.score is not None and q.score < 100.0 - _EPSILON]
+    # sorted() is stable, so equal priorities keep checklist order
+    return tuple(sorted(candidates, key=lambda q: -priority_key(q)))
+
+
+def _rating(overall: float, bands: tuple[Band, ...], cap: str | None, *, capped: bool, provisional: bool) -> Rating:
+    ordered = sorted(bands, key=lambda b: b.min, reverse=True)
+    value = shown(overall)
+    reached = next((b for b in ordered if b.min <= value), None)
+    band = reached.label if reached is not None else "Unrated"
+    label = band
+    applied = False
+    if capped and cap is not None and reached is not None:
+        rank = {b.label: i for i, b in enumerate(ordered)}
+        if cap in rank and rank[band] < rank[cap]:
+            label, applied = cap, True
+    return Rating(label=label, band=band, capped=applied, provisional=provisional)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Gates (`--fail-under`, `--fail-on critical`)
+
+
+def gate_failures(
+    card: Scorecard,
+    fail_under: Sequence[tuple[str | None, float]] = (),
+    *,
+    fail_on_critical: bool = False,
+) -> list[str]:
+    """What fails the requested gates, one sentence each; empty when everything passes.
+
+    `fail_under` holds (section id, score) pairs; a section of None means the overall score.
+    Scores compare rounded to one decimal, as shown.
+    """
+    failures: list[str] = []
+    for section_id, minimum in fail_under:
+        if section_id is None:
+            what, value = "the overall score", card.overall
+        else:
+            known = {s.id: s for s in card.sections}
+            if section_id not in known:
+                raise UsageError(f"--fail-under {section_id}={minimum:g}: no section '{section_id}' in the checklist")
+            what, value = f"section '{section_id}'", known[section_id].score
+        gate = f"--fail-under {minimum:g}" if section_id is None else f"--fail-under {section_id}={minimum:g}"
+        if value is None:
+            failures.append(f"{what} has no score to compare with {gate}")
+        elif shown(value) < minimum:
+            failures.append(f"{what} {shown(value):.1f} is under {gate}")
+    if fail_on_critical:
+        for q in card.critical_failures:
+            assert q.score is not None
+            failures.append(f"critical question '{q.id}' scores {shown(q.score):.1f} (below {CRITICAL_BELOW:g})")
+        for q in card.to_answer:
+            if q.critical:
+                failures.append(f"critical question '{q.id}' is not answered")
+    return failures
