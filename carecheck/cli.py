@@ -385,6 +385,83 @@ def audit(
         sys.exit(1)
 
 
+@cli.command("import")
+@click.argument("source", metavar="FILE.csv", type=click.Path(dir_okay=True, path_type=Path))
+@click.option(
+    "--checklist",
+    metavar="ID|PATH",
+    required=True,
+    help="The checklist the survey asked (an id or a path; default: the configured `checklist`).",
+)
+@click.option(
+    "--dir",
+    "folder",
+    metavar="DIR",
+    default="audits",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The audits folder: answers go to DIR/<organisation>/<audit>/<checklist>--<name>.yaml.",
+)
+@click.option("--dry-run", is_flag=True, help="Check every row and show what would be created; write nothing.")
+@click.option(
+    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter of each row's date."
+)
+@click.option(
+    "--organisation", metavar="NAME", help="The organisation of every row (wins over an organisation column)."
+)
+def import_survey(
+    source: Path, checklist: str, folder: Path, dry_run: bool, audit_label: str | None, organisation: str | None
+) -> None:
+    """Turn a survey export (CSV, one row per respondent) into answer files, one per row.
+
+    Columns name a question by its id or exact text; `<question-id> note` columns hold notes;
+    name, role, organisation and date columns describe the respondent. Cells take an option's
+    value or label, a number, text, na or unknown. Every row is checked first: if any fails,
+    the problems are listed as FILE:line:column and nothing is written (exit 1).
+    """
+    from carecheck.clock import now
+    from carecheck.diagnostics import format_finding
+    from carecheck.survey import ImportRequest, run_import
+
+    request = ImportRequest(
+        source=source,
+        checklist=checklist,
+        folder=folder,
+        organisation=organisation.strip() if organisation and organisation.strip() else None,
+        audit=audit_label,
+        dry_run=dry_run,
+    )
+    result = run_import(request, _catalog(), lambda: now(os.environ))
+    color = _use_color(sys.stderr)
+    for finding in result.warnings:
+        click.echo(format_finding(finding, color=color), err=True, color=color)
+    verb = "would create" if dry_run else "created"
+    for item in result.planned:
+        row = item.row
+        if item.existing:
+            click.echo(f"skipped       {item.path}  (line {row.line}: already imported)")
+            continue
+        who = row.answers.respondent.name or "anonymous"
+        given = sum(1 for a in row.answers.answers.values() if a.value is not None)
+        open_ = f", {len(row.missing)} to answer" if row.missing else ""
+        click.echo(
+            f"{verb:<13} {item.path}  (line {row.line}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
+        )
+    created = result.created
+    incomplete = sum(1 for item in created if item.row.missing)
+    n = len(created)
+    files = f"{n} answer file{'s' * (n != 1)}"
+    extra = [f"{incomplete} incomplete"] if incomplete else []
+    extra += [f"{len(result.skipped)} already imported"] if result.skipped else []
+    detail = f" ({', '.join(extra)})" if extra else ""
+    if dry_run:
+        read_as = {",": "comma", ";": "semicolon", "\t": "tab"}.get(result.delimiter, repr(result.delimiter))
+        click.echo(f"Dry run ({source} read as {read_as}-separated): {files} would be created in {folder}{detail}.")
+        click.echo("Nothing was written.")
+    else:
+        click.echo(f"Imported {files} from {source} into {folder}{detail}.")
+
+
 @cli.command()
 @click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
 @click.option(

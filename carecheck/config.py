@@ -24,7 +24,8 @@ API for commands. cli.py loads the settings once per invocation (`cli.settings()
                                                   "carecheck.yaml:4:9" or "default")
     settings.catalog_folders() -> list[Path]      checklist folders for loading.Catalog (checked to exist)
     settings.default_map() -> dict                click defaults: report --template-dir, --fail-under
-                                                  (multiple), --fail-on, --plan; audit --dir; audit and show CHECKLIST
+                                                  (multiple), --fail-on, --plan; audit and import --dir;
+                                                  audit and show CHECKLIST; import --checklist
     parse_threshold("60") / parse_threshold("contact=50") -> Threshold   the `--fail-under` syntax
 """
 
@@ -172,9 +173,14 @@ class Settings:
             report["fail_on"] = self.fail_on
         if self.plan is not None:
             report["plan"] = str(self.plan)
-        commands: dict[str, dict[str, Any]] = {"report": report, "audit": {"folder": str(self.audits)}}
+        commands: dict[str, dict[str, Any]] = {
+            "report": report,
+            "audit": {"folder": str(self.audits)},
+            "import": {"folder": str(self.audits)},
+        }
         if self.checklist is not None:
             commands["audit"]["checklist"] = self.checklist
+            commands["import"]["checklist"] = self.checklist
             commands["show"] = {"checklist": self.checklist}
         return {name: values for name, values in commands.items() if values}
 

@@ -1,7 +1,7 @@
 """Lint rules: each a small function with a stable code; its docstring is its documentation.
 
 Codes: CC0xx reading a file, CC1xx checklists, CC2xx answer files, CC3xx plans (waivers and
-action owners), CC4xx configuration files. Codes never change
+action owners), CC4xx configuration files, CC5xx survey import (CSV). Codes never change
 meaning; a retired code is not reused.
 """
 
@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, cast
 
 from carecheck.errors import Finding, Position
 from carecheck.loading import ResolvedChecklist
@@ -32,7 +32,7 @@ from carecheck.model import (
 from carecheck.source import Document
 
 Severity = Literal["error", "warning"]
-Kind = Literal["file", "checklist", "answers", "plan", "config"]
+Kind = Literal["file", "checklist", "answers", "plan", "config", "import"]
 
 
 @dataclass(frozen=True)
@@ -107,6 +107,44 @@ for _code, _name, _summary in (
     ("CC118", "override-field", "An override changes a field that does not apply to that kind of item."),
 ):
     _register(_code, _name, "error", "file", _summary)
+
+# Problems of a survey export met by `carecheck import` (raised by survey.py, documented here).
+for _code, _name, _severity, _summary in (
+    ("CC501", "survey-empty", "error", "The CSV file holds no header, or a header and no respondent rows."),
+    ("CC502", "csv-syntax", "error", "The file cannot be read as CSV: a quote is not closed, or a field is too long."),
+    (
+        "CC503",
+        "row-too-long",
+        "error",
+        "A row has more cells than the header: a value holding the delimiter needs quotes.",
+    ),
+    ("CC504", "unknown-column", "error", "A column names no question (by id or exact text), note or respondent field."),
+    ("CC505", "duplicate-column", "error", "Two columns give the same question, note or respondent field."),
+    (
+        "CC506",
+        "invalid-cell",
+        "error",
+        "A cell is not an answer its question accepts: an unknown option, not a number, na where not allowed.",
+    ),
+    ("CC507", "missing-organisation", "error", "A row has no organisation and --organisation does not give one."),
+    ("CC508", "invalid-date", "error", "A date is not in a known format: 2026-09-14, 2026-09-14 10:02:11, 14/09/2026."),
+    (
+        "CC509",
+        "duplicate-respondent",
+        "error",
+        "A respondent answers twice in one audit: twice in the CSV, or already in the audits folder.",
+    ),
+    ("CC510", "unknown-role", "warning", "A role is not one carecheck knows; the respondent is imported as other."),
+    ("CC511", "ignored-column", "warning", "A column of survey metadata (email, start time, ...) is ignored."),
+    (
+        "CC512",
+        "dates-month-first",
+        "warning",
+        "Dates with slashes are read as month/day/year, as day-first cannot fit.",
+    ),
+    ("CC513", "already-imported", "warning", "A row is in the audits folder already, with the same answers: skipped."),
+):
+    _register(_code, _name, cast(Severity, _severity), "import", _summary)
 
 _STRUCTURAL = {"CC001", "CC002", "CC003", "CC004"}
 

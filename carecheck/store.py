@@ -144,6 +144,9 @@ class _Dumper(_BaseDumper):  # type: ignore[misc]
 
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), None)
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), None)
+# the reader (PyYAML's resolver) still gives a plain `=` or `<<` a tag of its own: quote them so they read back
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:value", re.compile(r"^=$"), None)
+_Dumper.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), None)
 _Dumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), None)
 _Dumper.add_implicit_resolver(
     "tag:yaml.org,2002:float",

@@ -188,3 +188,12 @@ def test_create_answer_file_claims_the_name_in_one_step(tmp_path: Path, monkeypa
     path = create_answer_file(tmp_path, answer_file())
     assert path.name == "care-essentials--jo-smith--2.yaml"
     assert "the other run's file" in target.read_text()
+
+
+@pytest.mark.parametrize("text", ["=", "<<"])
+def test_text_that_pyyaml_tags_is_quoted_and_reads_back(text: str) -> None:
+    answers = AnswerFile.model_validate(
+        {"carecheck-answers": 1, "checklist": {"id": "x"}, "organisation": text, "answers": {"q": {"note": text}}}
+    )
+    doc = parse_document(answers_yaml(answers).encode(), Path("x.yaml"))
+    assert doc.data["organisation"] == text and doc.data["answers"]["q"] == {"note": text}

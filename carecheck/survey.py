@@ -1,0 +1,792 @@
+"""Survey import: a CSV export (one row per respondent) to answer files, all checked before any is written.
+
+`parse_survey` is pure: bytes and a checklist in, one `AnswerFile` per row and the findings out.
+`plan_import` looks at the audits folder (paths, and rows already imported), `write_import`
+writes the files and removes them again if it cannot write them all. `run_import` is the
+command: nothing is written while any row has an error.
+
+Columns are matched by question id or by the question's exact text (case, spacing and curly
+quotes ignored); `<question-id> note` columns carry notes; name, role, organisation and date
+columns are recognised under a few common spellings; columns of survey metadata (email, start
+time, ...) are ignored with a warning. Cells take an option value or label (case ignored), a
+number, text, `na` / `n/a` / `not applicable` or `unknown` / `don't know` / `not measured`.
+Findings are reported as FILE:line:column (the CSV line where the row starts, 1-based column).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
+from carecheck.model import (
+    NA,
+    ROLES,
+    UNKNOWN,
+    Answer,
+    AnswerFile,
+    Checklist,
+    ChecklistRef,
+    NumberAnswer,
+    Question,
+    Respondent,
+)
+from carecheck.rules import RULES, answer_problem
+from carecheck.store import create_answer_file, default_answer_path, quarter_label
+
+if TYPE_CHECKING:
+    from carecheck.loading import Catalog
+
+MAX_BYTES = 64 * 1024 * 1024
+DELIMITERS = (",", ";", "\t")
+
+# Respondent fields and the header spellings that name them (compared normalised).
+FIELDS: dict[str, tuple[str, ...]] = {
+    "name": ("name", "respondent", "respondent name", "your name", "full name"),
+    "role": ("role", "your role", "job role"),
+    "organisation": ("organisation", "organization", "org", "company"),
+    "date": ("date", "submitted", "submitted at", "submission date", "timestamp", "completion time", "completed"),
+}
+# Columns that survey tools add (Microsoft Forms, Google Forms, SurveyMonkey): ignored, with a warning.
+METADATA = frozenset(
+    {
+        "id",
+        "response id",
+        "respondent id",
+        "email",
+        "email address",
+        "start time",
+        "start date",
+        "end date",
+        "last modified time",
+        "ip address",
+    }
+)
+NOTE_SUFFIXES = (" note", " notes")
+
+NA_WORDS = frozenset({"na", "n/a", "n.a.", "not applicable"})
+UNKNOWN_WORDS = frozenset(
+    {"unknown", "don't know", "dont know", "do not know", "not known", "not measured", "don't know / not measured"}
+)
+
+ROLE_WORDS: dict[str, str] = {
+    **{r: r for r in ROLES},
+    "front line": "front-line",
+    "frontline": "front-line",
+    "back office": "back-office",
+    "backoffice": "back-office",
+    "leaders": "leadership",
+    "leader": "leadership",
+    "manager": "management",
+    "managers": "management",
+    # the labels `carecheck audit` shows
+    "leadership (owners, directors)": "leadership",
+    "front line (serving customers)": "front-line",
+}
+
+NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+DAY_MONTH = re.compile(
+    r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})"
+    r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
+)
+YEAR_SLASH = re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+SEP_HINT = re.compile(r"^sep=([,;\t|])[ \t]*\r?(?:\n|$)", re.IGNORECASE)
+DATE_FORMATS = "2026-09-14, 2026-09-14 10:02:11, 2026-09-14T10:02:11Z, 14/09/2026, 14/09/2026 10:02, 14.09.2026"
+
+Kind = Literal["answer", "note", "name", "role", "organisation", "date", "ignored"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Results
+
+
+@dataclass(frozen=True)
+class Column:
+    """What one column of the CSV gives: an answer or note to a question, a respondent field, or nothing."""
+
+    index: int  # 0-based
+    header: str
+    kind: Kind
+    question: Question | None = None
+
+
+@dataclass(frozen=True)
+class SurveyRow:
+    """One respondent's row, ready to be saved: its answer file and the asked questions it leaves open."""
+
+    line: int
+    answers: AnswerFile
+    missing: tuple[str, ...]
+    name_column: int  # 1-based, 0 when there is no name column
+
+
+@dataclass
+class Survey:
+    """A parsed CSV export: the rows that are valid, and every finding (errors and warnings)."""
+
+    path: str
+    rows: list[SurveyRow] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "warning"]
+
+    def add(self, code: str, line: int, col: int, message: str) -> None:
+        self.findings.append(Finding(self.path, Position(line, col), code, message, RULES[code].severity))
+
+
+class SurveyErrors(FindingsError):
+    """A survey export with errors: every finding, then a line saying that nothing was written."""
+
+    def __str__(self) -> str:
+        errors = sum(1 for f in self.findings if f.severity == "error")
+        return f"{super().__str__()}\n{errors} error{'s' * (errors != 1)} in {self.path}; nothing was imported."
+
+
+@dataclass(frozen=True)
+class Planned:
+    """Where a row goes: a new file at `path`, or nothing because `existing` already holds it."""
+
+    row: SurveyRow
+    path: Path
+    existing: bool = False
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    """What `carecheck import` was asked to do (the command line, parsed)."""
+
+    source: Path
+    checklist: str
+    folder: Path = Path("audits")
+    organisation: str | None = None
+    audit: str | None = None
+    dry_run: bool = False
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import created (or, in a dry run, would create), and the warnings met on the way."""
+
+    request: ImportRequest
+    checklist: Checklist
+    planned: tuple[Planned, ...]
+    warnings: tuple[Finding, ...]
+    delimiter: str
+
+    @property
+    def created(self) -> list[Planned]:
+        return [p for p in self.planned if not p.existing]
+
+    @property
+    def skipped(self) -> list[Planned]:
+        return [p for p in self.planned if p.existing]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reading
+
+
+def read_survey_bytes(path: Path) -> bytes:
+    """The bytes of a CSV file; InputError (exit 2) when it cannot be read or is too large."""
+    try:
+        with open(path, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError("no such file", path=path, code="CC001") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a CSV file", path=path, code="CC001") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", path=path, code="CC001") from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", path=path, code="CC004")
+    return raw
+
+
+def decode(raw: bytes, path: str) -> str:
+    """UTF-8 text, a BOM dropped; InputError (exit 2) naming the line, column and byte offset otherwise."""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            "the file is UTF-16 text; export or save it as CSV UTF-8", path=path, position=Position(1, 1), code="CC002"
+        )
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        col = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+        raise InputError(
+            f"not UTF-8 text: byte 0x{raw[offset]:02x} at offset {offset}; export or save the file as CSV UTF-8",
+            path=path,
+            position=Position(raw.count(b"\n", 0, offset) + 1, col),
+            code="CC002",
+        ) from None
+
+
+def records(text: str, delimiter: str, path: str) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records of `text` with the line each starts on; InputError CC502 when the CSV is broken."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    start = 1
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            message = str(exc)
+            if "end of data" in message:
+                message = "a quoted value that starts on this row is never closed"
+            raise InputError(
+                f"not readable as CSV: {message}", path=path, position=Position(start, 1), code="CC502"
+            ) from None
+        yield start, row
+        start = reader.line_num + 1
+
+
+# ---------------------------------------------------------------------------------------------------
+# Columns
+
+
+def normal(text: str) -> str:
+    """A header or cell for comparison: NFC, straight quotes, case folded, spacing collapsed."""
+    text = unicodedata.normalize("NFC", text)
+    text = text.replace("\u2019", "'").replace("\u2018", "'").replace("\u201c", '"').replace("\u201d", '"')
+    return " ".join(text.casefold().split())
+
+
+@dataclass
+class Headers:
+    """How the headers of a checklist's CSV are recognised."""
+
+    checklist: Checklist
+    questions: dict[str, Question] = field(init=False)
+    fields: dict[str, str] = field(init=False)
+    lookups: dict[str, dict[str, str] | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.questions = {}
+        for q in self.checklist.questions.values():
+            self.questions.setdefault(normal(q.text), q)
+        for q in self.checklist.questions.values():
+            self.questions[q.id.casefold()] = q  # an id wins over a text that happens to equal it
+        self.fields = {spelling: name for name, spellings in FIELDS.items() for spelling in spellings}
+        self.lookups = {q.id: option_lookup(self.checklist, q) for q in self.checklist.questions.values()}
+
+    def classify(self, index: int, header: str) -> Column | None:
+        """The column a header names, or None when it names nothing known."""
+        key = normal(header)
+        if key in self.questions:
+            return Column(index, header, "answer", self.questions[key])
+        for suffix in NOTE_SUFFIXES:
+            if key.endswith(suffix) and key[: -len(suffix)].strip() in self.questions:
+                return Column(index, header, "note", self.questions[key[: -len(suffix)].strip()])
+        if key in self.fields:
+            return Column(index, header, self.fields[key])  # type: ignore[arg-type]
+        if key in METADATA:
+            return Column(index, header, "ignored")
+        return None
+
+    def suggestion(self, header: str) -> str:
+        """A did-you-mean for an unknown header, or what a header may be."""
+        key = normal(header)
+        for suffix in NOTE_SUFFIXES:
+            if key.endswith(suffix):
+                key = key[: -len(suffix)].strip()
+        candidates = list(self.questions) + list(self.fields)
+        close = difflib.get_close_matches(key, candidates, n=1, cutoff=0.75)
+        if close:
+            match = close[0]
+            if match in self.fields:
+                return f"; did you mean '{match}'?"
+            q = self.questions[match]
+            return f"; did you mean '{q.id}'?" if match == q.id else f'; did you mean "{_short(q.text)}" ({q.id})?'
+        return (
+            f"; name a question of '{self.checklist.id}' by its id or its exact text, "
+            "or use name, role, organisation, date or '<question-id> note'"
+        )
+
+
+def _short(text: str, width: int = 60) -> str:
+    """A cell or header as a message shows it: stripped, control characters escaped, long text cut."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text.strip())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def choose_delimiter(text: str, headers: Headers) -> str:
+    """The delimiter under which the header names the most known columns (then the most columns)."""
+    first = next((line for line in text.splitlines() if line.strip()), "")
+
+    def score(delimiter: str) -> tuple[int, int]:
+        try:
+            cells = next(csv.reader([first], delimiter=delimiter))
+        except (csv.Error, StopIteration):
+            return (0, 0)
+        known = sum(1 for i, cell in enumerate(cells) if headers.classify(i, cell) is not None)
+        return (known, len(cells))
+
+    return max(DELIMITERS, key=score)  # max keeps the first of equals: comma
+
+
+# ---------------------------------------------------------------------------------------------------
+# Cells
+
+
+def option_lookup(checklist: Checklist, question: Question) -> dict[str, str] | None:
+    """An option question's answers by their normalised value and label (values win); None for others."""
+    options = checklist.options(question)
+    if options is None:
+        return None
+    by_label = {normal(o.label): o.value for o in options}
+    return {**by_label, **{normal(o.value): o.value for o in options}}
+
+
+def answer_value(
+    checklist: Checklist,
+    question: Question,
+    cell: str,
+    decimal_comma: bool,
+    lookup: dict[str, str] | None = None,
+) -> tuple[str | None, str]:
+    """The answer a cell gives to a question, or None and why it gives none (`lookup`: option_lookup's, cached)."""
+    key = normal(cell)
+    options = checklist.options(question)
+    value: str | None = None
+    if options is not None:
+        value = (lookup if lookup is not None else option_lookup(checklist, question) or {}).get(key)
+        if value is not None:
+            return value, ""  # an option: valid as it is
+    if value is None and key in NA_WORDS:
+        value = NA
+    elif value is None and key in UNKNOWN_WORDS:
+        value = UNKNOWN
+    elif value is None and options is not None:
+        allowed = ", ".join(
+            o.value if normal(o.value) == normal(o.label) else f"{o.value} ({o.label})" for o in options
+        )
+        extra = "na, unknown" if question.allow_na else "unknown"
+        return None, f"'{_short(cell)}' is not an answer to '{question.id}'; use one of: {allowed}; or {extra}"
+    elif value is None and isinstance(question.answers, NumberAnswer):
+        value = _number(cell, question.answers, decimal_comma)
+        if value is None:
+            unit = f" ({question.answers.unit})" if question.answers.unit else ""
+            return None, f"'{question.id}' takes a number{unit}, not '{_short(cell)}'"
+    elif value is None:
+        value = cell  # text: evidence, as written
+    problem = answer_problem(checklist, question, value)
+    if problem is not None:
+        return None, problem if f"'{question.id}'" in problem else f"'{question.id}': {problem}"
+    return value, ""
+
+
+def _number(cell: str, spec: NumberAnswer, decimal_comma: bool) -> str | None:
+    """A number as stored (`6.5`), from `6.5`, `+6.5`, `6,5` (semicolon files), `85%` or `6 hours`."""
+    text = cell.strip()
+    unit = spec.unit.strip()
+    for suffix in filter(None, (unit, "%" if unit == "%" else "")):
+        if text.casefold().endswith(suffix.casefold()):
+            text = text[: -len(suffix)].strip()
+            break
+    if decimal_comma and DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    if not NUMBER.match(text):
+        return None
+    return text.lstrip("+")
+
+
+def role_of(cell: str) -> str | None:
+    """The model's role a cell names, or None when it names none of them."""
+    key = normal(cell).replace("_", "-")
+    return ROLE_WORDS.get(key) or ROLE_WORDS.get(key.replace("-", " "))
+
+
+def parse_date(cell: str, month_first: bool = False) -> datetime | None:
+    """A date or date-time in one of DATE_FORMATS (times without a zone are UTC); None if it is none."""
+    text = cell.strip()
+    try:
+        iso = datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith(("Z", "z")) else text)
+    except ValueError:
+        iso = None
+    if iso is not None:
+        return iso if iso.tzinfo is not None else iso.replace(tzinfo=timezone.utc)
+    m = YEAR_SLASH.match(text)
+    if m:
+        year, month, day, hour, minute, second = (int(g) if g else 0 for g in m.groups())
+        return _datetime(year, month, day, hour, minute, second)
+    m = DAY_MONTH.match(text)
+    if m:
+        first, sep, middle, year_s, hour_s, minute_s, second_s, ampm = m.groups()
+        day, month = int(first), int(middle)
+        if sep == "/" and month_first:
+            day, month = month, day
+        hour = int(hour_s or 0)
+        if ampm:
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if ampm.casefold() == "pm" else 0)
+        return _datetime(int(year_s), month, day, hour, int(minute_s or 0), int(second_s or 0))
+    return None
+
+
+def _datetime(year: int, month: int, day: int, hour: int, minute: int, second: int) -> datetime | None:
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
+def _slash_dates_month_first(cells: Sequence[str]) -> bool:
+    """Whether dd/mm/yyyy cannot be meant: some slash date has a month over 12 and none a day over 12."""
+    pairs = [(int(m.group(1)), int(m.group(3))) for m in map(DAY_MONTH.match, cells) if m and m.group(2) == "/"]
+    return any(b > 12 for _, b in pairs) and not any(a > 12 for a, _ in pairs)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Parsing
+
+
+def parse_survey(
+    text: str,
+    path: str,
+    checklist: Checklist,
+    *,
+    organisation: str | None = None,
+    audit: str | None = None,
+    now: datetime,
+) -> tuple[Survey, str]:
+    """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too."""
+    survey = Survey(path)
+    headers = Headers(checklist)
+    hint = SEP_HINT.match(text)
+    delimiter = hint.group(1) if hint else choose_delimiter(text, headers)
+    rows = list(records(text, delimiter, path))
+    if hint:
+        rows = rows[1:]  # Excel's `sep=;` line says which delimiter the file uses
+    while rows and not any(cell.strip() for cell in rows[0][1]):
+        rows.pop(0)  # blank lines before the header
+    if not rows:
+        survey.add("CC501", 1, 1, "the file is empty: expected a header row and one row per respondent")
+        return survey, delimiter
+    header_line, header = rows[0]
+    body = [(line, cells) for line, cells in rows[1:] if any(cell.strip() for cell in cells)]
+    columns = _columns(survey, headers, header_line, header, body)
+    if not body:
+        survey.add("CC501", header_line, 1, "the file has a header and no respondent rows")
+        return survey, delimiter
+    by_kind: dict[str, Column] = {c.kind: c for c in columns if c.kind in FIELDS}
+    if organisation is None and "organisation" not in by_kind:
+        survey.add(
+            "CC507",
+            header_line,
+            1,
+            "no organisation column (organisation, organization, org or company); give --organisation NAME",
+        )
+    date_column = by_kind.get("date")
+    month_first = False
+    if date_column is not None:
+        month_first = _slash_dates_month_first([_cell(cells, date_column.index) for _, cells in body])
+        if month_first:
+            survey.add(
+                "CC512",
+                header_line,
+                date_column.index + 1,
+                "dates with slashes are read as month/day/year: some have a month over 12 the other way round",
+            )
+    decimal_comma = delimiter == ";"
+    width = len(header)
+    for line, cells in body:
+        if len(cells) > width:
+            extra = cells[width:]
+            if any(cell.strip() for cell in extra):
+                survey.add(
+                    "CC503",
+                    line,
+                    width + 1,
+                    f"the row has {len(cells)} cells and the header {width}; "
+                    "a value holding the delimiter needs quotes",
+                )
+                continue
+        row = _row(survey, headers, columns, line, cells, organisation, audit, now, month_first, decimal_comma)
+        if row is not None:
+            survey.rows.append(row)
+    _duplicates(survey)
+    survey.findings.sort(key=lambda f: f.sort_key)
+    return survey, delimiter
+
+
+def _cell(cells: list[str], index: int) -> str:
+    return cells[index].strip() if index < len(cells) else ""
+
+
+def _columns(
+    survey: Survey, headers: Headers, line: int, header: list[str], body: list[tuple[int, list[str]]]
+) -> list[Column]:
+    columns: list[Column] = []
+    seen: dict[tuple[str, str], Column] = {}
+    for index, text in enumerate(header):
+        if not text.strip():
+            if any(_cell(cells, index) for _, cells in body):
+                survey.add("CC504", line, index + 1, "the column has values and no header")
+            continue
+        column = headers.classify(index, text)
+        if column is None:
+            survey.add("CC504", line, index + 1, f"unknown column '{_short(text)}'{headers.suggestion(text)}")
+            continue
+        if column.kind == "ignored":
+            survey.add("CC511", line, index + 1, f"column '{_short(text)}' is survey metadata; it is ignored")
+            continue
+        key = (column.kind, column.question.id if column.question else "")
+        if key in seen:
+            what = f"the {column.kind} of '{key[1]}'" if column.question else f"the {column.kind}"
+            survey.add(
+                "CC505",
+                line,
+                index + 1,
+                f"column '{_short(text)}' gives {what}, as column {seen[key].index + 1} does already",
+            )
+            continue
+        seen[key] = column
+        columns.append(column)
+    return columns
+
+
+def _row(
+    survey: Survey,
+    headers: Headers,
+    columns: list[Column],
+    line: int,
+    cells: list[str],
+    organisation: str | None,
+    audit: str | None,
+    now: datetime,
+    month_first: bool,
+    decimal_comma: bool,
+) -> SurveyRow | None:
+    """One row as an answer file, or None after adding its findings."""
+    from carecheck.interview import Audit
+
+    checklist = headers.checklist
+    before = len(survey.findings)
+    fields: dict[str, str] = {}
+    values: dict[str, str] = {}
+    notes: dict[str, str] = {}
+    positions: dict[str, int] = {}
+    for column in columns:
+        cell = _cell(cells, column.index)
+        positions[column.kind] = column.index + 1
+        if column.kind == "answer" and column.question is not None:
+            if not cell:
+                continue
+            lookup = headers.lookups[column.question.id]
+            value, problem = answer_value(checklist, column.question, cell, decimal_comma, lookup)
+            if value is None:
+                survey.add("CC506", line, column.index + 1, problem)
+            else:
+                values[column.question.id] = value
+        elif column.kind == "note" and column.question is not None:
+            if cell:
+                notes[column.question.id] = cells[column.index].strip()
+        elif column.kind in FIELDS:
+            fields[column.kind] = cell
+    org = organisation if organisation is not None else fields.get("organisation", "")
+    if not org.strip() and "organisation" in positions:
+        survey.add("CC507", line, positions["organisation"], "no organisation; fill it in or give --organisation NAME")
+    when = now
+    if fields.get("date"):
+        parsed = parse_date(fields["date"], month_first)
+        if parsed is None:
+            shown = _short(fields["date"])
+            survey.add("CC508", line, positions["date"], f"'{shown}' is not a date; use one of: {DATE_FORMATS}")
+        else:
+            when = parsed
+    role = "other"
+    if fields.get("role"):
+        known = role_of(fields["role"])
+        if known is None:
+            survey.add(
+                "CC510",
+                line,
+                positions["role"],
+                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other",
+            )
+        else:
+            role = known
+    if any(f.severity == "error" for f in survey.findings[before:]) or not org.strip():
+        return None
+    label = audit or quarter_label(when)
+    at = when.astimezone(timezone.utc).replace(microsecond=0)
+    answers = {
+        q.id: Answer(value=values.get(q.id), note=notes.get(q.id), at=at, asked=checklist.questions[q.id].text_hash)
+        for q in checklist.questions.values()
+        if q.id in values or q.id in notes
+    }
+    answer_file = AnswerFile.model_validate(
+        {
+            "carecheck-answers": 1,
+            "checklist": ChecklistRef(id=checklist.id, version=checklist.version, sha256=checklist.sha256),
+            "organisation": " ".join(org.split()),
+            "audit": label,
+            "respondent": Respondent(name=" ".join(fields.get("name", "").split()), role=role),
+            "started": at,
+            "completed": None,
+            "answers": answers,
+        }
+    )
+    # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
+    visible = Audit(checklist, Path(), answer_file, answers).visible()
+    missing = tuple(q.id for q in visible if q.id not in values)
+    if not missing:
+        answer_file = answer_file.model_copy(update={"completed": at})
+    return SurveyRow(line, answer_file, missing, positions.get("name", 0))
+
+
+def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
+    """Who answered which audit: checklist id, organisation, audit label and name, compared loosely."""
+    return (answers.checklist.id, normal(answers.organisation), answers.audit or "", normal(answers.respondent.name))
+
+
+def _duplicates(survey: Survey) -> None:
+    first: dict[tuple[str, str, str, str], SurveyRow] = {}
+    for row in survey.rows:
+        key = respondent_key(row.answers)
+        if not key[3]:
+            continue  # anonymous rows cannot be told apart
+        if key in first:
+            survey.add(
+                "CC509",
+                row.line,
+                row.name_column or 1,
+                f"{row.answers.respondent.name} ({row.answers.organisation}, {row.answers.audit}) "
+                f"already answers on line {first[key].line}; keep one of the two rows",
+            )
+        else:
+            first[key] = row
+    bad = {f.position.line for f in survey.errors if f.position is not None}
+    survey.rows = [row for row in survey.rows if row.line not in bad]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Planning and writing
+
+
+def same_answers(a: AnswerFile, b: AnswerFile) -> bool:
+    """Whether two answer files hold the same answers (values and notes) for the same respondent."""
+
+    def content(f: AnswerFile) -> dict[str, tuple[str | None, str | None]]:
+        return {qid: (x.value, x.note) for qid, x in f.answers.items()}
+
+    same_role = a.respondent.role == b.respondent.role
+    return respondent_key(a) == respondent_key(b) and same_role and content(a) == content(b)
+
+
+def existing_answer_files(folder: Path) -> list[tuple[Path, AnswerFile]]:
+    """The answer files under `folder` (hidden folders skipped; unreadable files ignored)."""
+    from carecheck.loading import load_answer_file
+
+    found: list[tuple[Path, AnswerFile]] = []
+    if not folder.is_dir():
+        return found
+    for path in sorted(folder.rglob("*.yaml")):
+        if any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        try:
+            found.append((path, load_answer_file(path)[1]))
+        except CarecheckError:
+            continue  # not an answer file, or a broken one: `carecheck validate` reports those
+    return found
+
+
+def plan_import(survey: Survey, folder: Path) -> list[Planned]:
+    """Where each row would go; rows already in `folder` are skipped (same answers) or errors (others)."""
+    existing = existing_answer_files(folder)
+    by_key: dict[tuple[str, str, str, str], list[tuple[Path, AnswerFile]]] = {}
+    for path, answers in existing:
+        by_key.setdefault(respondent_key(answers), []).append((path, answers))
+    taken = {path for path, _ in existing}
+    planned: list[Planned] = []
+    for row in survey.rows:
+        key = respondent_key(row.answers)
+        match = by_key.get(key, [])
+        same = next((path for path, answers in match if same_answers(answers, row.answers)), None)
+        if same is not None:
+            planned.append(Planned(row, same, existing=True))
+            survey.add("CC513", row.line, 1, f"already imported as {same}; skipped")
+            continue
+        if match and key[3]:
+            survey.add(
+                "CC509",
+                row.line,
+                row.name_column or 1,
+                f"{row.answers.respondent.name} already has an answer file for {row.answers.audit} "
+                f"with other answers: {match[0][0]}; remove it to import this row, or give another --audit",
+            )
+            continue
+        path = _free_path(default_answer_path(folder, row.answers), taken)
+        taken.add(path)
+        planned.append(Planned(row, path))
+    survey.findings.sort(key=lambda f: f.sort_key)
+    return planned
+
+
+def _free_path(base: Path, taken: set[Path]) -> Path:
+    """The name `store.create_answer_file` would pick: `base`, else `--2`, `--3`, ..."""
+    n = 1
+    path = base
+    while path in taken or path.exists():
+        n += 1
+        path = base.with_name(f"{base.stem}--{n}{base.suffix}")
+    return path
+
+
+def write_import(planned: Sequence[Planned], folder: Path) -> list[Planned]:
+    """Create the planned files; if any cannot be written, remove those already created and raise."""
+    created: list[Planned] = []
+    try:
+        for item in planned:
+            if item.existing:
+                created.append(item)
+                continue
+            path = create_answer_file(folder, item.row.answers)
+            created.append(Planned(item.row, path))
+    except BaseException as exc:
+        for item in created:
+            if not item.existing:
+                item.path.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise InputError(
+                f"cannot write the answer files: {exc.strerror or exc}; nothing was imported",
+                path=getattr(exc, "filename", None) or folder,
+            ) from None
+        raise
+    return created
+
+
+def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datetime]) -> ImportResult:
+    """`carecheck import`: read, check every row, then write all the files or none (none in a dry run)."""
+    raw = read_survey_bytes(request.source)
+    checklist = catalog.load(request.checklist, near=Path.cwd()).checklist
+    name = str(request.source)
+    text = decode(raw, name)
+    moment = now().astimezone(timezone.utc).replace(microsecond=0)
+    survey, delimiter = parse_survey(
+        text, name, checklist, organisation=request.organisation, audit=request.audit, now=moment
+    )
+    planned = plan_import(survey, request.folder)  # also when rows have errors: report everything at once
+    if survey.errors:
+        raise SurveyErrors(survey.findings)
+    if not request.dry_run:
+        planned = write_import(planned, request.folder)
+    return ImportResult(request, checklist, tuple(planned), tuple(survey.warnings), delimiter)
