@@ -548,6 +548,27 @@ def show_config(fmt: str) -> None:
     help="Branding: a logo (PNG, JPEG, GIF, SVG or WebP), embedded in the HTML and PDF.",
 )
 @click.option("--accent", metavar="COLOUR", help="Branding: the accent colour, e.g. '#1f4e79'.")
+@click.option(
+    "--baseline",
+    multiple=True,
+    metavar="FILE|DIR|auto",
+    help="Compare with an earlier audit: its answer files or folders (repeatable), or auto: the previous "
+    "completed audit of the organisation, in the audits folder or next to ANSWERS.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["organisation"]),
+    help="organisation: one report per organisation, to -o with {organisation} in the name.",
+)
+@click.option("--anonymous", is_flag=True, help="Leave respondent names out everywhere (notes, lists, JSON).")
+@click.option(
+    "--gap-threshold",
+    type=click.FloatRange(0, 100, min_open=True),
+    default=25.0,
+    show_default=True,
+    metavar="POINTS",
+    help="A perception gap: roles' mean scores of a question or section differ by this much or more.",
+)
 def report(
     answers: tuple[Path, ...],
     fmt: str | None,
@@ -561,16 +582,21 @@ def report(
     brand_name: str | None,
     logo: Path | None,
     accent: str | None,
+    baseline: tuple[str, ...],
+    by: str | None,
+    anonymous: bool,
+    gap_threshold: float,
 ) -> None:
     """Score answer files and render the improvement report.
 
     ANSWERS are answer files or folders of them: one respondent each, all of one checklist,
     organisation and audit. Several respondents are aggregated (a question's score is their mean).
+    With --baseline, answers of several audits are fine: the latest is reported and compared.
     """
     import shutil
 
+    from carecheck.audits import ReportRequest, build_reports, report_paths
     from carecheck.diagnostics import format_finding
-    from carecheck.loading import AnswerStream
     from carecheck.report import (
         DEFAULT_ACCENT,
         Branding,
@@ -581,9 +607,8 @@ def report(
         render_report,
         report_date,
     )
-    from carecheck.scoring import gate_failures, score
+    from carecheck.scoring import gate_failures
     from carecheck.store import write_atomic
-    from carecheck.validation import discover
 
     name = format_for(fmt, output)
     thresholds = [_threshold(text) for text in fail_under]
@@ -595,10 +620,13 @@ def report(
         logo=read_logo(logo) if logo is not None else None,
         accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
     )
-    stream = AnswerStream(discover(list(answers)), _catalog(), checklist)
-    card = score(stream.checklist, stream, sources=stream.sources)
-    for warning in stream.warnings:
+    request = ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold)
+    reports = build_reports(request, _catalog())
+    for warning in reports.warnings:
         click.echo(format_finding(warning), err=True)
+    for notice in reports.notices:
+        click.echo(f"carecheck: {notice}", err=True)
+    targets = report_paths(output, [card.organisation for card in reports.cards])
     terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(
         generated=report_date(os.environ),
@@ -611,18 +639,65 @@ def report(
     )
     if name == "pdf" and terminal:
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
-    document = render_report(card, name, options)
-    if output is not None:
-        write_atomic(output, document)
-    elif isinstance(document, bytes):
-        sys.stdout.buffer.write(document)
-    else:
-        click.echo(document, nl=False, color=options.color)
-    failures = gate_failures(card, thresholds, fail_on_critical=fail_on == "critical")
+    failures: list[str] = []
+    for card, target in zip(reports.cards, targets, strict=True):
+        document = render_report(card, name, options)
+        if target is not None:
+            write_atomic(target, document)
+            if len(targets) > 1:
+                click.echo(f"wrote {target}", err=True)
+        elif isinstance(document, bytes):
+            sys.stdout.buffer.write(document)
+        else:
+            click.echo(document, nl=False, color=options.color)
+        about = f"{card.organisation}: " if len(reports.cards) > 1 else ""
+        failed = gate_failures(card, thresholds, fail_on_critical=fail_on == "critical")
+        failures += [about + failure for failure in failed]
     for failure in failures:
         click.echo(f"carecheck: gate failed: {failure}", err=True)
     if failures:
         sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("folder", required=False, metavar="[DIR]", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "text", "md", "json", "csv"], case_sensitive=False),
+    help="Default: from the extension of -o, else txt to the terminal.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically).")
+@click.option("--checklist", metavar="ID", help="Only the audits of this checklist.")
+def history(folder: Path | None, fmt: str | None, output: Path | None, checklist: str | None) -> None:
+    """Audits over time: per organisation and checklist, each audit's date, respondents, overall
+    score, rating and section scores, with the change from the audit before.
+
+    DIR is the audits folder (default: the `audits` setting, ./audits). Earlier audits are scored
+    against the checklist as it is now.
+    """
+    import shutil
+
+    from carecheck.audits import build_history
+    from carecheck.history import HistoryOptions, history_format, render_history
+    from carecheck.report import report_date
+    from carecheck.store import write_atomic
+
+    name = history_format(fmt, output)
+    found, notices = build_history(folder if folder is not None else settings().audits, _catalog(), checklist=checklist)
+    for notice in notices:
+        click.echo(f"carecheck: {notice}", err=True)
+    terminal = output is None and sys.stdout.isatty()
+    options = HistoryOptions(
+        generated=report_date(os.environ),
+        width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 120) if terminal else 80,
+        color=terminal and _use_color(sys.stdout),
+    )
+    document = render_history(found, name, options)
+    if output is not None:
+        write_atomic(output, document)
+    else:
+        click.echo(document, nl=False, color=options.color)
 
 
 def _threshold(text: str) -> tuple[str | None, float]:
