@@ -2,8 +2,9 @@
 
 Files are read once, one at a time, and each is added to the running totals (scoring.Aggregate)
 of its group: its organisation, checklist and audit label, read from the file's fields and
-never from its path. Audits are put in order by when they were made (the latest completion,
-else start, in their files), then by label.
+never from its path. Audits are put in time order by their labels when every label is a period
+(2026-Q3, 2026-H2, 2026-07, 2026-07-15, 2026), else by when they began (the earliest start in
+their files; undated last), then by label.
 
 - `build_reports`: the Scorecards of `carecheck report`: one, or one per organisation with
   `--by organisation`; with `--baseline`, each compared with an earlier audit (given, or with
@@ -17,6 +18,7 @@ or that no longer fit their question, are left out and listed (trends.compare), 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
@@ -37,6 +39,8 @@ ORGANISATION_FIELD = "{organisation}"
 NEIGHBOUR_DEPTH = 2
 """--baseline auto looks next to the answers: in the folder above theirs, this many folder levels down."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+PERIOD = re.compile(r"[0-9]{4}(-(Q[1-4]|H[12]|[0-9]{2}(-[0-9]{2})?))?")
+"""Audit labels that sort in time order as text."""
 
 
 @dataclass(eq=False)
@@ -50,13 +54,14 @@ class AuditGroup:
     errors: list[Finding] = field(default_factory=list)
     warnings: list[Finding] = field(default_factory=list)
     when: datetime | None = None
+    """When the audit began: the earliest start (else completion) among its files."""
 
     def add(self, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         self.aggregate.add(answers, source)
         for finding in findings:
             (self.errors if finding.severity == "error" else self.warnings).append(finding)
-        stamp = aware(answers.completed or answers.started)
-        if stamp is not None and (self.when is None or stamp > self.when):
+        stamp = aware(answers.started or answers.completed)
+        if stamp is not None and (self.when is None or stamp < self.when):
             self.when = stamp
 
     @property
@@ -72,12 +77,12 @@ class AuditGroup:
     def label(self) -> str:
         return self.audit or "(no audit label)"
 
-    def order(self) -> tuple[bool, datetime, str]:
-        """The sort key of audits: by date (undated last), then by label."""
+    def by_date(self) -> tuple[bool, datetime, str]:
+        """The sort key of audits by when they began (undated last), then by label."""
         return (self.when is None, self.when or _EPOCH, self.audit or "")
 
     def summary(self) -> str:
-        return f"{self.label} ({self.files} file{'s' * (self.files != 1)})"
+        return f"{self.label} ({_files(self.files)})"
 
 
 Key = tuple[str, str, "str | None"]
@@ -103,7 +108,7 @@ class _Router:
 
     def of(self, organisation: str) -> list[AuditGroup]:
         """The audits of an organisation, oldest first."""
-        return sorted((g for g in self.groups.values() if g.organisation == organisation), key=AuditGroup.order)
+        return in_time_order(g for g in self.groups.values() if g.organisation == organisation)
 
     def organisations(self) -> list[str]:
         return sorted({g.organisation for g in self.groups.values()}, key=lambda name: (name.casefold(), name))
@@ -153,7 +158,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
         router.add(checklist, answers, str(path), findings)
     organisations = router.organisations()
     if len(organisations) > 1 and request.by != "organisation":
-        listed = "; ".join(f"'{org}' ({sum(g.files for g in router.of(org))} files)" for org in organisations)
+        listed = "; ".join(f"'{org}' ({_files(sum(g.files for g in router.of(org)))})" for org in organisations)
         raise UsageError(
             f"these answers are of {len(organisations)} organisations: {listed}. Report on one at a time, "
             "or give --by organisation -o 'reports/{organisation}.html' for one report each"
@@ -234,6 +239,10 @@ def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path
     return paths
 
 
+def _files(count: int) -> str:
+    return f"{count} file{'s' * (count != 1)}"
+
+
 def _names(names: Sequence[str]) -> str:
     return ", ".join(f"'{n}'" for n in names) or "no organisation"
 
@@ -241,6 +250,20 @@ def _names(names: Sequence[str]) -> str:
 def _where(request: ReportRequest) -> str:
     places = [str(request.audits_folder)] if request.audits_folder is not None else []
     return " or ".join([*places, "the folders next to the answers"])
+
+
+def in_time_order(groups: Iterable[AuditGroup]) -> list[AuditGroup]:
+    """Audits oldest first: by label when every label is a period (2026-Q3), else by when they began."""
+    items = list(groups)
+    if items and all(g.audit is not None and PERIOD.fullmatch(g.audit) for g in items):
+        return sorted(items, key=lambda g: (g.audit or "", g.by_date()))
+    return sorted(items, key=AuditGroup.by_date)
+
+
+def _before(current: AuditGroup, groups: Iterable[AuditGroup]) -> list[AuditGroup]:
+    """The groups that come before `current` in time order, oldest first."""
+    ordered = in_time_order([*groups, current])
+    return ordered[: next(i for i, g in enumerate(ordered) if g is current)]
 
 
 def _auto_baseline(
@@ -252,8 +275,7 @@ def _auto_baseline(
     is completed (every answer file of it), and never when it bears a label given with the answers.
     """
     labels = {g.audit for g in given} | {current.audit}
-    earlier = [*given, *(g for g in found if g.audit not in labels and g.complete)]
-    earlier = sorted((g for g in earlier if g.order() < current.order()), key=AuditGroup.order)
+    earlier = _before(current, [*given, *(g for g in found if g.audit not in labels and g.complete)])
     complete = [g for g in earlier if g.complete or any(g is x for x in given)]
     return (complete[-1] if complete else None), earlier
 
@@ -262,20 +284,21 @@ def _given_baseline(
     current: AuditGroup, given: list[AuditGroup], baselines: list[AuditGroup]
 ) -> tuple[AuditGroup | None, list[AuditGroup]]:
     """The latest audit of the --baseline answers, and every earlier audit (oldest first)."""
+    earlier = _before(current, baselines)
     for g in baselines:
         if g.audit == current.audit:
             raise UsageError(
                 f"the baseline answers are of audit {current.label}, the audit reported: "
                 "give answers of an earlier audit to --baseline"
             )
-        if g.order() > current.order():
+        if not any(g is x for x in earlier):
             raise UsageError(
                 f"the baseline audit {g.label} is later than the audit reported ({current.label}): "
                 "a baseline is an earlier audit"
             )
     labels = {g.audit for g in baselines}
-    earlier = sorted([*(g for g in given if g.audit not in labels), *baselines], key=AuditGroup.order)
-    return (baselines[-1] if baselines else None), earlier
+    earlier = _before(current, [*(g for g in given if g.audit not in labels), *baselines])
+    return (in_time_order(baselines)[-1] if baselines else None), earlier
 
 
 def _read_baseline(paths: Sequence[str], checklist: Checklist, router: _Router) -> None:

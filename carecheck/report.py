@@ -233,6 +233,7 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         signed=_signed,
         arrow=_arrow,
         who_sees=_who_sees,
+        sees=_sees,
     )
     return env
 
@@ -498,9 +499,14 @@ def trend_chart(points: Sequence[AuditPoint], bands: Sequence[Band]) -> TrendCha
     )
 
 
+def _sees(mean: RoleMean) -> str:
+    """A role's mean in words: "front-line sees 30.0"."""
+    return f"{mean.role} sees {_score(mean.score)}"
+
+
 def _who_sees(gap: PerceptionGap) -> str:
-    """A perception gap in words: "front-line sees 30, leadership sees 85"."""
-    return f"{gap.low.role} sees {_score(gap.low.score)}, {gap.high.role} sees {_score(gap.high.score)}"
+    """A perception gap in words: "front-line sees 30.0, leadership sees 85.0"."""
+    return f"{_sees(gap.low)}, {_sees(gap.high)}"
 
 
 def _signed(value: float | None, none: str = "") -> str:
@@ -540,7 +546,7 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "chart": section_chart(card.sections),
         "trend_chart": trend_chart(card.comparison.trend, card.checklist.bands) if card.comparison else None,
         "changes_shown": CHANGES_SHOWN,
-        "gaps_summarised": GAPS_SUMMARISED,
+        "summary_gaps": (card.section_gaps + card.question_gaps)[:GAPS_SUMMARISED],
         "width": options.width,
         "style": _styler(options.color),
         "generator": _generator(options),
@@ -557,10 +563,15 @@ def _generator(options: ReportOptions) -> str:
 # The formats
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _template(fmt: str) -> Callable[[Scorecard, ReportOptions], str]:
     def render(card: Scorecard, options: ReportOptions) -> str:
         env = environment(options.template_dir)
-        return env.get_template(TEMPLATES[fmt]).render(context(card, options))
+        text = env.get_template(TEMPLATES[fmt]).render(context(card, options))
+        # parts included one after another may each bring a blank line: one is enough between parts
+        return _BLANK_LINES.sub("\n\n", text) if fmt in ("txt", "md") else text
 
     return render
 

@@ -217,7 +217,8 @@ def test_html_is_self_contained(card: Scorecard) -> None:
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     assert f'<meta http-equiv="Content-Security-Policy" content="{csp}">' in html
     references = re.findall(r"""(?:src|href)=["']([^"']*)""", html)
-    assert references == ["data:image/png;base64,iVBORw=="]
+    # the logo, and links within the document
+    assert [r for r in references if not r.startswith("#")] == ["data:image/png;base64,iVBORw=="]
     assert "<script" not in html and "@import" not in html and "url(" not in html
     assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
     assert "Customers know what to expect: 21.9, target 75.0" in html  # the chart's text alternative
@@ -266,6 +267,10 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "data_gaps",
         "notes",
         "scoring",
+        "anonymous",
+        "role_means",
+        "perception_gaps",
+        "comparison",
     ]
     assert data["generated"] == "2026-11-01T09:30:00Z"
     # the question keys docs/report-format.md lists, in its order
@@ -303,6 +308,9 @@ def test_csv_is_the_action_plan_with_the_documented_columns(card: Scorecard) -> 
             "critical",
             "recommendation",
             "note",
+            "baseline_score",
+            "change",
+            "perception_gap",
         )
     )
     assert [r["question"] for r in rows] == [q.id for q in card.actions]
@@ -437,11 +445,11 @@ def test_pdf_has_the_expected_pages_and_the_score(card: Scorecard) -> None:
     pdf = render_report(card, "pdf", options())
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    # cover and summary; results by section (two pages); action plan; appendix
-    assert len(reader.pages) == 5
+    # cover and summary, then the perception gaps (two pages); results by section (two); action plan; appendix
+    assert len(reader.pages) == 7
     first = reader.pages[0].extract_text()
     assert "26.4" in first and "Acme <Care> & Sons" in first
-    assert "Page 1 of 5" in first and "DRAFT" in first
+    assert "Page 1 of 7" in first and "DRAFT" in first
 
 
 # ---------------------------------------------------------------------------------------------------
