@@ -195,7 +195,12 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
         card = current.aggregate.scorecard()
         if request.baseline:
             if auto:
-                baseline, earlier = _auto_baseline(current, audits[:-1], earlier_router.of(organisation))
+                baseline, earlier, unfinished = _auto_baseline(current, audits[:-1], earlier_router.of(organisation))
+                notices.extend(
+                    f"audit {g.label} of '{organisation}' is passed over as a baseline: "
+                    f"{g.files - g.aggregate.completed} of its {_files(g.files)} are not completed"
+                    for g in unfinished
+                )
             else:
                 baseline, earlier = _given_baseline(current, audits[:-1], earlier_router.of(organisation))
             if baseline is None:
@@ -268,16 +273,18 @@ def _before(current: AuditGroup, groups: Iterable[AuditGroup]) -> list[AuditGrou
 
 def _auto_baseline(
     current: AuditGroup, given: list[AuditGroup], found: list[AuditGroup]
-) -> tuple[AuditGroup | None, list[AuditGroup]]:
-    """The previous completed audit and every earlier one (oldest first), from those given and found.
+) -> tuple[AuditGroup | None, list[AuditGroup], list[AuditGroup]]:
+    """The previous completed audit, every earlier one (oldest first), and the unfinished ones passed over.
 
     An audit given with the answers counts as given; one found in the folders counts only if it
     is completed (every answer file of it), and never when it bears a label given with the answers.
     """
     labels = {g.audit for g in given} | {current.audit}
-    earlier = _before(current, [*given, *(g for g in found if g.audit not in labels and g.complete)])
+    candidates = [g for g in found if g.audit not in labels]
+    earlier = _before(current, [*given, *(g for g in candidates if g.complete)])
+    unfinished = _before(current, [g for g in candidates if not g.complete])
     complete = [g for g in earlier if g.complete or any(g is x for x in given)]
-    return (complete[-1] if complete else None), earlier
+    return (complete[-1] if complete else None), earlier, unfinished
 
 
 def _given_baseline(

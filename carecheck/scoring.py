@@ -557,7 +557,12 @@ class Aggregate:
         respondents = tuple(self._respondents)
         if self.anonymous:  # file order follows names; keep neither
             respondents = tuple(sorted(respondents, key=lambda r: r.role))
-        card = _scorecard(checklist, self._totals, respondents, self.organisation, self.audit, notes, self.anonymous)
+        totals = dict(self._totals)
+        if self.lenient and self._versions and checklist.version not in self._versions:
+            totals = {qid: _not_in_version(t) for qid, t in totals.items()}
+        for qid in self._misfits:  # its answer scale changed: none of its answers is comparable
+            totals[qid] = _Totals(status={"off": self.files}, tally={STATUS_LABELS["off"]: self.files})
+        card = _scorecard(checklist, totals, respondents, self.organisation, self.audit, notes, self.anonymous)
         return replace(
             card,
             perception_gaps=_perception_gaps(card, self.gap_threshold),
@@ -567,6 +572,15 @@ class Aggregate:
             unknown_questions=tuple(sorted(self._unknown)),
             misfits=tuple(q.id for q in self._questions if q.id in self._misfits),
         )
+
+
+def _not_in_version(totals: _Totals) -> _Totals:
+    """A question nobody answered in an audit of another checklist version was not asked then
+    (it is new since): its "unanswered" are "not asked", so the audit is not a draft for it."""
+    if set(totals.status) != {"unanswered"} or totals.notes:
+        return totals
+    label = STATUS_LABELS["off"]
+    return replace(totals, status={"off": totals.status["unanswered"]}, tally={label: totals.status["unanswered"]})
 
 
 def score(

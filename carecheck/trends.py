@@ -218,9 +218,9 @@ def compare(current: Scorecard, baseline: Scorecard, earlier: Sequence[AuditPoin
 
 
 def _never_answered(q: QuestionScore) -> bool:
-    """Every respondent of the audit was asked the question and none wrote anything for it (not even na)."""
+    """No respondent of the audit wrote anything for the question (not even na or skipped)."""
     c = q.counts
-    return c.answered == c.na == c.unknown == c.skipped == c.off == 0 and not q.notes
+    return c.answered == c.na == c.unknown == c.skipped == 0 and not q.notes
 
 
 def _section_change(now: SectionScore, then: SectionScore) -> ScoreChange:
