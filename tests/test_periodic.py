@@ -112,7 +112,7 @@ def test_history_json_and_csv_hold_the_same_numbers(project: Path, run: Any) -> 
     ]
     rows = list(csv.DictReader(io.StringIO(run("history", "audits", "--format", "csv").stdout)))
     overall = [(r["audit"], r["score"], r["change"]) for r in rows if r["organisation"] == "Northwind Care"]
-    assert [o for o in overall if o[0] == "2026-Q3"][0] == ("2026-Q3", "51.8", "-12.9")
+    assert next(o for o in overall if o[0] == "2026-Q3") == ("2026-Q3", "51.8", "-12.9")
     assert {r["section"] for r in rows} == {"overall", "promises", "contact", "people"}
 
 
