@@ -89,7 +89,7 @@ class Counts:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands are kept: no __dict__ each
 class Note:
     """A note written with an answer: the evidence behind it."""
 
@@ -221,7 +221,7 @@ class Band:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per answer file: no __dict__ each
 class RespondentInfo:
     name: str | None
     """None in an anonymous report."""

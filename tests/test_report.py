@@ -509,6 +509,34 @@ def test_the_html_has_no_serious_accessibility_violations(browser: Any, card: Sc
     page.context.close()
 
 
+def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violations(
+    browser: Any, tmp_path: Path
+) -> None:
+    require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
+    from carecheck.audits import ReportRequest, build_reports
+
+    project = Path(__file__).parent / "fixtures" / "periodic"
+    request = ReportRequest([project / "audits" / "northwind-care"], baseline=("auto",))
+    (card,) = build_reports(request, Catalog(folders=[project / "checklists"])).cards
+    assert card.comparison is not None and card.perception_gaps
+    path = tmp_path / "report.html"
+    path.write_text(str(render_report(card, "html", options())), encoding="utf-8")
+    page, messages = open_report(browser, path, bypass_csp=True)
+    assert messages == []
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run({include: [['#summary'], ['#changes'], ['#perception']]}, "
+        "{resultTypes: ['violations']})"
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    page.context.close()
+
+
 def test_script_payloads_never_run(browser: Any, tmp_path: Path) -> None:
     card = hostile_card(tmp_path)
     # a careless template that prints user text unescaped: the CSP still stops the script
