@@ -164,8 +164,9 @@ class Places:
             source = self.sources[0]
             if gate.kind == "overall":
                 return source, Position(1, 1)
-            given = isinstance(answers.data.get("answers"), dict) and gate.subject in answers.data["answers"]
-            loc = ("answers", gate.subject) if given else ("answers",)
+            qid = gate.subject or ""
+            given = isinstance(answers.data.get("answers"), dict) and qid in answers.data["answers"]
+            loc: tuple[str, ...] = ("answers", qid) if given else ("answers",)
             return source, answers.locate(loc, key=True)
         origin = self.resolved.origins.get(gate.subject or "")
         if origin is not None:
@@ -181,7 +182,7 @@ def gate_findings(gates: Sequence[Gate], places: Places) -> list[Finding]:
             continue
         path, position = places.of(gate)
         severity = "error" if gate.failed else "note"
-        for problem, message in zip(gate.problems, gate.messages()):
+        for problem, message in zip(gate.problems, gate.messages(), strict=True):
             findings.append(Finding(path, position, problem.code, message, severity, subject=gate.name))
     return findings
 
