@@ -541,11 +541,15 @@ def test_the_html_opens_cleanly_in_chromium(browser: Any, card: Scorecard, tmp_p
     page.context.close()
 
 
-def test_the_html_has_no_serious_accessibility_violations(browser: Any, card: Scorecard, tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_plan", [False, True], ids=["plain", "with-plan"])
+def test_the_html_has_no_serious_accessibility_violations(
+    browser: Any, card: Scorecard, tmp_path: Path, with_plan: bool
+) -> None:
     require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
     path = tmp_path / "report.html"
     branding = Branding(name="Care Consulting", accent="#ffcc00")  # a light accent must stay readable
-    path.write_text(str(render_report(card, "html", options(branding=branding))), encoding="utf-8")
+    plan = example_plan(card) if with_plan else AppliedPlan()  # owners, accepted and expired badges
+    path.write_text(str(render_report(card, "html", options(branding=branding, plan=plan))), encoding="utf-8")
     page, _ = open_report(browser, path, bypass_csp=True)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
