@@ -193,7 +193,7 @@ def validate(
 @cli.command()
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
 def rules(fmt: str) -> None:
-    """List the lint rules with their codes, severities and explanations."""
+    """List the lint rules (and the report's gate codes, CC5xx) with their codes, severities and explanations."""
     import json
 
     from carecheck.rules import RULES
