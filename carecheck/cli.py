@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
+GATE_FORMATS = ["json", "github", "junit", "sarif"]  # = gates.GATE_FORMATS, kept light
 PROGRESS_MIN_FILES = 20  # fewer files than this finish before a bar would be worth drawing
 _SETTINGS = "carecheck.settings"
 # validate reports a broken configuration as findings; rules and schema never read it
@@ -115,15 +116,15 @@ def _use_color(stream: TextIO) -> bool:
     return not os.environ.get("NO_COLOR") and stream.isatty()
 
 
-def _progress(items: list[Any]) -> Iterable[Any]:
-    """A progress bar on stderr while many files are checked, on a terminal only."""
+def _progress(items: list[Any], label: str = "Validating") -> Iterable[Any]:
+    """A progress bar on stderr while many files are read, on a terminal only."""
     if len(items) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
         return items
-    return _bar(items, sys.stderr)
+    return _bar(items, sys.stderr, label)
 
 
-def _bar(items: list[Any], stream: TextIO) -> Iterator[Any]:
-    with click.progressbar(items, label="Validating", file=stream, show_pos=True, width=30) as bar:
+def _bar(items: list[Any], stream: TextIO, label: str = "Validating") -> Iterator[Any]:
+    with click.progressbar(items, label=label, file=stream, show_pos=True, width=30) as bar:
         yield from bar
 
 
@@ -192,7 +193,7 @@ def validate(
 @cli.command()
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
 def rules(fmt: str) -> None:
-    """List the lint rules with their codes, severities and explanations."""
+    """List the lint rules (and the report's gate codes, CC6xx) with their codes, severities and explanations."""
     import json
 
     from carecheck.rules import RULES
@@ -538,9 +539,28 @@ def show_config(fmt: str) -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["critical"]),
-    help="critical: exit 1 (after writing the report) if a critical question scores below 50 or is unanswered.",
+    type=click.Choice(["critical", "none"]),
+    help="critical: exit 1 (after writing the report) if a critical question scores below 50 or is unanswered, "
+    "unless the plan waives it; none: turn off a configured critical gate.",
 )
+@click.option(
+    "--plan",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A plan file: waivers (accepted gaps) and action owners and due dates [default: `plan` of carecheck.yaml].",
+)
+@click.option(
+    "--gate-format",
+    type=click.Choice(GATE_FORMATS),
+    help="Gate results for CI, one finding per failed gate [default: from --gate-output's extension (.json, "
+    ".xml for junit, .sarif), else github when GITHUB_ACTIONS=true, else none].",
+)
+@click.option(
+    "--gate-output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the gate results to FILE (atomically) [default: stdout when the report goes to -o FILE; "
+    "else stderr, for github only].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print gate failures and errors only: no warnings, no progress.")
 @click.option("--brand-name", metavar="NAME", help="Branding: the consultancy or team preparing the report.")
 @click.option(
     "--logo",
@@ -558,6 +578,10 @@ def report(
     top: int | None,
     fail_under: tuple[str, ...],
     fail_on: str | None,
+    plan: Path | None,
+    gate_format: str | None,
+    gate_output: Path | None,
+    quiet: bool,
     brand_name: str | None,
     logo: Path | None,
     accent: str | None,
@@ -566,11 +590,19 @@ def report(
 
     ANSWERS are answer files or folders of them: one respondent each, all of one checklist,
     organisation and audit. Several respondents are aggregated (a question's score is their mean).
+
+    \b
+    Gates exit 1 after the report is written, naming what failed on stderr. For CI,
+    --gate-format writes one finding per failed gate (json, GitHub annotations, JUnit
+    with a test case per gate, SARIF); github is chosen under GitHub Actions.
     """
     import shutil
 
+    from carecheck.clock import today
     from carecheck.diagnostics import format_finding
+    from carecheck.gates import LINE_FORMATS, Places, accepted, check_gates, failures, gate_format_for, render_gates
     from carecheck.loading import AnswerStream
+    from carecheck.plans import AppliedPlan, read_plan
     from carecheck.report import (
         DEFAULT_ACCENT,
         Branding,
@@ -581,12 +613,18 @@ def report(
         render_report,
         report_date,
     )
-    from carecheck.scoring import gate_failures, score
-    from carecheck.store import write_atomic
+    from carecheck.scoring import score
     from carecheck.validation import discover
 
     name = format_for(fmt, output)
     thresholds = [_threshold(text) for text in fail_under]
+    gate_fmt = gate_format_for(gate_format, gate_output, os.environ)
+    # the gate results share stderr with messages when stdout holds the report: only line formats may
+    gates_to_stderr = gate_fmt is not None and gate_output is None and output is None
+    if gates_to_stderr and gate_fmt not in LINE_FORMATS:
+        raise UsageError(f"--gate-format {gate_fmt} needs --gate-output FILE, or the report in a file (-o FILE)")
+    if gate_output is not None and output is not None and gate_output.resolve() == output.resolve():
+        raise UsageError("--gate-output and -o name the same file")
     configured = settings()  # branding the options leave out comes from the configuration
     logo = logo if logo is not None else configured.brand_logo
     accent = accent if accent is not None else configured.brand_accent
@@ -595,10 +633,17 @@ def report(
         logo=read_logo(logo) if logo is not None else None,
         accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
     )
-    stream = AnswerStream(discover(list(answers)), _catalog(), checklist)
+    catalog = _catalog()
+    paths = list(discover(list(answers)))
+    stream = AnswerStream(paths if quiet else _progress(paths, "Scoring"), catalog, checklist)
     card = score(stream.checklist, stream, sources=stream.sources)
-    for warning in stream.warnings:
+    applied, warnings = AppliedPlan(), list(stream.warnings)
+    if plan is not None:
+        applied, plan_warnings = read_plan(plan, stream.resolved, catalog, card.organisation, today(os.environ))
+        warnings += plan_warnings
+    for warning in [] if quiet else warnings:
         click.echo(format_finding(warning), err=True)
+    gates = check_gates(card, thresholds, fail_on_critical=fail_on == "critical", plan=applied)
     terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(
         generated=report_date(os.environ),
@@ -608,21 +653,40 @@ def report(
         template_dir=template_dir,
         width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 100) if terminal else 80,
         color=terminal and _use_color(sys.stdout),
+        plan=applied,
     )
     if name == "pdf" and terminal:
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
     document = render_report(card, name, options)
     if output is not None:
-        write_atomic(output, document)
+        _write(output, document)
     elif isinstance(document, bytes):
         sys.stdout.buffer.write(document)
     else:
         click.echo(document, nl=False, color=options.color)
-    failures = gate_failures(card, thresholds, fail_on_critical=fail_on == "critical")
-    for failure in failures:
-        click.echo(f"carecheck: gate failed: {failure}", err=True)
-    if failures:
+    if gate_fmt is not None:
+        results = render_gates(gates, gate_fmt, Places(stream.resolved, stream.sources))
+        if gate_output is not None:
+            _write(gate_output, results)
+        else:
+            click.echo(results, nl=False, err=gates_to_stderr)
+    if not gates_to_stderr:  # else the annotations on stderr say it already
+        for message in failures(gates):
+            click.echo(f"carecheck: gate failed: {message}", err=True)
+        for message in [] if quiet else accepted(gates):
+            click.echo(f"carecheck: gate waived: {message}", err=True)
+    if any(gate.failed for gate in gates):
         sys.exit(EXIT_FINDINGS)
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    """Write an output file atomically; a folder that cannot be written is the user's to fix (exit 2)."""
+    from carecheck.store import write_atomic
+
+    try:
+        write_atomic(path, content)
+    except OSError as exc:
+        raise UsageError(f"cannot write: {exc.strerror or exc}", path=path) from None
 
 
 def _threshold(text: str) -> tuple[str | None, float]:

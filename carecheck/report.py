@@ -24,6 +24,7 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import InputError, Position, UsageError
+from carecheck.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.scoring import QuestionScore, Scorecard, SectionScore
 
 REPORT_FORMAT_VERSION = 1
@@ -86,6 +87,8 @@ class ReportOptions:
     """Text report: ANSI colours (only for a terminal that wants them)."""
     generator: str | None = None
     """What the report says made it; default "carecheck <version>"."""
+    plan: AppliedPlan = field(default_factory=AppliedPlan)
+    """Waivers (accepted gaps) and action owners from `--plan`; none by default."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -438,6 +441,9 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "width": options.width,
         "style": _styler(options.color),
         "generator": _generator(options),
+        "plan": options.plan,
+        "accepted": options.plan.accepted,
+        "assigned": options.plan.assigned,
     }
 
 
@@ -529,6 +535,8 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
                 "effort": q.effort,
                 "critical": q.critical,
                 "recommendation": q.recommendation,
+                **_assignment_data(options.plan.assigned.get(q.id)),
+                "waiver": _waiver_data(options.plan.accepted.get(q.id)),
             }
             for rank, q in enumerate(actions, 1)
         ],
@@ -541,6 +549,28 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "bands": [asdict(b) for b in card.checklist.bands],
             "critical_cap": card.checklist.critical_cap,
         },
+        "plan": options.plan.source,
+        "waivers": [_waiver_data(w) for w in options.plan.waivers],
+    }
+
+
+def _waiver_data(waiver: Acceptance | None) -> dict[str, Any] | None:
+    if waiver is None:
+        return None
+    return {
+        "question": waiver.question,
+        "status": waiver.status,
+        "reason": waiver.reason,
+        "owner": waiver.owner,
+        "expires": waiver.expires.isoformat(),
+    }
+
+
+def _assignment_data(action: Assignment | None) -> dict[str, Any]:
+    return {
+        "owner": action.owner if action else None,
+        "due": action.due.isoformat() if action and action.due else None,
+        "plan_note": action.note if action else None,
     }
 
 
@@ -559,6 +589,12 @@ CSV_COLUMNS = (
     "critical",
     "recommendation",
     "note",
+    "owner",
+    "due",
+    "waiver",
+    "waiver_owner",
+    "waiver_expires",
+    "waiver_reason",
 )
 
 
@@ -577,6 +613,7 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
     several = len(card.respondents) > 1
     for q in actions:
         notes = "\n".join(f"{n.respondent}: {n.text}" if several else n.text for n in q.notes)
+        action, waiver = options.plan.assigned.get(q.id), options.plan.accepted.get(q.id)
         writer.writerow(
             [
                 q.section,
@@ -589,6 +626,12 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
                 "yes" if q.critical else "no",
                 _cell(q.recommendation),
                 _cell(notes),
+                _cell(action.owner) if action else "",
+                action.due.isoformat() if action and action.due else "",
+                waiver.status if waiver else "",
+                _cell(waiver.owner) if waiver else "",
+                waiver.expires.isoformat() if waiver else "",
+                _cell(waiver.reason) if waiver else "",
             ]
         )
     return buffer.getvalue()

@@ -1,8 +1,9 @@
 """Lint rules: each a small function with a stable code; its docstring is its documentation.
 
 Codes: CC0xx reading a file, CC1xx checklists, CC2xx answer files, CC3xx plans (waivers and
-action owners), CC4xx configuration files, CC5xx survey import (CSV). Codes never change
-meaning; a retired code is not reused.
+action owners), CC4xx configuration files, CC5xx survey import (CSV), CC6xx the report's gates
+(checked by gates.py, documented here so that SARIF can describe them). Codes never change meaning;
+a retired code is not reused.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from carecheck.model import (
 from carecheck.source import Document
 
 Severity = Literal["error", "warning"]
-Kind = Literal["file", "checklist", "answers", "plan", "config", "import"]
+Kind = Literal["file", "checklist", "answers", "plan", "config", "import", "report"]
 
 
 @dataclass(frozen=True)
@@ -52,20 +53,30 @@ class Rule:
     applies_to: Kind
     summary: str
     check: Callable[[Any], Iterator[Hit]] | None = None
+    details: str | None = None
+    """The explanation of a rule without a check function (one that is not a lint rule)."""
 
     @property
     def documentation(self) -> str:
-        """The rule's full explanation: its check's docstring, or its summary."""
-        doc = self.check.__doc__ if self.check is not None else None
+        """The rule's full explanation: its check's docstring, its details, or its summary."""
+        doc = self.check.__doc__ if self.check is not None else self.details
         return inspect.cleandoc(doc) if doc else self.summary
 
 
 RULES: dict[str, Rule] = {}
 
 
-def _register(code: str, name: str, severity: Severity, applies_to: Any, summary: str, check: Any = None) -> None:
+def _register(
+    code: str,
+    name: str,
+    severity: Severity,
+    applies_to: Any,
+    summary: str,
+    check: Any = None,
+    details: str | None = None,
+) -> None:
     assert code not in RULES, code
-    RULES[code] = Rule(code, name, severity, applies_to, summary, check)
+    RULES[code] = Rule(code, name, severity, applies_to, summary, check, details)
 
 
 Check = TypeVar("Check", bound=Callable[..., Iterator[Hit]])
@@ -563,3 +574,44 @@ def run_rules(kind: Literal["checklist", "answers", "plan", "config"], ctx: Cont
             position: Position = ctx.doc.locate(hit.loc, key=hit.key)
             findings.append(Finding(str(ctx.doc.path), position, r.code, hit.message, r.severity))
     return findings
+
+
+# ---------------------------------------------------------------------------------------------------
+# The report's gates (`report --fail-under`, `--fail-on critical`): checked by gates.py, documented here.
+
+for _code, _name, _summary, _details in (
+    (
+        "CC601",
+        "overall-under-threshold",
+        "The overall score, rounded to one decimal, is under `--fail-under SCORE`.",
+        """The overall score, rounded to one decimal as the report shows it, is under the score that
+        `report --fail-under SCORE` (or `gates: {fail_under: SCORE}` in carecheck.yaml) asks for, or
+        nothing is scored at all. Raise the score with the report's action plan, highest priority first.""",
+    ),
+    (
+        "CC602",
+        "section-under-threshold",
+        "A section's score, rounded to one decimal, is under its `--fail-under SECTION=SCORE`.",
+        """A section's score, rounded to one decimal as the report shows it, is under the score that
+        `report --fail-under SECTION=SCORE` (or `gates: {fail_under: {SECTION: SCORE}}`) asks for, or
+        nothing in the section is scored. The finding points at the section in the checklist.""",
+    ),
+    (
+        "CC603",
+        "critical-below-50",
+        "A critical question scores below 50 (`--fail-on critical`).",
+        """A question marked `critical: true` scores below 50 (its score rounded to one decimal; with
+        several respondents, their mean), and `report --fail-on critical` is on. A waiver in the plan
+        (`--plan`) accepts the gap until it expires: the question is still scored and shown as
+        accepted, and the gate passes with a note instead of failing.""",
+    ),
+    (
+        "CC604",
+        "critical-unanswered",
+        "A critical question is not answered (`--fail-on critical`).",
+        """A question marked `critical: true` was skipped or left unanswered by a respondent, and
+        `report --fail-on critical` is on: the audit cannot show that the question is in hand. Answer
+        it (`carecheck audit --resume FILE`), or accept the gap with a waiver in the plan.""",
+    ),
+):
+    _register(_code, _name, "error", "report", _summary, details=_details)
