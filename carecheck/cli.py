@@ -40,7 +40,7 @@ class Boundary(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        debug = bool(ctx.params.get("debug")) or bool(os.environ.get("CARECHECK_DEBUG"))
+        debug = bool(ctx.params.get("debug")) or os.environ.get("CARECHECK_DEBUG", "") not in ("", "0", "false")
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
@@ -238,10 +238,7 @@ def schema(kind: str, answers: bool, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write: {exc.strerror or exc}", path=output) from None
+        write_atomic(output, text)
 
 
 @cli.command("list")
@@ -614,6 +611,7 @@ def report(
         report_date,
     )
     from carecheck.scoring import score
+    from carecheck.source import real_path
     from carecheck.validation import discover
 
     name = format_for(fmt, output)
@@ -623,7 +621,7 @@ def report(
     gates_to_stderr = gate_fmt is not None and gate_output is None and output is None
     if gates_to_stderr and gate_fmt not in LINE_FORMATS:
         raise UsageError(f"--gate-format {gate_fmt} needs --gate-output FILE, or the report in a file (-o FILE)")
-    if gate_output is not None and output is not None and gate_output.resolve() == output.resolve():
+    if gate_output is not None and output is not None and real_path(gate_output) == real_path(output):
         raise UsageError("--gate-output and -o name the same file")
     configured = settings()  # branding the options leave out comes from the configuration
     logo = logo if logo is not None else configured.brand_logo
@@ -680,13 +678,10 @@ def report(
 
 
 def _write(path: Path, content: str | bytes) -> None:
-    """Write an output file atomically; a folder that cannot be written is the user's to fix (exit 2)."""
+    """Write an output file atomically (what cannot be written is an InputError, exit 2)."""
     from carecheck.store import write_atomic
 
-    try:
-        write_atomic(path, content)
-    except OSError as exc:
-        raise UsageError(f"cannot write: {exc.strerror or exc}", path=path) from None
+    write_atomic(path, content)
 
 
 def _threshold(text: str) -> tuple[str | None, float]:

@@ -8,6 +8,7 @@ a retired code is not reused.
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import math
 from collections import Counter
@@ -33,6 +34,7 @@ from carecheck.model import (
 from carecheck.source import Document
 
 Severity = Literal["error", "warning"]
+MAX_WEIGHT = 1000
 Kind = Literal["file", "checklist", "answers", "plan", "config", "import", "report"]
 
 
@@ -233,6 +235,10 @@ def when_unknown_question(ctx: ChecklistContext) -> Iterator[Hit]:
             yield Hit(f"`when` names an unknown question '{ref}'", (*loc, "when", "question"))
         elif order[ref] >= order.get(q.id, math.inf):
             yield Hit(f"`when` names '{ref}', which is not asked before '{q.id}'", (*loc, "when", "question"))
+    declared = {q.id for _, q in ctx.declared_questions()}
+    for q in ctx.checklist.questions.values():
+        if q.id not in declared and q.when is not None and q.when.question not in order:
+            yield Hit(f"excluding '{q.when.question}' leaves '{q.id}' (asked only after it) never asked", ("exclude",))
 
 
 @rule("CC104", "bands-without-zero", "checklist")
@@ -264,16 +270,26 @@ def critical_cap_unknown(ctx: ChecklistContext) -> Iterator[Hit]:
 
 @rule("CC107", "weight-not-positive", "checklist")
 def weight_not_positive(ctx: ChecklistContext) -> Iterator[Hit]:
-    """A weight is zero or negative; leave an item out (or exclude it) instead."""
-    for i, section in enumerate(ctx.raw.sections):
-        if section.weight <= 0:
-            yield Hit(f"section weight must be more than 0, not {section.weight:g}", ("sections", i, "weight"))
-    for loc, q in ctx.declared_questions():
-        if q.weight <= 0:
-            yield Hit(f"question weight must be more than 0, not {q.weight:g}", (*loc, "weight"))
-    for target, changes in ctx.raw.override.items():
-        if changes.weight is not None and changes.weight <= 0:
-            yield Hit(f"weight must be more than 0, not {changes.weight:g}", ("override", target, "weight"))
+    """A weight is zero or negative, or above 1000; leave an item out (or exclude it) instead of zero."""
+    weights: list[tuple[str, float, tuple[str | int, ...]]] = [
+        ("section", section.weight, ("sections", i, "weight")) for i, section in enumerate(ctx.raw.sections)
+    ]
+    weights += [("question", q.weight, (*loc, "weight")) for loc, q in ctx.declared_questions()]
+    weights += [
+        ("override", c.weight, ("override", target, "weight"))
+        for target, c in ctx.raw.override.items()
+        if c.weight is not None
+    ]
+    for what, weight, loc in weights:
+        if not 0 < weight <= MAX_WEIGHT:
+            yield Hit(f"{what} weight must be more than 0 and at most {MAX_WEIGHT}, not {weight:g}", loc)
+
+
+@rule("CC120", "no-questions", "checklist")
+def no_questions(ctx: ChecklistContext) -> Iterator[Hit]:
+    """The checklist (after tailoring) has no questions at all, so nothing could be scored."""
+    if not ctx.checklist.questions:
+        yield Hit("the checklist has no questions", ("sections",) if ctx.raw.sections else ())
 
 
 @rule("CC108", "good-equals-poor", "checklist")
@@ -387,15 +403,19 @@ def answers_checklist_not_found(ctx: AnswersContext) -> Iterator[Hit]:
         yield Hit(ctx.missing_reason or f"checklist '{ctx.answers.checklist.id}' not found", ("checklist", "id"))
 
 
-@rule("CC202", "unknown-question", "answers")
+@rule("CC202", "unknown-question", "answers", severity="warning")
 def unknown_question(ctx: AnswersContext) -> Iterator[Hit]:
-    """An answer names a question the checklist does not have."""
+    """An answer names a question the checklist does not have (removed since?); it is not scored."""
     if ctx.resolved is None:
         return
     questions = ctx.resolved.checklist.questions
     for qid in ctx.answers.answers:
         if qid not in questions:
-            yield Hit(f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'", ("answers", qid), key=True)
+            close = difflib.get_close_matches(qid, list(questions), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else "; it is not scored"
+            yield Hit(
+                f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'{hint}", ("answers", qid), key=True
+            )
 
 
 def answer_problem(checklist: Checklist, question: Question, value: str) -> str | None:

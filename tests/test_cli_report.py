@@ -241,7 +241,6 @@ def test_checklist_option_names_the_checklist(run: Any, tmp_path: Path) -> None:
     ("old", "new", "code", "where", "message"),
     [
         ("standards-reviewed: {value: 1,", "standards-reviewed: {value: 7,", 1, "10:31", "CC203 '7' is not an answer"),
-        ("  has-chat: {value: no}", "  has-chat: {value: no}\n  has-fax: 1", 1, "14:3", "CC202 no question 'has-fax'"),
         ("  has-chat: {value: no}", "  has-chat: {value: no\n", 2, "15:", "CC003 YAML syntax error"),
         ("organisation: Acme <Care> & Sons", "organisatoin: Acme", 1, "1:1", "3:1: CC008 unknown key 'organisatoin'"),
         ("carecheck-answers: 1", "carecheck: 1", 1, "1:1", "CC007 not an answer file"),
@@ -340,3 +339,12 @@ def test_colour_only_on_a_terminal_without_no_color(no_color: str | None, colour
         plain = plain.replace(f"\x1b[{code}m", "")
     # it fits the terminal's 60 columns
     assert max(len(line) for line in plain.replace("\r\n", "\n").splitlines()) <= 60
+
+
+def test_an_answer_to_a_removed_question_is_a_warning_not_a_failure(run: Any, audit: Path) -> None:
+    # an old audit record may answer a question the checklist has dropped since
+    edited = edit(audit / "acme-jo.yaml", "  has-chat: {value: no}", "  has-chat: {value: no}\n  has-fax: 1")
+    result = run("report", str(edited), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "CC202" in result.stderr and "has-fax" in result.stderr
+    assert "has-fax" not in result.stdout

@@ -389,8 +389,8 @@ def test_gate_output_is_written_atomically_even_when_the_gates_pass(run: Any, tm
     [
         (["--gate-output", "gates.txt"], "cannot tell the gate format from 'gates.txt'"),
         (["-o", "same.json", "--gate-output", "same.json"], "--gate-output and -o name the same file"),
-        (["--gate-output", "blocker/gates.json"], "blocker/gates.json: cannot write"),
-        (["-o", "blocker/r.html"], "blocker/r.html: cannot write"),
+        (["--gate-output", "blocker/gates.json"], "blocker/gates.json: CC001 cannot write"),
+        (["-o", "blocker/r.html"], "blocker/r.html: CC001 cannot write"),
         (["--gate-format", "xml"], "Invalid value for '--gate-format'"),
         (["--fail-on", "everything"], "Invalid value for '--fail-on'"),
         (["--fail-under", "="], "--fail-under '=' is not a score"),
