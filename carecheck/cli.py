@@ -633,6 +633,10 @@ def report(
     )
     catalog = _catalog()
     paths = list(discover(list(answers)))
+    written = {real_path(p) for p in (output, gate_output) if p is not None}
+    clobbered = next((p for p, _ in paths if real_path(p) in written), None)
+    if clobbered is not None:
+        raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
     stream = AnswerStream(paths if quiet else _progress(paths, "Scoring"), catalog, checklist)
     card = score(stream.checklist, stream, sources=stream.sources)
     applied, warnings = AppliedPlan(), list(stream.warnings)
@@ -702,4 +706,9 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def main() -> None:
     """The console script."""
+    # a file name that is not valid UTF-8 must not stop the output: show it escaped instead
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     cli(prog_name="carecheck")

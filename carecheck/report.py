@@ -12,7 +12,9 @@ import base64
 import csv
 import io
 import json
+import os
 import re
+import stat
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -142,10 +144,20 @@ def logo_data_uri(data: bytes, filename: str) -> str:
     return f"data:{LOGO_TYPES[suffix]};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
 def read_logo(path: Path) -> str:
-    """A logo file as a data: URI; InputError when it cannot be read."""
+    """A logo file as a data: URI; InputError when it cannot be read, is not a file or is too large."""
+    logo_data_uri(b"", path.name)  # the type first: nothing is read for a wrong one
     try:
-        data = path.read_bytes()
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("the logo is not a regular file", path=path)
+        if st.st_size > MAX_LOGO_BYTES:
+            raise InputError(f"the logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB", path=path)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_LOGO_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read the logo: {exc.strerror or exc}", path=path) from None
     return logo_data_uri(data, path.name)
@@ -669,10 +681,30 @@ def render_report(card: Scorecard, fmt: str, options: ReportOptions) -> str | by
     except jinja2.TemplateSyntaxError as exc:
         where = Position(exc.lineno, 1) if exc.lineno else None
         raise UsageError(f"template error: {exc.message}", path=exc.filename or exc.name, position=where) from None
-    except jinja2.UndefinedError as exc:
-        raise UsageError(f"template error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise UsageError(f"template not found: {exc.name}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"a template is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except Exception as exc:
+        # an error raised by template code (a user's template dividing by zero, recursing, naming
+        # what the context lacks) is the template author's to fix; anything else is our bug
+        place = _template_frame(exc)
+        if place is None:
+            raise
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise UsageError(f"template error: {message}", path=place[0], position=Position(place[1], 1)) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost template file and line in a traceback (Jinja maps template frames to them)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 __all__ = [

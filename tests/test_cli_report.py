@@ -348,3 +348,46 @@ def test_an_answer_to_a_removed_question_is_a_warning_not_a_failure(run: Any, au
     assert result.exit_code == 0, result.stderr
     assert "CC202" in result.stderr and "has-fax" in result.stderr
     assert "has-fax" not in result.stdout
+
+
+EXAMPLE_Q3 = Path(__file__).parent.parent / "examples" / "audits" / "ardley-home-supplies" / "2026-Q3"
+
+
+def test_the_report_never_overwrites_an_answer_file(run: Any, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLE_Q3, tmp_path / "q3")
+    target = next((tmp_path / "q3").glob("*.yaml"))
+    before = target.read_bytes()
+    result = run("report", str(tmp_path / "q3"), "--format", "txt", "-o", str(target))
+    assert result.exit_code == 2 and "would overwrite the answer file" in result.stderr
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ 1/0 }}", ":1:1: template error: division by zero"),
+        ("line one\n{{ nothing.here }}", ":2:1: template error: 'nothing' is undefined"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "template error: maximum recursion depth"),
+    ],
+)
+def test_errors_in_a_users_template_name_the_template_and_exit_2(
+    run: Any, tmp_path: Path, template: str, message: str
+) -> None:
+    (tmp_path / "report.txt.j2").write_text(template)
+    result = run("report", str(EXAMPLE_Q3), "--format", "txt", "--template-dir", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(str(tmp_path / "report.txt.j2")) and message in result.stderr
+
+
+def test_a_logo_that_is_a_pipe_or_too_large_is_refused_before_reading(run: Any, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "logo.png")  # reading it would wait forever
+    result = run("report", str(EXAMPLE_Q3), "--logo", str(tmp_path / "logo.png"), "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    (tmp_path / "big.png").write_bytes(b"\0" * (3 * 1024 * 1024))
+    result = run("report", str(EXAMPLE_Q3), "--logo", str(tmp_path / "big.png"), "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 2 and "larger than 2 MB" in result.stderr
+    assert not (tmp_path / "r.html").exists()
