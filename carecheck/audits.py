@@ -25,7 +25,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.errors import Finding, FindingsError, UsageError
-from carecheck.loading import AnswerStream, Catalog, read_answer_files
+from carecheck.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
 from carecheck.model import AnswerFile, Checklist
 from carecheck.scoring import GAP_THRESHOLD, Aggregate, Scorecard, aware
 from carecheck.store import slug
@@ -55,9 +55,11 @@ class AuditGroup:
     warnings: list[Finding] = field(default_factory=list)
     when: datetime | None = None
     """When the audit began: the earliest start (else completion) among its files."""
+    sources: list[str] = field(default_factory=list)
 
     def add(self, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         self.aggregate.add(answers, source)
+        self.sources.append(source)
         for finding in findings:
             (self.errors if finding.severity == "error" else self.warnings).append(finding)
         stamp = aware(answers.started or answers.completed)
@@ -132,16 +134,32 @@ class ReportRequest:
     """Where `--baseline auto` looks first (the `audits` setting)."""
     anonymous: bool = False
     gap_threshold: float = GAP_THRESHOLD
+    files: Iterable[tuple[Path, bool]] | None = None
+    """The answer files found under `answers` (validation.discover), e.g. behind a progress bar; None: found here."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """One organisation's report: its Scorecard, the checklist and the answer files it was made from."""
+
+    card: Scorecard
+    resolved: ResolvedChecklist
+    sources: tuple[str, ...]
+    """The answer files of the audit reported (kept even when the card is anonymous: gates point into them)."""
 
 
 @dataclass(frozen=True)
 class Reports:
-    cards: tuple[Scorecard, ...]
-    """One Scorecard per organisation, in name order."""
+    reports: tuple[Report, ...]
+    """One report per organisation, in name order."""
     warnings: tuple[Finding, ...]
     """Lint warnings of the answers reported."""
     notices: tuple[str, ...]
     """What the user should know that is not an error (e.g. no earlier audit was found)."""
+
+    @property
+    def cards(self) -> tuple[Scorecard, ...]:
+        return tuple(r.card for r in self.reports)
 
 
 def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
@@ -151,7 +169,8 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
         raise UsageError("--baseline auto finds the baseline itself: give it alone, or give files and folders")
     if request.by is not None and request.by not in BY_CHOICES:
         raise UsageError(f"--by takes one of {', '.join(BY_CHOICES)}, not '{request.by}'")
-    stream = AnswerStream(discover(list(request.answers)), catalog, request.checklist)
+    files = request.files if request.files is not None else discover(list(request.answers))
+    stream = AnswerStream(files, catalog, request.checklist)
     checklist = stream.checklist
     router = _Router(request.anonymous, request.gap_threshold)
     for path, answers, findings in stream.items():
@@ -177,7 +196,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
                 f"the baseline answers are of {_names(given)} and the report's of {_names(organisations)}: "
                 "a baseline must be an earlier audit of the same organisation"
             )
-    cards: list[Scorecard] = []
+    reports: list[Report] = []
     warnings: list[Finding] = []
     notices: list[str] = []
     for organisation in organisations:
@@ -212,8 +231,8 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
             else:
                 points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
                 card = replace(card, comparison=compare(card, baseline.aggregate.scorecard(), points))
-        cards.append(card)
-    return Reports(tuple(cards), tuple(warnings), tuple(notices))
+        reports.append(Report(card, stream.resolved, tuple(current.sources)))
+    return Reports(tuple(reports), tuple(warnings), tuple(notices))
 
 
 def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path | None]:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
+GATE_FORMATS = ["json", "github", "junit", "sarif"]  # = gates.GATE_FORMATS, kept light
 PROGRESS_MIN_FILES = 20  # fewer files than this finish before a bar would be worth drawing
 _SETTINGS = "carecheck.settings"
 # validate reports a broken configuration as findings; rules and schema never read it
@@ -39,7 +40,7 @@ class Boundary(click.Group):
     """
 
     def invoke(self, ctx: click.Context) -> Any:
-        debug = bool(ctx.params.get("debug")) or bool(os.environ.get("CARECHECK_DEBUG"))
+        debug = bool(ctx.params.get("debug")) or os.environ.get("CARECHECK_DEBUG", "") not in ("", "0", "false")
         try:
             return super().invoke(ctx)
         except (click.exceptions.Exit, click.ClickException, SystemExit):
@@ -115,15 +116,15 @@ def _use_color(stream: TextIO) -> bool:
     return not os.environ.get("NO_COLOR") and stream.isatty()
 
 
-def _progress(items: list[Any]) -> Iterable[Any]:
-    """A progress bar on stderr while many files are checked, on a terminal only."""
+def _progress(items: list[Any], label: str = "Validating") -> Iterable[Any]:
+    """A progress bar on stderr while many files are read, on a terminal only."""
     if len(items) < PROGRESS_MIN_FILES or not sys.stderr.isatty():
         return items
-    return _bar(items, sys.stderr)
+    return _bar(items, sys.stderr, label)
 
 
-def _bar(items: list[Any], stream: TextIO) -> Iterator[Any]:
-    with click.progressbar(items, label="Validating", file=stream, show_pos=True, width=30) as bar:
+def _bar(items: list[Any], stream: TextIO, label: str = "Validating") -> Iterator[Any]:
+    with click.progressbar(items, label=label, file=stream, show_pos=True, width=30) as bar:
         yield from bar
 
 
@@ -192,7 +193,7 @@ def validate(
 @cli.command()
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
 def rules(fmt: str) -> None:
-    """List the lint rules with their codes, severities and explanations."""
+    """List the lint rules (and the report's gate codes, CC6xx) with their codes, severities and explanations."""
     import json
 
     from carecheck.rules import RULES
@@ -237,10 +238,7 @@ def schema(kind: str, answers: bool, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
     else:
-        try:
-            write_atomic(output, text)
-        except OSError as exc:
-            raise UsageError(f"cannot write: {exc.strerror or exc}", path=output) from None
+        write_atomic(output, text)
 
 
 @cli.command("list")
@@ -538,9 +536,28 @@ def show_config(fmt: str) -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["critical"]),
-    help="critical: exit 1 (after writing the report) if a critical question scores below 50 or is unanswered.",
+    type=click.Choice(["critical", "none"]),
+    help="critical: exit 1 (after writing the report) if a critical question scores below 50 or is unanswered, "
+    "unless the plan waives it; none: turn off a configured critical gate.",
 )
+@click.option(
+    "--plan",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A plan file: waivers (accepted gaps) and action owners and due dates [default: `plan` of carecheck.yaml].",
+)
+@click.option(
+    "--gate-format",
+    type=click.Choice(GATE_FORMATS),
+    help="Gate results for CI, one finding per failed gate [default: from --gate-output's extension (.json, "
+    ".xml for junit, .sarif), else github when GITHUB_ACTIONS=true, else none].",
+)
+@click.option(
+    "--gate-output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the gate results to FILE (atomically) [default: stdout when the report goes to -o FILE; "
+    "else stderr, for github only].",
+)
+@click.option("-q", "--quiet", is_flag=True, help="Print gate failures and errors only: no warnings, no progress.")
 @click.option("--brand-name", metavar="NAME", help="Branding: the consultancy or team preparing the report.")
 @click.option(
     "--logo",
@@ -579,6 +596,10 @@ def report(
     top: int | None,
     fail_under: tuple[str, ...],
     fail_on: str | None,
+    plan: Path | None,
+    gate_format: str | None,
+    gate_output: Path | None,
+    quiet: bool,
     brand_name: str | None,
     logo: Path | None,
     accent: str | None,
@@ -592,11 +613,20 @@ def report(
     ANSWERS are answer files or folders of them: one respondent each, all of one checklist,
     organisation and audit. Several respondents are aggregated (a question's score is their mean).
     With --baseline, answers of several audits are fine: the latest is reported and compared.
+
+    \b
+    Gates exit 1 after the report is written, naming what failed on stderr. For CI,
+    --gate-format writes one finding per failed gate (json, GitHub annotations, JUnit
+    with a test case per gate, SARIF); github is chosen under GitHub Actions.
     """
     import shutil
+    from dataclasses import replace
 
     from carecheck.audits import ReportRequest, build_reports, report_paths
+    from carecheck.clock import today
     from carecheck.diagnostics import format_finding
+    from carecheck.gates import LINE_FORMATS, Places, accepted, check_gates, failures, gate_format_for, render_gates
+    from carecheck.plans import AppliedPlan, plan_for
     from carecheck.report import (
         DEFAULT_ACCENT,
         Branding,
@@ -607,11 +637,18 @@ def report(
         render_report,
         report_date,
     )
-    from carecheck.scoring import gate_failures
-    from carecheck.store import write_atomic
+    from carecheck.source import real_path
+    from carecheck.validation import discover
 
     name = format_for(fmt, output)
     thresholds = [_threshold(text) for text in fail_under]
+    gate_fmt = gate_format_for(gate_format, gate_output, os.environ)
+    # the gate results share stderr with messages when stdout holds the report: only line formats may
+    gates_to_stderr = gate_fmt is not None and gate_output is None and output is None
+    if gates_to_stderr and gate_fmt not in LINE_FORMATS:
+        raise UsageError(f"--gate-format {gate_fmt} needs --gate-output FILE, or the report in a file (-o FILE)")
+    if gate_output is not None and output is not None and real_path(gate_output) == real_path(output):
+        raise UsageError("--gate-output and -o name the same file")
     configured = settings()  # branding the options leave out comes from the configuration
     logo = logo if logo is not None else configured.brand_logo
     accent = accent if accent is not None else configured.brand_accent
@@ -620,13 +657,39 @@ def report(
         logo=read_logo(logo) if logo is not None else None,
         accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
     )
-    request = ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold)
-    reports = build_reports(request, _catalog())
-    for warning in reports.warnings:
+    catalog = _catalog()
+    paths = list(discover(list(answers)))
+    request = ReportRequest(
+        answers,
+        checklist,
+        baseline,
+        by,
+        configured.audits,
+        anonymous,
+        gap_threshold,
+        files=paths if quiet else _progress(paths, "Scoring"),
+    )
+    reports = build_reports(request, catalog)
+    targets = report_paths(output, [r.card.organisation for r in reports.reports])
+    written = {real_path(p) for p in (*targets, gate_output) if p is not None}
+    clobbered = next((p for p, _ in paths if real_path(p) in written), None)
+    if clobbered is not None:
+        raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
+    several = len(reports.reports) > 1
+    warnings = list(reports.warnings)
+    applied: list[AppliedPlan] = []
+    for r in reports.reports:
+        found, plan_warnings = plan_for(plan, r.resolved, catalog, r.card.organisation, today(os.environ), several)
+        applied.append(found)
+        warnings += plan_warnings
+    for warning in [] if quiet else warnings:
         click.echo(format_finding(warning), err=True)
-    for notice in reports.notices:
+    for notice in [] if quiet else reports.notices:
         click.echo(f"carecheck: {notice}", err=True)
-    targets = report_paths(output, [card.organisation for card in reports.cards])
+    gate_sets = [
+        check_gates(r.card, thresholds, fail_on_critical=fail_on == "critical", plan=plan_of)
+        for r, plan_of in zip(reports.reports, applied, strict=True)
+    ]
     terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(
         generated=report_date(os.environ),
@@ -639,24 +702,44 @@ def report(
     )
     if name == "pdf" and terminal:
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
-    failures: list[str] = []
-    for card, target in zip(reports.cards, targets, strict=True):
-        document = render_report(card, name, options)
+    for r, target, plan_of in zip(reports.reports, targets, applied, strict=True):
+        document = render_report(r.card, name, replace(options, plan=plan_of))
         if target is not None:
-            write_atomic(target, document)
-            if len(targets) > 1:
+            _write(target, document)
+            if several:
                 click.echo(f"wrote {target}", err=True)
         elif isinstance(document, bytes):
             sys.stdout.buffer.write(document)
         else:
             click.echo(document, nl=False, color=options.color)
-        about = f"{card.organisation}: " if len(reports.cards) > 1 else ""
-        failed = gate_failures(card, thresholds, fail_on_critical=fail_on == "critical")
-        failures += [about + failure for failure in failed]
-    for failure in failures:
-        click.echo(f"carecheck: gate failed: {failure}", err=True)
-    if failures:
+    if several:  # each organisation's gates are named after it
+        gate_sets = [
+            [replace(gate, name=f"{r.card.organisation}: {gate.name}") for gate in gates]
+            for r, gates in zip(reports.reports, gate_sets, strict=True)
+        ]
+    places = [Places(r.resolved, r.sources) for r in reports.reports]
+    if gate_fmt is not None:
+        results = render_gates(list(zip(gate_sets, places, strict=True)), gate_fmt)
+        if gate_output is not None:
+            _write(gate_output, results)
+        else:
+            click.echo(results, nl=False, err=gates_to_stderr)
+    if not gates_to_stderr:  # else the annotations on stderr say it already
+        for r, gates in zip(reports.reports, gate_sets, strict=True):
+            about = f"{r.card.organisation}: " if several else ""
+            for message in failures(gates):
+                click.echo(f"carecheck: gate failed: {about}{message}", err=True)
+            for message in [] if quiet else accepted(gates):
+                click.echo(f"carecheck: gate waived: {about}{message}", err=True)
+    if any(gate.failed for gates in gate_sets for gate in gates):
         sys.exit(EXIT_FINDINGS)
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    """Write an output file atomically (what cannot be written is an InputError, exit 2)."""
+    from carecheck.store import write_atomic
+
+    write_atomic(path, content)
 
 
 @cli.command()
@@ -681,7 +764,6 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     from carecheck.audits import build_history
     from carecheck.history import HistoryOptions, history_format, render_history
     from carecheck.report import report_date
-    from carecheck.store import write_atomic
 
     name = history_format(fmt, output)
     found, notices = build_history(folder if folder is not None else settings().audits, _catalog(), checklist=checklist)
@@ -695,7 +777,7 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     )
     document = render_history(found, name, options)
     if output is not None:
-        write_atomic(output, document)
+        _write(output, document)
     else:
         click.echo(document, nl=False, color=options.color)
 
@@ -718,4 +800,9 @@ def _fail(message: str, code: int) -> NoReturn:
 
 def main() -> None:
     """The console script."""
+    # a file name that is not valid UTF-8 must not stop the output: show it escaped instead
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
     cli(prog_name="carecheck")

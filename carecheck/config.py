@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, UsageError
+from carecheck.source import real_path
 
 CONFIG_NAME = "carecheck.yaml"
 DEFAULT_AUDITS = Path("audits")
@@ -201,7 +202,7 @@ class Settings:
 
 def _same(a: Path, b: Path) -> bool:
     try:
-        return a.resolve() == b.resolve()
+        return real_path(a) == real_path(b)
     except OSError:
         return False
 

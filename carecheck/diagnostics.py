@@ -3,9 +3,11 @@
 Each format takes the findings and every file (or other subject) that was checked, and returns the
 whole text to print. Adding a format is one function and one line in `FORMATS`.
 
-The report's gates (`--gate-format`) use the same registry: a failed gate is a `Finding` (path = the
-answer file or checklist it is about) whose code is registered in `rules.RULES`, so that SARIF can
-describe its rule and JUnit can give it a test case (pass the gates checked as `files`).
+The report's gates (`--gate-format`) use the same registry (see gates.py): a failed gate is a `Finding`
+(path = the answer file or checklist it is about, `subject` = the gate) whose code is registered in
+`rules.RULES`, so that SARIF can describe its rule; the gates checked are passed as `files` with
+`checked="gates"`, so that JUnit gives each gate a test case and JSON counts gates, not files. A gate
+that a waiver accepts is a finding of severity "note" (a GitHub notice, a SARIF note, never a failure).
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ if TYPE_CHECKING:
     from typing import Protocol
 
     class FindingsFormat(Protocol):
-        def __call__(self, findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str: ...
+        def __call__(
+            self, findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files"
+        ) -> str: ...
 
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -35,21 +39,22 @@ def format_finding(f: Finding, color: bool = False) -> str:
     """`file:line:col: CODE message` (warnings say so after the code)."""
     where = f.path if f.position is None else f"{f.path}:{f.position.line}:{f.position.col}"
     code = f.code
-    label = " warning:" if f.severity == "warning" else ""
+    label = f" {f.severity}:" if f.severity in ("warning", "note") else ""
     if color:
-        tint = "yellow" if f.severity == "warning" else "red"
+        tint = {"warning": "yellow", "note": "cyan"}.get(f.severity, "red")
         code = click.style(code, fg=tint, bold=True)
         label = click.style(label, fg=tint)
     return f"{where}: {code}{label} {f.message}"
 
 
-def _text(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+def _text(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
     return "".join(format_finding(f, color) + "\n" for f in findings)
 
 
-def _json(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
-    items = [
-        {
+def _json(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
+    items = []
+    for f in findings:
+        item: dict[str, Any] = {
             "path": f.path,
             "line": f.position.line if f.position else None,
             "column": f.position.col if f.position else None,
@@ -57,9 +62,10 @@ def _json(findings: Sequence[Finding], files: Sequence[str], *, color: bool = Fa
             "severity": f.severity,
             "message": f.message,
         }
-        for f in findings
-    ]
-    doc = {"carecheck-findings": 1, "files": len(files), "findings": items}
+        if f.subject is not None:
+            item["subject"] = f.subject
+        items.append(item)
+    doc = {"carecheck-findings": 1, checked: len(files), "findings": items}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -75,19 +81,22 @@ def _gh_property(text: str) -> str:
     return _gh_data(text).replace(":", "%3A").replace(",", "%2C")
 
 
-def _github(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+_GH_COMMANDS = {"warning": "warning", "note": "notice"}
+
+
+def _github(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
     lines = []
     for f in findings:
         props = [f"file={_gh_property(f.path)}"]
         if f.position is not None:
             props += [f"line={f.position.line}", f"col={f.position.col}"]
         props.append(f"title={_gh_property(f.code)}")
-        lines.append(f"::{f.severity} {','.join(props)}::{_gh_data(f.message)}\n")
+        lines.append(f"::{_GH_COMMANDS.get(f.severity, 'error')} {','.join(props)}::{_gh_data(f.message)}\n")
     return "".join(lines)
 
 
 # ---------------------------------------------------------------------------------------------------
-# JUnit XML: one test case per file checked; its errors are one failure, its warnings its output.
+# JUnit XML: one test case per file (or gate) checked; its errors are one failure, the rest its output.
 
 _XML_INVALID = "[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"  # compiled on first use: 5 ms
 
@@ -96,28 +105,32 @@ def _xml_text(text: str) -> str:
     return re.sub(_XML_INVALID, "\ufffd", text)
 
 
-def _junit(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+def _junit(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
     import xml.etree.ElementTree as ET
 
-    by_file: dict[str, list[Finding]] = {name: [] for name in files}
+    by_case: dict[str, list[Finding]] = {name: [] for name in files}
     for f in findings:
-        by_file.setdefault(f.path, []).append(f)
-    failed = sum(any(f.severity == "error" for f in found) for found in by_file.values())
-    counts = {"tests": str(len(by_file)), "failures": str(failed), "errors": "0", "skipped": "0"}
-    root = ET.Element("testsuites", {"name": "carecheck", **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": "carecheck", **counts})
-    for name, found in by_file.items():
-        case = ET.SubElement(
-            suite, "testcase", {"classname": "carecheck", "name": _xml_text(name), "file": _xml_text(name)}
-        )
+        by_case.setdefault(f.subject or f.path, []).append(f)
+    failed = sum(any(f.severity == "error" for f in found) for found in by_case.values())
+    counts = {"tests": str(len(by_case)), "failures": str(failed), "errors": "0", "skipped": "0"}
+    title = "carecheck" if checked == "files" else f"carecheck {checked}"
+    root = ET.Element("testsuites", {"name": title, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": title, **counts})
+    for name, found in by_case.items():
+        attributes = {"classname": title, "name": _xml_text(name)}
+        # a gate's test case names the file its first finding is about; a passing gate has none
+        where = found[0].path if found else (name if checked == "files" else None)
+        if where is not None:
+            attributes["file"] = _xml_text(where)
+        case = ET.SubElement(suite, "testcase", attributes)
         errors = [f for f in found if f.severity == "error"]
-        warnings = [f for f in found if f.severity != "error"]
+        others = [f for f in found if f.severity != "error"]
         if errors:
             summary = errors[0].message if len(errors) == 1 else f"{len(errors)} errors"
             failure = ET.SubElement(case, "failure", {"type": errors[0].code, "message": _xml_text(summary)})
             failure.text = _xml_text("\n".join(format_finding(f) for f in errors))
-        if warnings:
-            ET.SubElement(case, "system-out").text = _xml_text("\n".join(format_finding(f) for f in warnings))
+        if others:
+            ET.SubElement(case, "system-out").text = _xml_text("\n".join(format_finding(f) for f in others))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -152,7 +165,10 @@ def _sarif_rule(code: str) -> dict[str, Any]:
     }
 
 
-def _sarif(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False) -> str:
+_SARIF_LEVELS = {"warning": "warning", "note": "note"}
+
+
+def _sarif(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
     from carecheck.rules import RULES
 
     codes = sorted(set(RULES) | {f.code for f in findings})
@@ -166,7 +182,7 @@ def _sarif(findings: Sequence[Finding], files: Sequence[str], *, color: bool = F
             {
                 "ruleId": f.code,
                 "ruleIndex": index[f.code],
-                "level": "warning" if f.severity == "warning" else "error",
+                "level": _SARIF_LEVELS.get(f.severity, "error"),
                 "message": {"text": f.message},
                 "locations": [{"physicalLocation": location}],
             }

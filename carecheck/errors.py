@@ -72,7 +72,9 @@ class Finding:
     position: Position | None
     code: str
     message: str
-    severity: str = "error"  # "error" | "warning"
+    severity: str = "error"  # "error" | "warning" | "note" (a report gate that a waiver accepts)
+    subject: str | None = None
+    """What was checked, when that is not the file itself: a report gate (JUnit's test case)."""
 
     @property
     def sort_key(self) -> tuple[str, int, int, str]:

@@ -12,7 +12,7 @@ import math
 import shlex
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from functools import cache
 from pathlib import Path
@@ -811,7 +811,9 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
     doc, given = load_answer_file(request.answers)
     resolved = _checklist_for(given, request.answers, request, catalog)
     checklist = resolved.checklist
-    errors = [f for f in run_rules("answers", AnswersContext(doc, given, resolved)) if f.severity == "error"]
+    # an answer naming no question is a warning in an old audit record, but a typo in answers given now
+    findings = run_rules("answers", AnswersContext(doc, given, resolved))
+    errors = [replace(f, severity="error") for f in findings if f.severity == "error" or f.code == "CC202"]
     if errors:
         raise FindingsError(errors)
     organisation = request.organisation or given.organisation

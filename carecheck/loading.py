@@ -34,7 +34,7 @@ from carecheck.model import (
     Question,
     Section,
 )
-from carecheck.source import Document, read_document
+from carecheck.source import Document, read_document, real_path
 
 M = TypeVar("M", bound=BaseModel)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -196,7 +196,7 @@ class Catalog:
         """
         from carecheck.rules import ChecklistContext, run_rules
 
-        key = path.resolve()
+        key = real_path(path)
         if key not in self._resolved:
             doc = read_document(path)
             if document_kind(doc) != "carecheck":
@@ -277,7 +277,7 @@ class ResolvedChecklist:
 
 def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, ...]) -> ResolvedChecklist:
     """Apply `extends`, `exclude`, `override` and added sections; errors point into `doc`."""
-    here = doc.path.resolve()
+    here = real_path(doc.path)
     origins = {item.id: Origin(doc, loc) for loc, item in _declared(raw)}
     if raw.extends is None:
         checklist = raw.model_copy(update={"bands": raw.bands if raw.bands is not None else DEFAULT_BANDS})
@@ -289,13 +289,20 @@ def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, 
     parent_path = catalog.find(raw.extends, near=doc.path.parent)
     if parent_path is None:
         raise fail("CC115", f"extends '{raw.extends}', which cannot be found", ("extends",))
-    if parent_path.resolve() in (*chain, here):
+    if real_path(parent_path) in (*chain, here):
         names = " -> ".join(p.name for p in (*chain, here, parent_path))
         raise fail("CC116", f"extends forms a cycle: {names}", ("extends",))
     parent_doc = read_document(parent_path)
     try:
         parent_raw = validate_model(parent_doc, Checklist)
         parent = resolve(parent_doc, parent_raw, catalog, (*chain, here))
+        from carecheck.rules import ChecklistContext, run_rules
+
+        parent_errors = [
+            f for f in run_rules("checklist", ChecklistContext(parent_doc, parent)) if f.severity == "error"
+        ]
+        if parent_errors:
+            raise FindingsError(parent_errors)
     except FindingsError as exc:
         first = exc.findings[0]
         message = first.message if first.code == "CC116" else f"extends '{raw.extends}', which has errors: {exc}"
@@ -458,7 +465,7 @@ class AnswerStream:
 
     @property
     def seen(self) -> frozenset[Path]:
-        """The files read so far (resolved paths)."""
+        """The files read so far (their real paths)."""
         return frozenset(self._seen)
 
     def __iter__(self) -> Iterator[AnswerFile]:
@@ -528,7 +535,7 @@ def read_answer_files(
     as files are read) is read once. `skip_broken` also skips files that cannot be read as answers."""
     seen = set() if seen is None else seen
     for path, explicit in paths:
-        key = path.resolve()
+        key = real_path(path)
         if key in seen or (not explicit and not _answers_header(path)):
             continue
         seen.add(key)

@@ -265,7 +265,7 @@ class Answer(Model):
 
 
 class ChecklistRef(Model):
-    id: Text
+    id: Id
     version: Text | None = None
     sha256: Text | None = None
 

@@ -12,7 +12,9 @@ import base64
 import csv
 import io
 import json
+import os
 import re
+import stat
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -24,6 +26,7 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import InputError, Position, UsageError
+from carecheck.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.scoring import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
 from carecheck.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
 
@@ -89,6 +92,8 @@ class ReportOptions:
     """Text report: ANSI colours (only for a terminal that wants them)."""
     generator: str | None = None
     """What the report says made it; default "carecheck <version>"."""
+    plan: AppliedPlan = field(default_factory=AppliedPlan)
+    """Waivers (accepted gaps) and action owners from `--plan`; none by default."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -142,10 +147,20 @@ def logo_data_uri(data: bytes, filename: str) -> str:
     return f"data:{LOGO_TYPES[suffix]};base64,{base64.b64encode(data).decode('ascii')}"
 
 
+MAX_LOGO_BYTES = 2 * 1024 * 1024
+
+
 def read_logo(path: Path) -> str:
-    """A logo file as a data: URI; InputError when it cannot be read."""
+    """A logo file as a data: URI; InputError when it cannot be read, is not a file or is too large."""
+    logo_data_uri(b"", path.name)  # the type first: nothing is read for a wrong one
     try:
-        data = path.read_bytes()
+        st = os.stat(path)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("the logo is not a regular file", path=path)
+        if st.st_size > MAX_LOGO_BYTES:
+            raise InputError(f"the logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB", path=path)
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_LOGO_BYTES + 1)
     except OSError as exc:
         raise InputError(f"cannot read the logo: {exc.strerror or exc}", path=path) from None
     return logo_data_uri(data, path.name)
@@ -550,6 +565,9 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "width": options.width,
         "style": _styler(options.color),
         "generator": _generator(options),
+        "plan": options.plan,
+        "accepted": options.plan.accepted,
+        "assigned": options.plan.assigned,
     }
 
 
@@ -720,6 +738,8 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
                 "effort": q.effort,
                 "critical": q.critical,
                 "recommendation": q.recommendation,
+                **_assignment_data(options.plan.assigned.get(q.id)),
+                "waiver": _waiver_data(options.plan.accepted.get(q.id)),
             }
             for rank, q in enumerate(actions, 1)
         ],
@@ -732,6 +752,8 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "bands": [asdict(b) for b in card.checklist.bands],
             "critical_cap": card.checklist.critical_cap,
         },
+        "plan": options.plan.source,
+        "waivers": [_waiver_data(w) for w in options.plan.waivers],
         "anonymous": card.anonymous,
         "role_means": _role_means(card.role_means),
         "perception_gaps": {
@@ -739,6 +761,26 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "items": [_perception_gap_data(g) for g in card.perception_gaps],
         },
         "comparison": comparison_data(card.comparison) if card.comparison is not None else None,
+    }
+
+
+def _waiver_data(waiver: Acceptance | None) -> dict[str, Any] | None:
+    if waiver is None:
+        return None
+    return {
+        "question": waiver.question,
+        "status": waiver.status,
+        "reason": waiver.reason,
+        "owner": waiver.owner,
+        "expires": waiver.expires.isoformat(),
+    }
+
+
+def _assignment_data(action: Assignment | None) -> dict[str, Any]:
+    return {
+        "owner": action.owner if action else None,
+        "due": action.due.isoformat() if action and action.due else None,
+        "plan_note": action.note if action else None,
     }
 
 
@@ -757,6 +799,12 @@ CSV_COLUMNS = (
     "critical",
     "recommendation",
     "note",
+    "owner",
+    "due",
+    "waiver",
+    "waiver_owner",
+    "waiver_expires",
+    "waiver_reason",
     "baseline_score",
     "change",
     "perception_gap",
@@ -779,6 +827,7 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
     changes = {c.id: c for c in card.comparison.questions} if card.comparison else {}
     for q in actions:
         notes = "\n".join(f"{n.respondent}: {n.text}" if several and n.respondent else n.text for n in q.notes)
+        action, waiver = options.plan.assigned.get(q.id), options.plan.accepted.get(q.id)
         change = changes.get(q.id)
         writer.writerow(
             [
@@ -792,6 +841,12 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
                 "yes" if q.critical else "no",
                 _cell(q.recommendation),
                 _cell(notes),
+                _cell(action.owner) if action else "",
+                action.due.isoformat() if action and action.due else "",
+                waiver.status if waiver else "",
+                _cell(waiver.owner) if waiver else "",
+                waiver.expires.isoformat() if waiver else "",
+                _cell(waiver.reason) if waiver else "",
                 _number(change.before, 1) if change else "",
                 _signed(change.change) if change else "",
                 _number(q.perception_gap, 1),
@@ -832,10 +887,30 @@ def render_report(card: Scorecard, fmt: str, options: ReportOptions) -> str | by
     except jinja2.TemplateSyntaxError as exc:
         where = Position(exc.lineno, 1) if exc.lineno else None
         raise UsageError(f"template error: {exc.message}", path=exc.filename or exc.name, position=where) from None
-    except jinja2.UndefinedError as exc:
-        raise UsageError(f"template error: {exc.message}") from None
     except jinja2.TemplateNotFound as exc:
         raise UsageError(f"template not found: {exc.name}") from None
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"a template is not UTF-8 text: {exc.reason} at byte {exc.start}") from None
+    except Exception as exc:
+        # an error raised by template code (a user's template dividing by zero, recursing, naming
+        # what the context lacks) is the template author's to fix; anything else is our bug
+        place = _template_frame(exc)
+        if place is None:
+            raise
+        message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+        raise UsageError(f"template error: {message}", path=place[0], position=Position(place[1], 1)) from None
+
+
+def _template_frame(exc: BaseException) -> tuple[str, int] | None:
+    """The innermost template file and line in a traceback (Jinja maps template frames to them)."""
+    found = None
+    tb = exc.__traceback__
+    while tb is not None:
+        filename = tb.tb_frame.f_code.co_filename
+        if filename.endswith(".j2"):
+            found = (filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found
 
 
 __all__ = [

@@ -1,12 +1,14 @@
 """Lint rules: each a small function with a stable code; its docstring is its documentation.
 
 Codes: CC0xx reading a file, CC1xx checklists, CC2xx answer files, CC3xx plans (waivers and
-action owners), CC4xx configuration files, CC5xx survey import (CSV). Codes never change
-meaning; a retired code is not reused.
+action owners), CC4xx configuration files, CC5xx survey import (CSV), CC6xx the report's gates
+(checked by gates.py, documented here so that SARIF can describe them). Codes never change meaning;
+a retired code is not reused.
 """
 
 from __future__ import annotations
 
+import difflib
 import inspect
 import math
 from collections import Counter
@@ -32,7 +34,8 @@ from carecheck.model import (
 from carecheck.source import Document
 
 Severity = Literal["error", "warning"]
-Kind = Literal["file", "checklist", "answers", "plan", "config", "import"]
+MAX_WEIGHT = 1000
+Kind = Literal["file", "checklist", "answers", "plan", "config", "import", "report"]
 
 
 @dataclass(frozen=True)
@@ -52,20 +55,30 @@ class Rule:
     applies_to: Kind
     summary: str
     check: Callable[[Any], Iterator[Hit]] | None = None
+    details: str | None = None
+    """The explanation of a rule without a check function (one that is not a lint rule)."""
 
     @property
     def documentation(self) -> str:
-        """The rule's full explanation: its check's docstring, or its summary."""
-        doc = self.check.__doc__ if self.check is not None else None
+        """The rule's full explanation: its check's docstring, its details, or its summary."""
+        doc = self.check.__doc__ if self.check is not None else self.details
         return inspect.cleandoc(doc) if doc else self.summary
 
 
 RULES: dict[str, Rule] = {}
 
 
-def _register(code: str, name: str, severity: Severity, applies_to: Any, summary: str, check: Any = None) -> None:
+def _register(
+    code: str,
+    name: str,
+    severity: Severity,
+    applies_to: Any,
+    summary: str,
+    check: Any = None,
+    details: str | None = None,
+) -> None:
     assert code not in RULES, code
-    RULES[code] = Rule(code, name, severity, applies_to, summary, check)
+    RULES[code] = Rule(code, name, severity, applies_to, summary, check, details)
 
 
 Check = TypeVar("Check", bound=Callable[..., Iterator[Hit]])
@@ -222,6 +235,10 @@ def when_unknown_question(ctx: ChecklistContext) -> Iterator[Hit]:
             yield Hit(f"`when` names an unknown question '{ref}'", (*loc, "when", "question"))
         elif order[ref] >= order.get(q.id, math.inf):
             yield Hit(f"`when` names '{ref}', which is not asked before '{q.id}'", (*loc, "when", "question"))
+    declared = {q.id for _, q in ctx.declared_questions()}
+    for q in ctx.checklist.questions.values():
+        if q.id not in declared and q.when is not None and q.when.question not in order:
+            yield Hit(f"excluding '{q.when.question}' leaves '{q.id}' (asked only after it) never asked", ("exclude",))
 
 
 @rule("CC104", "bands-without-zero", "checklist")
@@ -253,16 +270,26 @@ def critical_cap_unknown(ctx: ChecklistContext) -> Iterator[Hit]:
 
 @rule("CC107", "weight-not-positive", "checklist")
 def weight_not_positive(ctx: ChecklistContext) -> Iterator[Hit]:
-    """A weight is zero or negative; leave an item out (or exclude it) instead."""
-    for i, section in enumerate(ctx.raw.sections):
-        if section.weight <= 0:
-            yield Hit(f"section weight must be more than 0, not {section.weight:g}", ("sections", i, "weight"))
-    for loc, q in ctx.declared_questions():
-        if q.weight <= 0:
-            yield Hit(f"question weight must be more than 0, not {q.weight:g}", (*loc, "weight"))
-    for target, changes in ctx.raw.override.items():
-        if changes.weight is not None and changes.weight <= 0:
-            yield Hit(f"weight must be more than 0, not {changes.weight:g}", ("override", target, "weight"))
+    """A weight is zero or negative, or above 1000; leave an item out (or exclude it) instead of zero."""
+    weights: list[tuple[str, float, tuple[str | int, ...]]] = [
+        ("section", section.weight, ("sections", i, "weight")) for i, section in enumerate(ctx.raw.sections)
+    ]
+    weights += [("question", q.weight, (*loc, "weight")) for loc, q in ctx.declared_questions()]
+    weights += [
+        ("override", c.weight, ("override", target, "weight"))
+        for target, c in ctx.raw.override.items()
+        if c.weight is not None
+    ]
+    for what, weight, loc in weights:
+        if not 0 < weight <= MAX_WEIGHT:
+            yield Hit(f"{what} weight must be more than 0 and at most {MAX_WEIGHT}, not {weight:g}", loc)
+
+
+@rule("CC120", "no-questions", "checklist")
+def no_questions(ctx: ChecklistContext) -> Iterator[Hit]:
+    """The checklist (after tailoring) has no questions at all, so nothing could be scored."""
+    if not ctx.checklist.questions:
+        yield Hit("the checklist has no questions", ("sections",) if ctx.raw.sections else ())
 
 
 @rule("CC108", "good-equals-poor", "checklist")
@@ -376,15 +403,19 @@ def answers_checklist_not_found(ctx: AnswersContext) -> Iterator[Hit]:
         yield Hit(ctx.missing_reason or f"checklist '{ctx.answers.checklist.id}' not found", ("checklist", "id"))
 
 
-@rule("CC202", "unknown-question", "answers")
+@rule("CC202", "unknown-question", "answers", severity="warning")
 def unknown_question(ctx: AnswersContext) -> Iterator[Hit]:
-    """An answer names a question the checklist does not have."""
+    """An answer names a question the checklist does not have (removed since?); it is not scored."""
     if ctx.resolved is None:
         return
     questions = ctx.resolved.checklist.questions
     for qid in ctx.answers.answers:
         if qid not in questions:
-            yield Hit(f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'", ("answers", qid), key=True)
+            close = difflib.get_close_matches(qid, list(questions), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else "; it is not scored"
+            yield Hit(
+                f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'{hint}", ("answers", qid), key=True
+            )
 
 
 def answer_problem(checklist: Checklist, question: Question, value: str) -> str | None:
@@ -563,3 +594,44 @@ def run_rules(kind: Literal["checklist", "answers", "plan", "config"], ctx: Cont
             position: Position = ctx.doc.locate(hit.loc, key=hit.key)
             findings.append(Finding(str(ctx.doc.path), position, r.code, hit.message, r.severity))
     return findings
+
+
+# ---------------------------------------------------------------------------------------------------
+# The report's gates (`report --fail-under`, `--fail-on critical`): checked by gates.py, documented here.
+
+for _code, _name, _summary, _details in (
+    (
+        "CC601",
+        "overall-under-threshold",
+        "The overall score, rounded to one decimal, is under `--fail-under SCORE`.",
+        """The overall score, rounded to one decimal as the report shows it, is under the score that
+        `report --fail-under SCORE` (or `gates: {fail_under: SCORE}` in carecheck.yaml) asks for, or
+        nothing is scored at all. Raise the score with the report's action plan, highest priority first.""",
+    ),
+    (
+        "CC602",
+        "section-under-threshold",
+        "A section's score, rounded to one decimal, is under its `--fail-under SECTION=SCORE`.",
+        """A section's score, rounded to one decimal as the report shows it, is under the score that
+        `report --fail-under SECTION=SCORE` (or `gates: {fail_under: {SECTION: SCORE}}`) asks for, or
+        nothing in the section is scored. The finding points at the section in the checklist.""",
+    ),
+    (
+        "CC603",
+        "critical-below-50",
+        "A critical question scores below 50 (`--fail-on critical`).",
+        """A question marked `critical: true` scores below 50 (its score rounded to one decimal; with
+        several respondents, their mean), and `report --fail-on critical` is on. A waiver in the plan
+        (`--plan`) accepts the gap until it expires: the question is still scored and shown as
+        accepted, and the gate passes with a note instead of failing.""",
+    ),
+    (
+        "CC604",
+        "critical-unanswered",
+        "A critical question is not answered (`--fail-on critical`).",
+        """A question marked `critical: true` was skipped or left unanswered by a respondent, and
+        `report --fail-on critical` is on: the audit cannot show that the question is in hand. Answer
+        it (`carecheck audit --resume FILE`), or accept the gap with a waiver in the plan.""",
+    ),
+):
+    _register(_code, _name, "error", "report", _summary, details=_details)

@@ -28,9 +28,12 @@ def init_project(folder: Path, profile: str, catalog: Catalog, checklist_id: str
     config = folder / "carecheck.yaml"
     checklist = folder / "checklists" / f"{cid}.yaml"
     schema = folder / "checklists" / SCHEMA_FILE
-    existing = [p for p in (config, checklist) if p.exists()]
+    existing = [p for p in (config, checklist, schema) if p.exists() or p.is_symlink()]
     if existing:
         raise UsageError(f"{existing[0]} exists already; init never overwrites a file")
+    for folder_needed in (folder, folder / "checklists", folder / "audits"):
+        if folder_needed.exists() and not folder_needed.is_dir():
+            raise UsageError(f"{folder_needed} exists and is not a folder")
 
     outline = []
     for section in parent.sections:
@@ -68,5 +71,8 @@ checklists: [checklists]
 audits: audits
 """,
     )
-    (folder / "audits").mkdir(parents=True, exist_ok=True)
+    try:
+        (folder / "audits").mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise UsageError(f"cannot create {folder / 'audits'}: {exc.strerror}") from None
     return Scaffold((config, checklist, schema, folder / "audits"), cid)

@@ -821,27 +821,9 @@ def gate_failures(
     """What fails the requested gates, one sentence each; empty when everything passes.
 
     `fail_under` holds (section id, score) pairs; a section of None means the overall score.
-    Scores compare rounded to one decimal, as shown.
+    Scores compare rounded to one decimal, as shown. The gates themselves (waivers, findings
+    for CI) are in gates.py.
     """
-    failures: list[str] = []
-    for section_id, minimum in fail_under:
-        if section_id is None:
-            what, value = "the overall score", card.overall
-        else:
-            known = {s.id: s for s in card.sections}
-            if section_id not in known:
-                raise UsageError(f"--fail-under {section_id}={minimum:g}: no section '{section_id}' in the checklist")
-            what, value = f"section '{section_id}'", known[section_id].score
-        gate = f"--fail-under {minimum:g}" if section_id is None else f"--fail-under {section_id}={minimum:g}"
-        if value is None:
-            failures.append(f"{what} has no score to compare with {gate}")
-        elif shown(value) < minimum:
-            failures.append(f"{what} {shown(value):.1f} is under {gate}")
-    if fail_on_critical:
-        for q in card.critical_failures:
-            assert q.score is not None
-            failures.append(f"critical question '{q.id}' scores {shown(q.score):.1f} (below {CRITICAL_BELOW:g})")
-        for q in card.to_answer:
-            if q.critical:
-                failures.append(f"critical question '{q.id}' is not answered")
-    return failures
+    from carecheck.gates import check_gates, failures
+
+    return failures(check_gates(card, fail_under, fail_on_critical=fail_on_critical))

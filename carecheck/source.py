@@ -9,7 +9,9 @@ alias bombs) is refused before any value is built.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,6 +45,11 @@ class SourceFloat(float):
     """A float that remembers how it was written (`3.10` stays "3.10" where text is wanted)."""
 
     text: str
+
+
+def real_path(path: Path | str) -> Path:
+    """The absolute path with symlinks resolved; never raises on a symlink loop (unlike Path.resolve)."""
+    return Path(os.path.realpath(path))
 
 
 def as_written(value: Any) -> Any:
@@ -94,14 +101,20 @@ class Document:
 def read_document(path: Path) -> Document:
     """Read and safely compose a YAML file; raise InputError with a position on any trouble."""
     try:
+        st = os.stat(path)  # before open(): opening a named pipe would wait forever
+        if stat.S_ISDIR(st.st_mode):
+            raise InputError("is a folder, not a file", path=path, code="CC001")
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError("not a regular file (a pipe or a device?)", path=path, code="CC001")
         with open(path, "rb") as fh:
             raw = fh.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError("no such file", path=path, code="CC001") from None
     except IsADirectoryError:
         raise InputError("is a folder, not a file", path=path, code="CC001") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path, code="CC001") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"cannot read: {reason}", path=path, code="CC001") from None
     if len(raw) > MAX_BYTES:
         raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", path=path, code="CC004")
     return parse_document(raw, path)
@@ -125,10 +138,8 @@ def parse_document(raw: bytes, path: Path) -> Document:
         _check_depth(text, path)
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
         raise _syntax_error(exc, path, text) from None
-    except yaml.YAMLError as exc:  # pragma: no cover - libyaml reports marks for all we know
-        raise InputError(f"not valid YAML: {exc}", path=path, code="CC003") from None
     if root is None:
         raise InvalidInputError("the file is empty", path=path, position=Position(1, 1), code="CC007")
     if not isinstance(root, yaml.MappingNode):
@@ -143,7 +154,20 @@ def parse_document(raw: bytes, path: Path) -> Document:
     return Document(path, root, _Converter(path).value(root))
 
 
-def _syntax_error(exc: yaml.MarkedYAMLError, path: Path, text: str) -> InputError:
+def _syntax_error(exc: yaml.YAMLError, path: Path, text: str) -> InputError:
+    if isinstance(exc, yaml.reader.ReaderError):
+        # a character YAML does not allow (a NUL, a control character): libyaml gives an offset
+        offset = exc.position
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        line_start = text.rfind("\n", 0, offset) + 1
+        return InputError(
+            f"YAML syntax error: the character U+{char:04X} is not allowed in YAML text",
+            path=path,
+            position=Position(text.count("\n", 0, offset) + 1, offset - line_start + 1),
+            code="CC003",
+        )
+    if not isinstance(exc, yaml.MarkedYAMLError):
+        return InputError(f"YAML syntax error: {exc}", path=path, code="CC003")
     mark = exc.problem_mark or exc.context_mark
     problem = exc.problem or "syntax error"
     lines = text.splitlines()
@@ -178,7 +202,7 @@ def _check_depth(text: str, path: Path) -> None:
                     )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.MarkedYAMLError as exc:
+    except yaml.YAMLError as exc:
         raise _syntax_error(exc, path, text) from None
 
 

@@ -6,6 +6,7 @@ import contextlib
 import math
 import os
 import re
+import stat
 import tempfile
 import unicodedata
 from dataclasses import dataclass
@@ -25,22 +26,50 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     """Write a file so that it is, at every instant, either the old file or the complete new one.
 
     A temporary file in the same folder is written, flushed and fsynced, then renamed
-    over the target; the folder is fsynced where the OS allows it.
+    over the target; the folder is fsynced where the OS allows it. A symlink is written
+    through (its target is replaced), a device, pipe or folder is refused, and the file
+    keeps the mode of the one it replaces (a new one gets the usual 0666 less umask).
+    Anything the OS refuses is an InputError (exit 2) naming the path.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        target = Path(os.path.realpath(path))
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        else:
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("cannot write here: it is not a regular file", path=path, code="CC001")
+            mode = stat.S_IMODE(st.st_mode)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=target.parent)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot write: {_reason(exc)}", path=path, code="CC001") from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write: {_reason(exc)}", path=path, code="CC001") from None
         raise
-    _fsync_dir(path.parent)
+    _fsync_dir(target.parent)
+
+
+def _reason(exc: OSError | ValueError) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -67,7 +96,8 @@ ANSWERS_GLOB = "*.yaml"
 def slug(text: str, fallback: str = "unnamed") -> str:
     """A lower-case, hyphenated, ASCII form of a name, for folder and file names."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or fallback
+    # Capped so that <org>/<audit>/<checklist>--<name>.yaml parts stay within file-name limits.
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())[:60].strip("-") or fallback
 
 
 def quarter_label(when: datetime) -> str:
@@ -92,12 +122,15 @@ def create_answer_file(folder: Path, answers: AnswerFile) -> Path:
     complete from the instant it exists.
     """
     base = default_answer_path(folder, answers)
-    base.parent.mkdir(parents=True, exist_ok=True)
     content = answers_yaml(answers)
-    for n in range(1, 10_000):
-        path = base if n == 1 else base.with_name(f"{base.stem}--{n}{base.suffix}")
-        if _create_exclusive(path, content):
-            return path
+    try:
+        base.parent.mkdir(parents=True, exist_ok=True)
+        for n in range(1, 10_000):
+            path = base if n == 1 else base.with_name(f"{base.stem}--{n}{base.suffix}")
+            if _create_exclusive(path, content):
+                return path
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot write: {_reason(exc)}", path=base, code="CC001") from None
     raise InputError("too many audits with the same name", path=base, code="CC001")  # pragma: no cover
 
 
@@ -111,6 +144,7 @@ def _create_exclusive(path: Path, content: str) -> bool:
             fh.write(content.encode("utf-8"))
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         try:
             os.link(tmp, path)
         except FileExistsError:

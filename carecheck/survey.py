@@ -421,6 +421,8 @@ def parse_date(cell: str, month_first: bool = False) -> datetime | None:
     except ValueError:
         iso = None
     if iso is not None:
+        if not 1900 <= iso.year <= 2999:  # year 1 or 9999 with a zone would overflow on conversion to UTC
+            return None
         return iso if iso.tzinfo is not None else iso.replace(tzinfo=timezone.utc)
     m = YEAR_SLASH.match(text)
     if m:
@@ -442,6 +444,8 @@ def parse_date(cell: str, month_first: bool = False) -> datetime | None:
 
 
 def _datetime(year: int, month: int, day: int, hour: int, minute: int, second: int) -> datetime | None:
+    if not 1900 <= year <= 2999:
+        return None
     try:
         return datetime(year, month, day, hour, minute, second, tzinfo=timezone.utc)
     except ValueError:

@@ -12,7 +12,7 @@ from carecheck.errors import CarecheckError, Finding, FindingsError, Position
 from carecheck.loading import YAML_SUFFIXES, Catalog, document_kind, resolve, validate_model
 from carecheck.model import AnswerFile, Checklist, Config, Plan
 from carecheck.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, exit_class, run_rules
-from carecheck.source import Document, read_document
+from carecheck.source import Document, read_document, real_path
 
 SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
@@ -94,8 +94,8 @@ def validate_paths(
     for folder, found in seen_any.items():
         if not found:
             result.findings.append(Finding(str(folder), None, "CC001", "no YAML files in this folder"))
-    checked = {Path(p).resolve() for p in result.checked}
-    result.findings += [f for f in preset if Path(f.path).resolve() not in checked]
+    checked = {real_path(Path(p)) for p in result.checked}
+    result.findings += [f for f in preset if real_path(Path(f.path)) not in checked]
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 

@@ -119,7 +119,7 @@ def test_a_second_answers_run_completes_the_same_audit(run, tmp_path: Path) -> N
         ("  trained: 7\n", ":6:12: CC203 '7' is not an answer to 'trained'; use one of: 0, 1, 2, 3, 4"),
         ("  has-email: {value: maybe}\n", ":6:22: CC203 'maybe' is not an answer to 'has-email'"),
         ("  email-reply-hours: soon\n", ":6:22: CC203 'email-reply-hours' takes a number, not 'soon'"),
-        ("  trainde: 2\n", ":6:3: CC202 no question 'trainde' in checklist 'minimal'"),
+        ("  trainde: 2\n", ":6:3: CC202 no question 'trainde' in checklist 'minimal' (did you mean 'trained'?)"),
         ("  trained: [2]\n", ":6:12: CC008 answers: expected a mapping of keys to values"),
     ],
 )

@@ -244,7 +244,6 @@ def test_checklist_option_names_the_checklist(run: Any, tmp_path: Path) -> None:
     ("old", "new", "code", "where", "message"),
     [
         ("standards-reviewed: {value: 1,", "standards-reviewed: {value: 7,", 1, "10:31", "CC203 '7' is not an answer"),
-        ("  has-chat: {value: no}", "  has-chat: {value: no}\n  has-fax: 1", 1, "14:3", "CC202 no question 'has-fax'"),
         ("  has-chat: {value: no}", "  has-chat: {value: no\n", 2, "15:", "CC003 YAML syntax error"),
         ("organisation: Acme <Care> & Sons", "organisatoin: Acme", 1, "1:1", "3:1: CC008 unknown key 'organisatoin'"),
         ("carecheck-answers: 1", "carecheck: 1", 1, "1:1", "CC007 not an answer file"),
@@ -343,3 +342,55 @@ def test_colour_only_on_a_terminal_without_no_color(no_color: str | None, colour
         plain = plain.replace(f"\x1b[{code}m", "")
     # it fits the terminal's 60 columns
     assert max(len(line) for line in plain.replace("\r\n", "\n").splitlines()) <= 60
+
+
+def test_an_answer_to_a_removed_question_is_a_warning_not_a_failure(run: Any, audit: Path) -> None:
+    # an old audit record may answer a question the checklist has dropped since
+    edited = edit(audit / "acme-jo.yaml", "  has-chat: {value: no}", "  has-chat: {value: no}\n  has-fax: 1")
+    result = run("report", str(edited), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "CC202" in result.stderr and "has-fax" in result.stderr
+    assert "has-fax" not in result.stdout
+
+
+EXAMPLE_Q3 = Path(__file__).parent.parent / "examples" / "audits" / "ardley-home-supplies" / "2026-Q3"
+
+
+def test_the_report_never_overwrites_an_answer_file(run: Any, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLE_Q3, tmp_path / "q3")
+    target = next((tmp_path / "q3").glob("*.yaml"))
+    before = target.read_bytes()
+    result = run("report", str(tmp_path / "q3"), "--format", "txt", "-o", str(target))
+    assert result.exit_code == 2 and "would overwrite the answer file" in result.stderr
+    assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ 1/0 }}", ":1:1: template error: division by zero"),
+        ("line one\n{{ nothing.here }}", ":2:1: template error: 'nothing' is undefined"),
+        ("{% macro f(n) %}{{ f(n) }}{% endmacro %}{{ f(1) }}", "template error: maximum recursion depth"),
+    ],
+)
+def test_errors_in_a_users_template_name_the_template_and_exit_2(
+    run: Any, tmp_path: Path, template: str, message: str
+) -> None:
+    (tmp_path / "report.txt.j2").write_text(template)
+    result = run("report", str(EXAMPLE_Q3), "--format", "txt", "--template-dir", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert result.stderr.startswith(str(tmp_path / "report.txt.j2")) and message in result.stderr
+
+
+def test_a_logo_that_is_a_pipe_or_too_large_is_refused_before_reading(run: Any, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "logo.png")  # reading it would wait forever
+    result = run("report", str(EXAMPLE_Q3), "--logo", str(tmp_path / "logo.png"), "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 2 and "not a regular file" in result.stderr
+    (tmp_path / "big.png").write_bytes(b"\0" * (3 * 1024 * 1024))
+    result = run("report", str(EXAMPLE_Q3), "--logo", str(tmp_path / "big.png"), "-o", str(tmp_path / "r.html"))
+    assert result.exit_code == 2 and "larger than 2 MB" in result.stderr
+    assert not (tmp_path / "r.html").exists()

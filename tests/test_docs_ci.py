@@ -84,12 +84,13 @@ def test_the_page_holds_a_github_workflow_and_a_gitlab_job() -> None:
     assert flows["gitlab"]["carecheck"]["artifacts"]["reports"]["junit"]
 
 
-def test_report_lines_are_marked_until_the_report_command_lands() -> None:
+def test_both_workflows_gate_the_score_with_the_report_command() -> None:
     text = PAGE.read_text(encoding="utf-8")
-    blocks = "\n".join(re.findall(r"```yaml\n(.*?)```", text, flags=re.S))
-    lines = [line for line in blocks.splitlines() if "carecheck report" in line]
-    assert len(lines) == 2 and all(NEEDS_REPORT in line for line in lines)
-    assert "carecheck report audits/ --fail-under 60 --gate-format github" in lines[0]
+    assert NEEDS_REPORT not in text
+    flows = _workflows()
+    for ci, fmt in (("github", "--gate-format github"), ("gitlab", "--gate-format junit --gate-output")):
+        (line,) = [c for c in _commands(flows[ci]) if c.startswith("carecheck report")]
+        assert "--fail-under 60" in line and "--fail-on critical" in line and fmt in line, ci
 
 
 @pytest.mark.parametrize("ci", ["github", "gitlab"])
@@ -118,6 +119,11 @@ def test_documented_validate_commands_fail_on_a_broken_checklist(run, project: P
         assert "checklists/minimal.yaml" in failures
 
 
+def _fail_the_gates(project: Path) -> None:
+    path = project / "audits" / "jo.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("trained: 2", "trained: 0"), encoding="utf-8")
+
+
 def test_documented_report_gates_run_once_the_report_command_exists(run, project: Path) -> None:
     from carecheck.cli import cli
 
@@ -129,3 +135,26 @@ def test_documented_report_gates_run_once_the_report_command_exists(run, project
         for line in _commands(_workflows()[ci]):
             if line.startswith("carecheck report"):
                 assert _run_line(run, line, {}) in (0, 1), line
+
+
+@pytest.mark.parametrize("ci", ["github", "gitlab"])
+def test_documented_report_gates_pass_on_a_good_audit_and_fail_on_a_bad_one(run, project: Path, ci: str) -> None:
+    env = {"GITHUB_ACTIONS": "true"} if ci == "github" else {}
+    (line,) = [c for c in _commands(_workflows()[ci]) if c.startswith("carecheck report")]
+    assert _run_line(run, line, env) == 0, line  # 64.6 overall, the critical question at 50
+    assert (project / "carecheck-report.html").read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    _fail_the_gates(project)
+    args = shlex.split(line)[1:]
+    result = run(*args, env=env)
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    if ci == "github":
+        assert result.stdout.splitlines() == [
+            "::error file=audits/jo.yaml,line=1,col=1,title=CC601::the overall score 31.2 is under --fail-under 60",
+            "::error file=audits/jo.yaml,line=11,col=3,title=CC603::critical question 'trained' scores 0.0 (below 50)",
+        ]
+    else:
+        from junitparser import JUnitXml
+
+        (suite,) = list(JUnitXml.fromfile(str(project / "carecheck-gates.xml")))
+        assert (suite.tests, suite.failures) == (2, 2)
+        assert [case.name for case in suite] == ["overall score >= 60", "critical question 'trained'"]

@@ -9,6 +9,7 @@ import json
 import re
 import shutil
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -18,6 +19,7 @@ from conftest import require_tool
 
 from carecheck.errors import InputError, UsageError
 from carecheck.loading import AnswerStream, Catalog
+from carecheck.plans import AppliedPlan, read_plan
 from carecheck.report import (
     CSV_COLUMNS,
     FORMATS,
@@ -37,6 +39,7 @@ from carecheck.scoring import Scorecard, score
 from carecheck.validation import discover
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "report"
+PLAN = Path(__file__).parent / "fixtures" / "plans" / "acme.yaml"
 GENERATED = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
 AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -75,6 +78,53 @@ def test_every_text_format_matches_its_golden_file(card: Scorecard, fmt: str, go
     output = render_report(card, fmt, options())
     assert isinstance(output, str)
     golden(f"acme.{fmt}", output)
+
+
+def example_plan(card: Scorecard) -> AppliedPlan:
+    """The example's plan: `trained` accepted until 2099, the waiver of `complaints-known` expired, two owners."""
+    stream = AnswerStream([(EXAMPLE / "acme-jo.yaml", True)], Catalog())
+    plan, warnings = read_plan(PLAN, stream.resolved, Catalog(), card.organisation, GENERATED.date())
+    assert [f.code for f in warnings] == ["CC301"]
+    return replace(plan, source="plan.yaml")  # as the command line names it, not this machine's path
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "txt", "json", "csv"])
+def test_waivers_and_owners_show_in_every_format(card: Scorecard, fmt: str, golden: Any) -> None:
+    output = render_report(card, fmt, options(plan=example_plan(card)))
+    assert isinstance(output, str)
+    golden(f"acme-plan.{fmt}", output)
+
+
+def test_owners_due_dates_and_waivers_in_json_csv_and_html(card: Scorecard) -> None:
+    plan = example_plan(card)
+    data = json.loads(str(render_report(card, "json", options(plan=plan))))
+    actions = {a["question"]: a for a in data["actions"]}
+    assert (actions["published-standards"]["owner"], actions["published-standards"]["due"]) == ("Sam Lee", "2027-01-31")
+    assert actions["has-chat"]["owner"] == "=Kim Patel" and actions["has-chat"]["due"] is None
+    assert actions["trained"]["waiver"]["status"] == "accepted" and actions["trained"]["waiver"]["owner"] == "Jo Smith"
+    assert actions["complaints-known"]["waiver"]["status"] == "expired"
+    assert [(w["question"], w["status"], w["expires"]) for w in data["waivers"]] == [
+        ("trained", "accepted", "2099-12-31"),
+        ("complaints-known", "expired", "2026-06-30"),
+    ]
+    assert data["plan"] == "plan.yaml" and data["critical_failures"] == [
+        "published-standards",
+        "trained",
+        "complaints-known",
+    ]
+    rows = {r["question"]: r for r in csv.DictReader(io.StringIO(str(render_report(card, "csv", options(plan=plan)))))}
+    assert (rows["published-standards"]["owner"], rows["published-standards"]["due"]) == ("Sam Lee", "2027-01-31")
+    assert rows["has-chat"]["owner"] == "'=Kim Patel"  # a spreadsheet would run it as a formula
+    assert (rows["trained"]["waiver"], rows["trained"]["waiver_expires"]) == ("accepted", "2099-12-31")
+    assert rows["complaints-known"]["waiver"] == "expired" and rows["standards-reviewed"]["waiver"] == ""
+    html = str(render_report(card, "html", options(plan=plan)))
+    assert '<th scope="col">Owner</th>' in html and 'Sam Lee<br><span class="muted">due 31 January 2027</span>' in html
+    assert html.count('<span class="badge accepted">Accepted</span>') == 3  # summary, section table, action plan
+    assert "Accepted until 31 December 2099" in html and "<td>Jo Smith</td>" in html
+    assert "the rest &lt;in the spring&gt; &amp; &#34;before May&#34;." in html
+    # without a plan, no owner column and no accepted gaps
+    plain = str(render_report(card, "html", options()))
+    assert "Owner</th>" not in plain and "Accepted gaps" not in plain
 
 
 def test_the_registry_holds_every_documented_format() -> None:
@@ -267,6 +317,8 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "data_gaps",
         "notes",
         "scoring",
+        "plan",
+        "waivers",
         "anonymous",
         "role_means",
         "perception_gaps",
@@ -308,6 +360,12 @@ def test_csv_is_the_action_plan_with_the_documented_columns(card: Scorecard) -> 
             "critical",
             "recommendation",
             "note",
+            "owner",
+            "due",
+            "waiver",
+            "waiver_owner",
+            "waiver_expires",
+            "waiver_reason",
             "baseline_score",
             "change",
             "perception_gap",
@@ -491,11 +549,15 @@ def test_the_html_opens_cleanly_in_chromium(browser: Any, card: Scorecard, tmp_p
     page.context.close()
 
 
-def test_the_html_has_no_serious_accessibility_violations(browser: Any, card: Scorecard, tmp_path: Path) -> None:
+@pytest.mark.parametrize("with_plan", [False, True], ids=["plain", "with-plan"])
+def test_the_html_has_no_serious_accessibility_violations(
+    browser: Any, card: Scorecard, tmp_path: Path, with_plan: bool
+) -> None:
     require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
     path = tmp_path / "report.html"
     branding = Branding(name="Care Consulting", accent="#ffcc00")  # a light accent must stay readable
-    path.write_text(str(render_report(card, "html", options(branding=branding))), encoding="utf-8")
+    plan = example_plan(card) if with_plan else AppliedPlan()  # owners, accepted and expired badges
+    path.write_text(str(render_report(card, "html", options(branding=branding, plan=plan))), encoding="utf-8")
     page, _ = open_report(browser, path, bypass_csp=True)
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")

@@ -46,3 +46,29 @@ def test_findings_point_at_the_offending_node() -> None:
     assert (f.position.line, f.position.col) == (9, 52) if f.position else False
     line = (RULE_FIXTURES / "CC107-fail.yaml").read_text().splitlines()[8]
     assert line[51:].startswith("0,")
+
+
+def test_huge_weights_are_refused(tmp_path: Path) -> None:
+    text = (RULE_FIXTURES / "CC107-pass.yaml").read_text().replace("weight: 0.5", "weight: 1e308")
+    (tmp_path / "huge.yaml").write_text(text)
+    assert codes(tmp_path / "huge.yaml") == ["CC107"]
+
+
+def test_excluding_what_a_when_depends_on_is_found(tmp_path: Path) -> None:
+    (tmp_path / "child.yaml").write_text(
+        f"carecheck: 1\nid: child\ntitle: C\nversion: '1'\nextends: {RULE_FIXTURES / 'CC103-pass.yaml'}\nexclude: [b]\n"
+    )
+    findings = validate_file(tmp_path / "child.yaml", Catalog())
+    assert findings is not None
+    assert [(f.code, f.message) for f in findings] == [
+        ("CC103", "excluding 'b' leaves 'a' (asked only after it) never asked")
+    ]
+
+
+def test_a_child_of_a_checklist_with_errors_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "child.yaml").write_text(
+        f"carecheck: 1\nid: child\ntitle: C\nversion: '1'\nextends: {RULE_FIXTURES / 'CC107-fail.yaml'}\n"
+    )
+    assert codes(tmp_path / "child.yaml") == ["CC107"]
+    findings = validate_file(tmp_path / "child.yaml", Catalog())
+    assert findings is not None and "which has errors" in findings[0].message

@@ -41,3 +41,16 @@ def test_init_from_an_unknown_profile(run, tmp_path: Path) -> None:
 def test_init_refuses_a_bad_id(run, tmp_path: Path) -> None:
     result = run("init", str(tmp_path), "--id", "Not An Id")
     assert result.exit_code == 2 and "not a valid id" in result.stderr
+
+
+def test_init_checks_every_target_before_writing(run, tmp_path: Path) -> None:
+    (tmp_path / "checklists").mkdir()
+    (tmp_path / "checklists" / "carecheck.schema.json").write_text("{}")
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 2 and "never overwrites" in result.stderr
+    assert not (tmp_path / "carecheck.yaml").exists()
+    (tmp_path / "checklists" / "carecheck.schema.json").unlink()
+    (tmp_path / "audits").write_text("a file, not a folder")
+    result = run("init", str(tmp_path))
+    assert result.exit_code == 2 and "is not a folder" in result.stderr
+    assert not (tmp_path / "carecheck.yaml").exists()

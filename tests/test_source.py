@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -108,3 +109,29 @@ def test_bom_and_crlf_are_normal_input() -> None:
     doc = read_document(FIXTURES / "valid" / "bom-crlf.yaml")
     assert doc.data["id"] == "bom-crlf"
     assert doc.data["title"] == "Written on Windows"
+
+
+def test_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(CarecheckError) as info:
+        read_document(fifo)  # would block forever if it were opened
+    assert info.value.code == "CC001" and "not a regular file" in info.value.message
+
+
+def test_a_symlink_loop_is_an_unreadable_file(run, tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").symlink_to(tmp_path / "b.yaml")
+    (tmp_path / "b.yaml").symlink_to(tmp_path / "a.yaml")
+    for command in ("validate", "report", "show"):
+        result = run(command, str(tmp_path / "a.yaml"))
+        assert result.exit_code == 2, (command, result.output)
+        assert "CC001" in result.output
+
+
+@pytest.mark.parametrize("padding", ["", "x" * 200])  # long lines take the event-stream depth check
+def test_a_control_character_is_a_syntax_error_with_line_and_column(padding: str) -> None:
+    with pytest.raises(CarecheckError) as info:
+        parse(f"a: 1\nb: '{padding}\x01'\n")
+    assert info.value.code == "CC003"
+    assert info.value.position == Position(2, 5 + len(padding))
+    assert "U+0001" in info.value.message

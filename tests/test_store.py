@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carecheck import store
+from carecheck.errors import InputError
 from carecheck.loading import load_answer_file
 from carecheck.model import AnswerFile
 from carecheck.source import parse_document
@@ -142,7 +143,7 @@ def test_a_save_that_fails_leaves_the_previous_file_whole(tmp_path: Path, monkey
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(store.os, "replace", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError, match="cannot write: No space left on device"):
         save_answers(path, answer_file(answers={"a": {"value": "yes"}, "b": {"value": "no"}}))
     assert path.read_bytes() == before
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left behind
@@ -197,3 +198,44 @@ def test_text_that_pyyaml_tags_is_quoted_and_reads_back(text: str) -> None:
     )
     doc = parse_document(answers_yaml(answers).encode(), Path("x.yaml"))
     assert doc.data["organisation"] == text and doc.data["answers"]["q"] == {"note": text}
+
+
+def test_write_atomic_refuses_devices_and_folders(tmp_path: Path) -> None:
+    from carecheck.store import write_atomic
+
+    for target in (Path("/dev/null"), tmp_path):
+        with pytest.raises(InputError, match="not a regular file"):
+            write_atomic(target, "x")
+
+
+def test_write_atomic_writes_through_symlinks_and_keeps_modes(tmp_path: Path) -> None:
+    from carecheck.store import write_atomic
+
+    real = tmp_path / "real.txt"
+    real.write_text("old")
+    real.chmod(0o640)
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    write_atomic(link, "new")
+    assert link.is_symlink() and real.read_text() == "new"
+    assert real.stat().st_mode & 0o777 == 0o640
+    fresh = tmp_path / "fresh.txt"
+    write_atomic(fresh, "x")
+    assert fresh.stat().st_mode & 0o777 == 0o666 & ~_current_umask()
+
+
+def _current_umask() -> int:
+    import os
+
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def test_write_atomic_reports_what_the_os_refuses(tmp_path: Path) -> None:
+    from carecheck.store import write_atomic
+
+    (tmp_path / "afile").write_text("")
+    with pytest.raises(InputError, match="cannot write") as info:
+        write_atomic(tmp_path / "afile" / "report.txt", "x")
+    assert info.value.exit_code == 2

@@ -460,3 +460,10 @@ def test_messages_show_cells_escaped_and_short(checklist: Checklist) -> None:
     first, second = survey.errors
     assert "'2\\x00' is not an answer to 'trained'" in first.message
     assert "'" + "x" * 59 + "…' is not an answer to 'rating'" in second.message
+
+
+@pytest.mark.parametrize("cell", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-14:00", "31/12/9999"])
+def test_dates_out_of_range_are_not_dates(cell: str) -> None:
+    from carecheck.survey import parse_date
+
+    assert parse_date(cell) is None

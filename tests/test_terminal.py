@@ -97,6 +97,34 @@ def test_no_progress_bar_when_stderr_is_not_a_terminal(run, tmp_path: Path) -> N
     assert result.stderr == "25 files checked: 0 errors, 0 warnings\n"
 
 
+def many_answers(folder: Path, n: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    shutil.copy(FIXTURES / "report" / "service-basics.yaml", folder)
+    text = (FIXTURES / "report" / "acme-sam.yaml").read_text(encoding="utf-8")
+    for i in range(n):
+        (folder / f"r{i:03}.yaml").write_text(text.replace("Sam Lee", f"Person {i}"), encoding="utf-8")
+    return folder
+
+
+@needs_pty
+def test_a_progress_bar_when_reporting_over_many_answer_files_but_not_with_quiet(tmp_path: Path) -> None:
+    folder = many_answers(tmp_path / "audit", 25)
+    args = ["report", str(folder), "-o", "r.json", "--fail-under", "99"]
+    code, shown, _ = on_terminal(args, tty="stderr", cwd=tmp_path, env=_env())
+    assert code == 1 and "Scoring" in shown and "26/26" in shown  # the checklist is walked past too
+    assert "gate failed: the overall score" in shown
+    code, shown, _ = on_terminal([*args, "-q"], tty="stderr", cwd=tmp_path, env=_env())
+    assert code == 1 and "Scoring" not in shown and "gate failed" in shown
+    few = many_answers(tmp_path / "few", 3)
+    _, shown, _ = on_terminal(["report", str(few), "-o", "r.json"], tty="stderr", cwd=tmp_path, env=_env())
+    assert shown == ""
+
+
+def test_no_progress_bar_when_reporting_into_a_pipe(run, tmp_path: Path) -> None:
+    result = run("report", str(many_answers(tmp_path / "audit", 25)), "-o", str(tmp_path / "r.json"))
+    assert result.exit_code == 0 and result.stderr == ""
+
+
 # ---------------------------------------------------------------------------------------------------
 # Shell completion (click's, through the _CARECHECK_COMPLETE variable)
 
