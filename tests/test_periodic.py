@@ -410,3 +410,42 @@ def test_organisations_whose_names_make_the_same_file_are_refused(project: Path,
     result = run("report", Q3, BRAVO, "--by", "organisation", "-o", "r/{organisation}.html")
     assert result.exit_code == 2
     assert "'Northwind Care' and 'Northwind-Care' would both be written to r/northwind-care.html" in result.stderr
+
+
+def test_by_organisation_gates_for_ci_name_each_organisation(project: Path, run: Any) -> None:
+    result = run(
+        "report", Q3, BRAVO, "--by", "organisation", "-o", "r/{organisation}.html",
+        "--fail-on", "critical", "--gate-format", "junit", "--gate-output", "gates.xml",
+    )  # fmt: skip
+    assert result.exit_code == 1
+    junit = (project / "gates.xml").read_text(encoding="utf-8")
+    assert "Northwind Care: critical question 'trained'" in junit
+    assert "Bravo &amp; Co. (UK): critical question" in junit
+    assert "carecheck: gate failed: Northwind Care: critical question 'trained' scores 25.0" in result.stderr
+
+
+def test_a_plan_for_one_organisation_applies_to_its_report_only(project: Path, run: Any) -> None:
+    (project / "plan.yaml").write_text(
+        "carecheck-plan: 1\nchecklist: team-care\norganisation: Northwind Care\nwaivers:\n"
+        "  - {question: trained, reason: Induction course starts in October., owner: Ann Lee, expires: 2099-12-31}\n",
+        encoding="utf-8",
+    )
+    result = run(
+        "report", Q3, BRAVO, "--by", "organisation", "-o", "r/{organisation}.json",
+        "--fail-on", "critical", "--plan", "plan.yaml",
+    )  # fmt: skip
+    assert "gate waived: Northwind Care: critical question 'trained' scores 25.0" in result.stderr
+    assert result.exit_code == 0 and "gate failed" not in result.stderr  # Bravo's critical questions score 50
+    northwind = json.loads((project / "r" / "northwind-care.json").read_text(encoding="utf-8"))
+    bravo = json.loads((project / "r" / "bravo-co-uk.json").read_text(encoding="utf-8"))
+    assert northwind["plan"] == "plan.yaml" and bravo["plan"] is None
+
+
+def test_an_unanswered_critical_question_fails_its_gate_in_an_anonymous_report(project: Path, run: Any) -> None:
+    path = project / Q3 / "team-care--cat-dunn.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text("\n".join(line for line in text.splitlines() if "charter:" not in line) + "\n", encoding="utf-8")
+    result = run("report", Q3, "--anonymous", "--fail-on", "critical", "--format", "json")
+    assert result.exit_code == 1
+    assert "critical question 'charter' is not answered" in result.stderr
+    assert json.loads(result.stdout)["to_answer"] == ["charter"]
