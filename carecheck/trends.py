@@ -186,14 +186,15 @@ def compare(current: Scorecard, baseline: Scorecard, earlier: Sequence[AuditPoin
     misfits = set(baseline.misfits)
     for s in current.sections:
         for q in s.questions:
-            then = base_questions[q.id]
+            then = base_questions.get(q.id)
             if q.id in misfits:
                 continue
-            if other_version and _never_answered(then):
+            if then is None or (other_version and _never_answered(then)):
                 added.append(QuestionRef(q.id, q.text, s.title))
                 continue
             questions.append(_question_change(q, then, s))
-    sections = tuple(_section_change(s, baseline.section(s.id)) for s in current.sections)
+    base_sections = {s.id: s for s in baseline.sections}
+    sections = tuple(_section_change(s, base_sections.get(s.id)) for s in current.sections)
     this = AuditPoint.of(current)
     base_point = AuditPoint.of(baseline)
     trend = list(earlier)
@@ -223,7 +224,8 @@ def _never_answered(q: QuestionScore) -> bool:
     return c.answered == c.na == c.unknown == c.skipped == 0 and not q.notes
 
 
-def _section_change(now: SectionScore, then: SectionScore) -> ScoreChange:
+def _section_change(now: SectionScore, then: SectionScore | None) -> ScoreChange:
+    before = then.score if then is not None else None
     return ScoreChange(
         kind="section",
         id=now.id,
@@ -231,11 +233,11 @@ def _section_change(now: SectionScore, then: SectionScore) -> ScoreChange:
         section=now.id,
         section_title=now.title,
         critical=False,
-        before=then.score,
+        before=before,
         after=now.score,
-        change=difference(now.score, then.score),
+        change=difference(now.score, before),
         target=now.target,
-        gap=_gap_change(then.score, now.score, now.target),
+        gap=_gap_change(before, now.score, now.target),
         critical_change=None,
         reworded=False,
     )
