@@ -452,6 +452,50 @@ def test_scores_stay_within_0_and_100_and_none_means_nothing_scored(case: tuple[
         assert x.gain is None or 0 <= x.gain <= 100
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.lists(st.sampled_from(["0", "1", "2", "3", "4", "na", "unknown"]), min_size=3, max_size=3),
+        min_size=1,
+        max_size=8,
+    ),
+    st.data(),
+)
+def test_spread_role_means_and_perception_gaps_are_consistent(rows: list[list[str]], data: Any) -> None:
+    checklist = make_checklist(
+        [section("s1", q("a", "maturity"), q("b", "maturity", weight=2)), section("s2", q("c", "maturity"))]
+    )
+    roles = data.draw(
+        st.lists(st.sampled_from(["front-line", "management", "leadership"]), min_size=len(rows), max_size=len(rows))
+    )
+    files = [
+        answers(dict(zip("abc", row, strict=True)), respondent={"name": f"P{i}", "role": role})
+        for i, (row, role) in enumerate(zip(rows, roles, strict=True))
+    ]
+    threshold = data.draw(st.sampled_from([10.0, 25.0, 60.0]))
+    card = score(checklist, files, gap_threshold=threshold)
+    for x in card.questions:
+        if x.score is None:
+            assert x.low is None and x.high is None and x.stdev is None
+            continue
+        assert x.low is not None and x.high is not None
+        assert x.low - 1e-9 <= x.score <= x.high + 1e-9
+        assert x.stdev is None or 0 <= x.stdev <= 50 + 1e-9  # scores in 0..100: at most half the range
+        means = [m.score for m in x.role_means]
+        assert all(x.low - 1e-9 <= m <= x.high + 1e-9 for m in means)
+        assert sum(m.respondents for m in x.role_means) == x.scored_by
+    for where in (*card.sections, *card.questions):
+        means = [m.score for m in where.role_means]
+        expected = max(means) - min(means) if len(means) > 1 else None
+        assert where.perception_gap == (pytest.approx(expected) if expected is not None else None)
+    listed = {(g.kind, g.id) for g in card.perception_gaps}
+    for sec in card.sections:
+        wide = sec.perception_gap is not None and round(sec.perception_gap, 1) >= threshold
+        assert (("section", sec.id) in listed) == wide
+    gaps = [round(g.gap, 9) for g in card.perception_gaps]
+    assert gaps == sorted(gaps, reverse=True)
+
+
 @settings(max_examples=150, deadline=None)
 @given(audits(), st.data())
 def test_raising_one_answer_never_lowers_the_overall_score(case: tuple[Checklist, AnswerFile], data: Any) -> None:
