@@ -565,6 +565,27 @@ def show_config(fmt: str) -> None:
     help="Branding: a logo (PNG, JPEG, GIF, SVG or WebP), embedded in the HTML and PDF.",
 )
 @click.option("--accent", metavar="COLOUR", help="Branding: the accent colour, e.g. '#1f4e79'.")
+@click.option(
+    "--baseline",
+    multiple=True,
+    metavar="FILE|DIR|auto",
+    help="Compare with an earlier audit: its answer files or folders (repeatable), or auto: the previous "
+    "completed audit of the organisation, in the audits folder or next to ANSWERS.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["organisation"]),
+    help="organisation: one report per organisation, to -o with {organisation} in the name.",
+)
+@click.option("--anonymous", is_flag=True, help="Leave respondent names out everywhere (notes, lists, JSON).")
+@click.option(
+    "--gap-threshold",
+    type=click.FloatRange(0, 100, min_open=True),
+    default=25.0,
+    show_default=True,
+    metavar="POINTS",
+    help="A perception gap: roles' mean scores of a question or section differ by this much or more.",
+)
 def report(
     answers: tuple[Path, ...],
     fmt: str | None,
@@ -582,6 +603,10 @@ def report(
     brand_name: str | None,
     logo: Path | None,
     accent: str | None,
+    baseline: tuple[str, ...],
+    by: str | None,
+    anonymous: bool,
+    gap_threshold: float,
 ) -> None:
     """Score answer files and render the improvement report.
 
@@ -592,13 +617,14 @@ def report(
     Gates exit 1 after the report is written, naming what failed on stderr. For CI,
     --gate-format writes one finding per failed gate (json, GitHub annotations, JUnit
     with a test case per gate, SARIF); github is chosen under GitHub Actions.
+    With --baseline, answers of several audits are fine: the latest is reported and compared.
     """
     import shutil
 
+    from carecheck.audits import ReportRequest, build_reports, report_paths
     from carecheck.clock import today
     from carecheck.diagnostics import format_finding
     from carecheck.gates import LINE_FORMATS, Places, accepted, check_gates, failures, gate_format_for, render_gates
-    from carecheck.loading import AnswerStream
     from carecheck.plans import AppliedPlan, read_plan
     from carecheck.report import (
         DEFAULT_ACCENT,
@@ -610,8 +636,8 @@ def report(
         render_report,
         report_date,
     )
-    from carecheck.scoring import score
     from carecheck.source import real_path
+    from carecheck.store import write_atomic
     from carecheck.validation import discover
 
     name = format_for(fmt, output)
@@ -631,21 +657,26 @@ def report(
         logo=read_logo(logo) if logo is not None else None,
         accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
     )
-    catalog = _catalog()
-    paths = list(discover(list(answers)))
     written = {real_path(p) for p in (output, gate_output) if p is not None}
-    clobbered = next((p for p, _ in paths if real_path(p) in written), None)
+    clobbered = next((p for p, _ in discover(list(answers)) if real_path(p) in written), None)
     if clobbered is not None:
         raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
-    stream = AnswerStream(paths if quiet else _progress(paths, "Scoring"), catalog, checklist)
-    card = score(stream.checklist, stream, sources=stream.sources)
-    applied, warnings = AppliedPlan(), list(stream.warnings)
+    catalog = _catalog()
+    request = ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold)
+    reports = build_reports(request, catalog, None if quiet else lambda paths: _progress(paths, "Scoring"))
+    applied, warnings = AppliedPlan(), list(reports.warnings)
     if plan is not None:
-        applied, plan_warnings = read_plan(plan, stream.resolved, catalog, card.organisation, today(os.environ))
+        if len(reports.cards) > 1:
+            raise UsageError("a plan belongs to one organisation: give --plan without --by, one report at a time")
+        applied, plan_warnings = read_plan(
+            plan, reports.resolved, catalog, reports.cards[0].organisation, today(os.environ)
+        )
         warnings += plan_warnings
     for warning in [] if quiet else warnings:
         click.echo(format_finding(warning), err=True)
-    gates = check_gates(card, thresholds, fail_on_critical=fail_on == "critical", plan=applied)
+    for notice in [] if quiet else reports.notices:
+        click.echo(f"carecheck: {notice}", err=True)
+    targets = report_paths(output, [card.organisation for card in reports.cards])
     terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(
         generated=report_date(os.environ),
@@ -659,33 +690,79 @@ def report(
     )
     if name == "pdf" and terminal:
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
-    document = render_report(card, name, options)
-    if output is not None:
-        _write(output, document)
-    elif isinstance(document, bytes):
-        sys.stdout.buffer.write(document)
-    else:
-        click.echo(document, nl=False, color=options.color)
+    # every gate is checked before anything is written: a gate naming no section is a usage error
+    checked = [
+        (card, check_gates(card, thresholds, fail_on_critical=fail_on == "critical", plan=applied))
+        for card in reports.cards
+    ]
+    gates = [gate for _, card_gates in checked for gate in card_gates]
+    for card, target in zip(reports.cards, targets, strict=True):
+        document = render_report(card, name, options)
+        if target is not None:
+            write_atomic(target, document)
+            if len(targets) > 1:
+                click.echo(f"wrote {target}", err=True)
+        elif isinstance(document, bytes):
+            sys.stdout.buffer.write(document)
+        else:
+            click.echo(document, nl=False, color=options.color)
     if gate_fmt is not None:
-        results = render_gates(gates, gate_fmt, Places(stream.resolved, stream.sources))
+        sources = [r.source for card in reports.cards for r in card.respondents if r.source]
+        results = render_gates(gates, gate_fmt, Places(reports.resolved, sources))
         if gate_output is not None:
-            _write(gate_output, results)
+            write_atomic(gate_output, results)
         else:
             click.echo(results, nl=False, err=gates_to_stderr)
     if not gates_to_stderr:  # else the annotations on stderr say it already
-        for message in failures(gates):
-            click.echo(f"carecheck: gate failed: {message}", err=True)
-        for message in [] if quiet else accepted(gates):
-            click.echo(f"carecheck: gate waived: {message}", err=True)
+        for card, card_gates in checked:
+            about = f"{card.organisation}: " if len(checked) > 1 else ""
+            for message in failures(card_gates):
+                click.echo(f"carecheck: gate failed: {about}{message}", err=True)
+            for message in [] if quiet else accepted(card_gates):
+                click.echo(f"carecheck: gate waived: {about}{message}", err=True)
     if any(gate.failed for gate in gates):
         sys.exit(EXIT_FINDINGS)
 
 
-def _write(path: Path, content: str | bytes) -> None:
-    """Write an output file atomically (what cannot be written is an InputError, exit 2)."""
+@cli.command()
+@click.argument("folder", required=False, metavar="[DIR]", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "text", "md", "json", "csv"], case_sensitive=False),
+    help="Default: from the extension of -o, else txt to the terminal.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically).")
+@click.option("--checklist", metavar="ID", help="Only the audits of this checklist.")
+def history(folder: Path | None, fmt: str | None, output: Path | None, checklist: str | None) -> None:
+    """Audits over time: per organisation and checklist, each audit's date, respondents, overall
+    score, rating and section scores, with the change from the audit before.
+
+    DIR is the audits folder (default: the `audits` setting, ./audits). Earlier audits are scored
+    against the checklist as it is now.
+    """
+    import shutil
+
+    from carecheck.audits import build_history
+    from carecheck.history import HistoryOptions, history_format, render_history
+    from carecheck.report import report_date
     from carecheck.store import write_atomic
 
-    write_atomic(path, content)
+    name = history_format(fmt, output)
+    found, notices = build_history(folder if folder is not None else settings().audits, _catalog(), checklist=checklist)
+    for notice in notices:
+        click.echo(f"carecheck: {notice}", err=True)
+    terminal = output is None and sys.stdout.isatty()
+    options = HistoryOptions(
+        generated=report_date(os.environ),
+        width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 120) if terminal else 80,
+        color=terminal and _use_color(sys.stdout),
+    )
+    document = render_history(found, name, options)
+    if output is not None:
+        write_atomic(output, document)
+    else:
+        click.echo(document, nl=False, color=options.color)
 
 
 def _threshold(text: str) -> tuple[str | None, float]:

@@ -13,7 +13,15 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from carecheck.errors import Finding, FindingsError, InputError, InvalidInputError, Position, UsageError
+from carecheck.errors import (
+    CarecheckError,
+    Finding,
+    FindingsError,
+    InputError,
+    InvalidInputError,
+    Position,
+    UsageError,
+)
 from carecheck.model import (
     DEFAULT_BANDS,
     KEBAB,
@@ -427,12 +435,14 @@ class AnswerStream:
     organisation and audit. Files found by walking a folder that are not answer files are
     skipped; a file named explicitly must be one; a file given twice counts once. Lint
     warnings are collected in `warnings` and the files used in `sources`, both filled as the
-    stream is read (it can be read once).
+    stream is read (it can be read once). `items()` reads the same files without the one-audit
+    check and without raising lint errors, for a caller that groups files by organisation and
+    audit itself (carecheck.audits).
     """
 
     def __init__(self, paths: Iterable[tuple[Path, bool]], catalog: Catalog, checklist: str | None = None) -> None:
-        self._pending = iter(paths)
         self._seen: set[Path] = set()
+        self._files = read_answer_files(paths, self._seen)
         self.sources: list[str] = []
         self.warnings: list[Finding] = []
         self._first = self._next()
@@ -451,29 +461,45 @@ class AnswerStream:
         self.checklist = self.resolved.checklist
 
     def _next(self) -> tuple[Path, Document, AnswerFile] | None:
-        for path, explicit in self._pending:
-            key = real_path(path)
-            if key in self._seen or (not explicit and not _answers_header(path)):
-                continue
-            self._seen.add(key)
-            doc, answers = load_answer_file(path)
-            return path, doc, answers
-        return None
+        return next(self._files, None)
+
+    @property
+    def seen(self) -> frozenset[Path]:
+        """The files read so far (resolved paths)."""
+        return frozenset(self._seen)
 
     def __iter__(self) -> Iterator[AnswerFile]:
+        """The answer files, each checked: lint errors and a different organisation or audit are refused."""
+        for path, doc, answers, findings in self._items(lint=True):
+            self._same_audit(path, doc, answers)
+            errors = [f for f in findings if f.severity == "error"]
+            if errors:
+                raise FindingsError(errors)
+            self.warnings.extend(f for f in findings if f.severity != "error")
+            yield answers
+
+    def items(self, *, lint: bool = True) -> Iterator[tuple[Path, AnswerFile, list[Finding]]]:
+        """Every answer file with its lint findings (errors included, not raised), whatever its
+        organisation and audit: for a caller that groups files itself. Only another checklist is
+        refused, at once. `lint=False` skips the rules (findings are then empty)."""
+        for path, _, answers, findings in self._items(lint=lint):
+            yield path, answers, findings
+
+    def _items(self, *, lint: bool) -> Iterator[tuple[Path, Document, AnswerFile, list[Finding]]]:
+        from carecheck.rules import AnswersContext, run_rules
+
         item, self._first = self._first, None
         if item is None:
             item = self._next()
         while item is not None:
             path, doc, answers = item
-            self._check(path, doc, answers)
+            self._same_checklist(path, doc, answers)
+            findings = run_rules("answers", AnswersContext(doc, answers, self.resolved)) if lint else []
             self.sources.append(str(path))
-            yield answers
+            yield path, doc, answers, findings
             item = self._next()
 
-    def _check(self, path: Path, doc: Document, answers: AnswerFile) -> None:
-        from carecheck.rules import AnswersContext, run_rules
-
+    def _same_checklist(self, path: Path, doc: Document, answers: AnswerFile) -> None:
         ref_path, ref = self._reference
         if answers.checklist.id != self.checklist.id:
             given = f"--checklist gives '{self.checklist.id}'"
@@ -484,6 +510,9 @@ class AnswerStream:
                 path=path,
                 position=doc.locate(("checklist", "id")),
             )
+
+    def _same_audit(self, path: Path, doc: Document, answers: AnswerFile) -> None:
+        ref_path, ref = self._reference
         hints = {
             "organisation": "report on one organisation at a time",
             "audit": "report on one audit at a time (comparing audits is what --baseline is for)",
@@ -496,11 +525,28 @@ class AnswerStream:
                     path=path,
                     position=doc.locate((key,)),
                 )
-        findings = run_rules("answers", AnswersContext(doc, answers, self.resolved))
-        errors = [f for f in findings if f.severity == "error"]
-        if errors:
-            raise FindingsError(errors)
-        self.warnings.extend(f for f in findings if f.severity != "error")
+
+
+def read_answer_files(
+    paths: Iterable[tuple[Path, bool]], seen: set[Path] | None = None, *, skip_broken: bool = False
+) -> Iterator[tuple[Path, Document, AnswerFile]]:
+    """Answer files, read one at a time: files met walking a folder that are not answer files are
+    skipped, a file named explicitly must be one, a file already in `seen` (resolved paths, updated
+    as files are read) is read once. `skip_broken` also skips files that cannot be read as answers."""
+    seen = set() if seen is None else seen
+    for path, explicit in paths:
+        key = real_path(path)
+        if key in seen or (not explicit and not _answers_header(path)):
+            continue
+        seen.add(key)
+        if not skip_broken:
+            doc, answers = load_answer_file(path)
+        else:
+            try:
+                doc, answers = load_answer_file(path)
+            except CarecheckError:
+                continue
+        yield path, doc, answers
 
 
 def _answers_header(path: Path) -> bool | None:

@@ -27,7 +27,8 @@ import jinja2
 
 from carecheck.errors import InputError, Position, UsageError
 from carecheck.plans import Acceptance, AppliedPlan, Assignment
-from carecheck.scoring import QuestionScore, Scorecard, SectionScore
+from carecheck.scoring import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
+from carecheck.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
 
 REPORT_FORMAT_VERSION = 1
 DEFAULT_ACCENT = "#1f4e79"
@@ -39,6 +40,8 @@ NOTES_SHOWN = 3
 
 RESPONDENTS_LISTED = 30
 """Up to this many respondents the HTML appendix lists each; beyond, it counts them by role."""
+GAPS_SUMMARISED = 3
+"""How many perception gaps the executive summary names (the perception gaps part lists all)."""
 
 FORMAT_NAMES = ("html", "md", "txt", "json", "csv", "pdf")
 FORMAT_ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
@@ -242,6 +245,10 @@ def environment(template_dir: Path | None = None) -> jinja2.Environment:
         plural=_plural,
         css_string=_css_string,
         names=_names,
+        signed=_signed,
+        arrow=_arrow,
+        who_sees=_who_sees,
+        sees=_sees,
     )
     return env
 
@@ -435,6 +442,108 @@ def section_chart(sections: tuple[SectionScore, ...]) -> Chart:
     )
 
 
+@dataclass(frozen=True)
+class TrendPoint:
+    """One audit on the trend chart: where its dot and its labels go (px)."""
+
+    label: str
+    date: datetime | None
+    score: float | None
+    x: float
+    y: float | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class TrendChart:
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    points: tuple[TrendPoint, ...]
+    path: str
+    """The SVG path through the scored points ("" with fewer than two)."""
+    grid: tuple[tuple[int, float], ...]
+    bands: tuple[tuple[str, float, float], ...]
+    """(label, y of its floor, y of its ceiling) for each rating band, shaded alternately."""
+    description: str
+
+
+def trend_chart(points: Sequence[AuditPoint], bands: Sequence[Band]) -> TrendChart:
+    """The layout of the overall-score-over-audits chart (an SVG drawn by the HTML template)."""
+    width, height, left, right, top, bottom = 640, 230, 44, 120, 18, 48
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def y_of(score: float) -> float:
+        return round(top + (100 - score) / 100 * plot_h, 2)
+
+    step = plot_w / len(points) if points else plot_w
+    laid = tuple(
+        TrendPoint(
+            label=p.label,
+            date=p.date,
+            score=p.overall,
+            x=round(left + step * (i + 0.5), 2),
+            y=None if p.overall is None else y_of(p.overall),
+            current=i == len(points) - 1,
+        )
+        for i, p in enumerate(points)
+    )
+    scored = [pt for pt in laid if pt.y is not None]
+    path = " ".join(f"{'M' if i == 0 else 'L'}{pt.x},{pt.y}" for i, pt in enumerate(scored)) if len(scored) > 1 else ""
+    floors = sorted(bands, key=lambda b: b.min)
+    shaded = tuple(
+        (b.label, y_of(max(b.min, 0.0)), y_of(floors[i + 1].min if i + 1 < len(floors) else 100.0))
+        for i, b in enumerate(floors)
+    )
+    description = "Overall score out of 100 at each audit: " + "; ".join(f"{p.label} {_score(p.score)}" for p in laid)
+    return TrendChart(
+        width=width,
+        height=height,
+        left=left,
+        right=right,
+        top=top,
+        bottom=bottom,
+        points=laid,
+        path=path,
+        grid=tuple((v, y_of(v)) for v in (0, 25, 50, 75, 100)),
+        bands=shaded,
+        description=description + ".",
+    )
+
+
+def _sees(mean: RoleMean) -> str:
+    """A role's mean in words: "front-line sees 30.0"."""
+    return f"{mean.role} sees {_score(mean.score)}"
+
+
+def _who_sees(gap: PerceptionGap) -> str:
+    """A perception gap in words: "front-line sees 30.0, leadership sees 85.0"."""
+    return f"{_sees(gap.low)}, {_sees(gap.high)}"
+
+
+def _signed(value: float | None, none: str = "") -> str:
+    """A change in points with its sign: +12.5, -3.0, 0.0."""
+    if value is None:
+        return none
+    if round(value, 1) == 0:
+        return "0.0"
+    return f"{value:+.1f}"
+
+
+def _arrow(value: float | None) -> str:
+    """Up, down or level, for a change."""
+    if value is None:
+        return ""
+    if round(value, 1) > 0:
+        return "\u25b2"
+    if round(value, 1) < 0:
+        return "\u25bc"
+    return "="
+
+
 def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
     """The variables every template receives (documented in docs/report-format.md)."""
     actions = card.actions if options.top is None else card.actions[: options.top]
@@ -450,6 +559,9 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "notes_shown": NOTES_SHOWN,
         "respondents_listed": RESPONDENTS_LISTED,
         "chart": section_chart(card.sections),
+        "trend_chart": trend_chart(card.comparison.trend, card.checklist.bands) if card.comparison else None,
+        "changes_shown": CHANGES_SHOWN,
+        "summary_gaps": (card.section_gaps + card.question_gaps)[:GAPS_SUMMARISED],
         "width": options.width,
         "style": _styler(options.color),
         "generator": _generator(options),
@@ -469,10 +581,15 @@ def _generator(options: ReportOptions) -> str:
 # The formats
 
 
+_BLANK_LINES = re.compile(r"\n{3,}")
+
+
 def _template(fmt: str) -> Callable[[Scorecard, ReportOptions], str]:
     def render(card: Scorecard, options: ReportOptions) -> str:
         env = environment(options.template_dir)
-        return env.get_template(TEMPLATES[fmt]).render(context(card, options))
+        text = env.get_template(TEMPLATES[fmt]).render(context(card, options))
+        # parts included one after another may each bring a blank line: one is enough between parts
+        return _BLANK_LINES.sub("\n\n", text) if fmt in ("txt", "md") else text
 
     return render
 
@@ -483,14 +600,86 @@ def _round(value: float | None, digits: int) -> float | None:
 
 def _question_data(q: QuestionScore) -> dict[str, Any]:
     data = asdict(q)
-    for key in ("score", "gap", "spread", "target"):
+    for key in ("score", "gap", "spread", "target", "low", "high", "stdev", "perception_gap"):
         data[key] = _round(data[key], 1)
     for key in ("gain", "priority"):
         data[key] = _round(data[key], 2)
-    for role in data["role_means"]:
-        role["score"] = round(role["score"], 1)
+    data["role_means"] = _role_means(q.role_means)
     del data["section_title"]
     return data
+
+
+def _role_means(means: Sequence[RoleMean]) -> list[dict[str, Any]]:
+    return [{"role": m.role, "score": round(m.score, 1), "respondents": m.respondents} for m in means]
+
+
+def _perception_gap_data(g: PerceptionGap) -> dict[str, Any]:
+    return {
+        "kind": g.kind,
+        "id": g.id,
+        "title": g.title,
+        "section": g.section,
+        "critical": g.critical,
+        "gap": round(g.gap, 1),
+        "low": _role_means([g.low])[0],
+        "high": _role_means([g.high])[0],
+        "role_means": _role_means(g.role_means),
+    }
+
+
+def _point_data(p: AuditPoint) -> dict[str, Any]:
+    return {
+        "audit": p.audit,
+        "date": _date(p.date, "iso") or None,
+        "respondents": p.respondents,
+        "completed": p.completed,
+        "overall": _round(p.overall, 1),
+        "rating": p.rating,
+        "draft": p.draft,
+        "sections": [{"id": s.id, "score": _round(s.score, 1)} for s in p.sections],
+    }
+
+
+def _change_data(c: ScoreChange) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": c.id, "title": c.title}
+    if c.kind == "question":
+        data["section"] = c.section
+        data["critical"] = c.critical
+    data.update(
+        before=_round(c.before, 1),
+        after=_round(c.after, 1),
+        change=c.change,
+        target=_round(c.target, 1),
+        gap=c.gap,
+    )
+    if c.kind == "question":
+        data["critical_change"] = c.critical_change
+        data["reworded"] = c.reworded
+    return data
+
+
+def comparison_data(c: Comparison) -> dict[str, Any]:
+    """The JSON of what changed since the baseline (docs/report-format.md)."""
+    return {
+        "baseline": {k: v for k, v in _point_data(c.baseline).items() if k != "sections"},
+        "overall": {
+            "before": _round(c.overall_before, 1),
+            "after": _round(c.overall_after, 1),
+            "change": c.overall_change,
+        },
+        "rating": {"before": c.rating_before, "after": c.rating_after},
+        "sections": [_change_data(s) for s in c.sections],
+        "questions": [_change_data(q) for q in c.questions],
+        "gaps_closed": [x.id for x in c.gaps_closed],
+        "gaps_opened": [x.id for x in c.gaps_opened],
+        "critical_recovered": [x.id for x in c.critical_recovered],
+        "critical_fell": [x.id for x in c.critical_fell],
+        "added": [{"id": a.id, "text": a.text} for a in c.added],
+        "removed": list(c.removed),
+        "reworded": [x.id for x in c.reworded],
+        "misfits": [m.id for m in c.misfits],
+        "trend": [_point_data(p) for p in c.trend],
+    }
 
 
 def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
@@ -532,6 +721,8 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
                 "score": _round(s.score, 1),
                 "gap": _round(s.gap, 1),
                 "counts": asdict(s.counts),
+                "role_means": _role_means(s.role_means),
+                "perception_gap": _round(s.perception_gap, 1),
                 "questions": [_question_data(q) for q in s.questions],
             }
             for s in card.sections
@@ -561,6 +752,13 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "bands": [asdict(b) for b in card.checklist.bands],
             "critical_cap": card.checklist.critical_cap,
         },
+        "anonymous": card.anonymous,
+        "role_means": _role_means(card.role_means),
+        "perception_gaps": {
+            "threshold": card.gap_threshold,
+            "items": [_perception_gap_data(g) for g in card.perception_gaps],
+        },
+        "comparison": comparison_data(card.comparison) if card.comparison is not None else None,
         "plan": options.plan.source,
         "waivers": [_waiver_data(w) for w in options.plan.waivers],
     }
@@ -607,6 +805,9 @@ CSV_COLUMNS = (
     "waiver_owner",
     "waiver_expires",
     "waiver_reason",
+    "baseline_score",
+    "change",
+    "perception_gap",
 )
 
 
@@ -623,9 +824,11 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     several = len(card.respondents) > 1
+    changes = {c.id: c for c in card.comparison.questions} if card.comparison else {}
     for q in actions:
-        notes = "\n".join(f"{n.respondent}: {n.text}" if several else n.text for n in q.notes)
+        notes = "\n".join(f"{n.respondent}: {n.text}" if several and n.respondent else n.text for n in q.notes)
         action, waiver = options.plan.assigned.get(q.id), options.plan.accepted.get(q.id)
+        change = changes.get(q.id)
         writer.writerow(
             [
                 q.section,
@@ -644,6 +847,9 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
                 _cell(waiver.owner) if waiver else "",
                 waiver.expires.isoformat() if waiver else "",
                 _cell(waiver.reason) if waiver else "",
+                _number(change.before, 1) if change else "",
+                _signed(change.change) if change else "",
+                _number(q.perception_gap, 1),
             ]
         )
     return buffer.getvalue()

@@ -6,20 +6,27 @@ the option's score (or the number's); "no score" is None, never 0. Everything th
 show is computed here; the templates only present it.
 
 Answer files are consumed once, in order, and only aggregates are kept (sums, counts and the
-notes), so thousands of respondents cost little memory.
+notes), so thousands of respondents cost little memory: `Aggregate` keeps those running totals
+for one audit (`score` is the one-call form), so a caller reading files of several audits or
+organisations at once routes each file to its own Aggregate. Several respondents give each
+question a spread and per-role means; roles that disagree by `gap_threshold` points or more
+make a perception gap. Comparing with earlier audits is in trends.py.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING, Literal
 
 from carecheck.errors import InvalidInputError, UsageError
 from carecheck.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
 from carecheck.rules import answer_problem
+
+if TYPE_CHECKING:
+    from carecheck.trends import Comparison
 
 Status = Literal["answered", "na", "unknown", "skipped", "unanswered", "off"]
 Kind = Literal["options", "number", "text"]
@@ -29,6 +36,8 @@ CRITICAL_BELOW = 50.0
 CRITICAL_FACTOR = 2.0
 TALLY_SHOWN = 5
 """A question's answer in words lists at most this many different answers."""
+GAP_THRESHOLD = 25.0
+"""A perception gap: the highest and lowest role means of a question or section differ by this many points."""
 _EPSILON = 1e-9
 
 STATUS_LABELS: dict[Status, str] = {
@@ -80,11 +89,12 @@ class Counts:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # thousands are kept: no __dict__ each
 class Note:
     """A note written with an answer: the evidence behind it."""
 
-    respondent: str
+    respondent: str | None
+    """Who wrote it; None in an anonymous report."""
     text: str
 
 
@@ -139,7 +149,19 @@ class QuestionScore:
     to_answer_by: tuple[str, ...]
     """Respondents that skipped it or left it unanswered."""
     unknown_by: tuple[str, ...]
-    """Respondents that answered "don't know"."""
+    """Respondents that answered "don't know" (empty in an anonymous report: see `counts`)."""
+    low: float | None = None
+    """The lowest respondent score; None when nobody scored it."""
+    high: float | None = None
+    """The highest respondent score; None when nobody scored it."""
+    stdev: float | None = None
+    """The population standard deviation of the respondent scores; None with fewer than two."""
+    perception_gap: float | None = None
+    """Highest minus lowest role mean, in points; None with fewer than two roles."""
+    text_hash: str = ""
+    """The short hash of the question's wording now (`Question.text_hash`)."""
+    asked: tuple[str, ...] = ()
+    """The wording hashes recorded with the answers (`asked:`), sorted: the wordings answered."""
 
     @property
     def critical_failure(self) -> bool:
@@ -158,6 +180,28 @@ class SectionScore:
     gap: float | None
     questions: tuple[QuestionScore, ...]
     counts: Counts
+    role_means: tuple[RoleMean, ...] = ()
+    """The section as each role scores it: the weighted mean of that role's question means."""
+    perception_gap: float | None = None
+    """Highest minus lowest role mean of the section, in points; None with fewer than two roles."""
+
+
+@dataclass(frozen=True)
+class PerceptionGap:
+    """A question or section where roles disagree: "front-line sees 30, leadership sees 85"."""
+
+    kind: Literal["section", "question"]
+    id: str
+    title: str
+    """The section's title or the question's text."""
+    section: str
+    section_title: str
+    critical: bool
+    gap: float
+    """The highest role mean minus the lowest, in points."""
+    low: RoleMean
+    high: RoleMean
+    role_means: tuple[RoleMean, ...]
 
 
 @dataclass(frozen=True)
@@ -177,14 +221,15 @@ class Band:
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # one per answer file: no __dict__ each
 class RespondentInfo:
-    name: str
+    name: str | None
+    """None in an anonymous report."""
     role: str
     started: datetime | None
     completed: datetime | None
     source: str | None
-    """Where the answers came from (the file), when known."""
+    """Where the answers came from (the file), when known; None in an anonymous report."""
 
 
 @dataclass(frozen=True)
@@ -220,6 +265,21 @@ class Scorecard:
     """Some question is still unanswered or skipped: the audit is incomplete."""
     notes: tuple[str, ...]
     """Remarks about the data itself (e.g. answers given to an older checklist version)."""
+    role_means: tuple[RoleMean, ...] = ()
+    """The overall score as each role sees it: the weighted mean of that role's section scores."""
+    perception_gaps: tuple[PerceptionGap, ...] = ()
+    """Sections and questions whose role means differ by `gap_threshold` or more, widest first."""
+    gap_threshold: float = GAP_THRESHOLD
+    anonymous: bool = False
+    """Respondent names are left out everywhere (notes, lists, sources)."""
+    versions: tuple[str, ...] = ()
+    """The checklist versions the answers record, sorted."""
+    unknown_questions: tuple[str, ...] = ()
+    """Ids answered that the checklist no longer has (left out; only when read leniently)."""
+    misfits: tuple[str, ...] = ()
+    """Questions with answers that no longer fit them (left out; only when read leniently)."""
+    comparison: Comparison | None = None
+    """What changed since the baseline audit (trends.compare); None without a baseline."""
 
     @property
     def questions(self) -> tuple[QuestionScore, ...]:
@@ -230,6 +290,29 @@ class Scorecard:
 
     def section(self, sid: str) -> SectionScore:
         return next(s for s in self.sections if s.id == sid)
+
+    @property
+    def date(self) -> datetime | None:
+        """When the audit was made: the latest completion (else start) among its answer files, in UTC."""
+        times = [aware(r.completed or r.started) for r in self.respondents if (r.completed or r.started)]
+        return max((t for t in times if t is not None), default=None)
+
+    @property
+    def section_gaps(self) -> tuple[PerceptionGap, ...]:
+        return tuple(g for g in self.perception_gaps if g.kind == "section")
+
+    @property
+    def question_gaps(self) -> tuple[PerceptionGap, ...]:
+        return tuple(g for g in self.perception_gaps if g.kind == "question")
+
+
+def aware(when: datetime | None) -> datetime | None:
+    """A datetime in UTC; a naive one (no offset written) is taken as UTC."""
+    if when is None:
+        return None
+    if when.tzinfo is None:
+        return when.replace(tzinfo=timezone.utc)
+    return when.astimezone(timezone.utc)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -306,31 +389,43 @@ class _Totals:
     scored: int = 0
     low: float = math.inf
     high: float = -math.inf
+    # Welford's running mean and sum of squared deviations: a stable standard deviation in one pass
+    running_mean: float = 0.0
+    squares: float = 0.0
     roles: dict[str, list[float]] = field(default_factory=dict)  # role -> [sum, count]
     tally: dict[str, int] = field(default_factory=dict)
     status: dict[Status, int] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
     to_answer_by: list[str] = field(default_factory=list)
     unknown_by: list[str] = field(default_factory=list)
+    asked: set[str] = field(default_factory=set)
 
-    def add(self, response: _Response, respondent: str, role: str, note: str | None) -> None:
+    def add(self, response: _Response, respondent: str | None, role: str, answer: Answer | None) -> None:
         self.status[response.status] = self.status.get(response.status, 0) + 1
         label = response.answer if response.answer is not None else STATUS_LABELS[response.status]
         self.tally[label] = self.tally.get(label, 0) + 1
         if response.score is not None:
-            self.score_sum += response.score
+            value = response.score
+            self.score_sum += value
             self.scored += 1
-            self.low = min(self.low, response.score)
-            self.high = max(self.high, response.score)
+            self.low = min(self.low, value)
+            self.high = max(self.high, value)
+            delta = value - self.running_mean
+            self.running_mean += delta / self.scored
+            self.squares += delta * (value - self.running_mean)
             role_total = self.roles.setdefault(role, [0.0, 0])
-            role_total[0] += response.score
+            role_total[0] += value
             role_total[1] += 1
-        if response.status in ("skipped", "unanswered"):
-            self.to_answer_by.append(respondent)
-        elif response.status == "unknown":
-            self.unknown_by.append(respondent)
-        if note:
-            self.notes.append(Note(respondent, note))
+        if respondent is not None:  # an anonymous report keeps counts only (see `counts`)
+            if response.status in ("skipped", "unanswered"):
+                self.to_answer_by.append(respondent)
+            elif response.status == "unknown":
+                self.unknown_by.append(respondent)
+        if answer is not None:
+            if answer.note:
+                self.notes.append(Note(respondent, answer.note))
+            if answer.asked and response.status != "off":
+                self.asked.add(answer.asked)
 
     def counts(self) -> Counts:
         get = self.status.get
@@ -340,6 +435,12 @@ class _Totals:
 
     def mean(self) -> float | None:
         return _clamp(self.score_sum / self.scored) if self.scored else None
+
+    def stdev(self) -> float | None:
+        return math.sqrt(max(self.squares, 0.0) / self.scored) if self.scored > 1 else None
+
+    def role_means(self) -> tuple[RoleMean, ...]:
+        return tuple(RoleMean(role, _clamp(total / n), int(n)) for role, (total, n) in sorted(self.roles.items()))
 
     def answer(self, respondents: int) -> str:
         """The answer in words: the one answer, or a tally such as "Yes \u00d72, No \u00d71".
@@ -367,11 +468,128 @@ def _respondent_label(file: AnswerFile, index: int) -> str:
     return file.respondent.name or f"Respondent {index + 1}"
 
 
+class Aggregate:
+    """The running totals of one audit's answer files (one checklist, organisation and audit).
+
+    `add` takes one answer file at a time and keeps only sums, counts and notes; `scorecard`
+    turns the totals into a Scorecard whenever asked. With `lenient`, answers that do not fit
+    the checklist as it is now (a question since removed, a value the question no longer
+    accepts) are left out and listed instead of refused: how an earlier audit is read against
+    today's checklist. With `anonymous`, no respondent name or file name is kept.
+    """
+
+    def __init__(
+        self,
+        checklist: Checklist,
+        *,
+        anonymous: bool = False,
+        lenient: bool = False,
+        gap_threshold: float = GAP_THRESHOLD,
+    ) -> None:
+        self.checklist = checklist
+        self.anonymous = anonymous
+        self.lenient = lenient
+        self.gap_threshold = gap_threshold
+        self._questions = list(checklist.questions.values())
+        self._totals = {q.id: _Totals() for q in self._questions}
+        self._respondents: list[RespondentInfo] = []
+        self._versions: set[str] = set()
+        self._unknown: set[str] = set()
+        self._misfits: set[str] = set()
+        self.organisation: str | None = None
+        self.audit: str | None = None
+        self.completed = 0
+        """How many of the files added record a completed audit."""
+
+    @property
+    def files(self) -> int:
+        """How many answer files were added."""
+        return len(self._respondents)
+
+    def add(self, file: AnswerFile, source: str | None = None) -> None:
+        """Add one respondent's answers; UsageError if they belong to another audit or checklist."""
+        if self.organisation is None:
+            self.organisation, self.audit = file.organisation, file.audit
+        elif file.organisation != self.organisation:
+            raise UsageError(f"answers of two organisations: '{self.organisation}' and '{file.organisation}'")
+        elif file.audit != self.audit:
+            raise UsageError(f"answers of two audits: '{self.audit}' and '{file.audit}'")
+        checklist = self.checklist
+        if file.checklist.id != checklist.id:
+            raise UsageError(f"answers to checklist '{file.checklist.id}' cannot be scored against '{checklist.id}'")
+        if file.checklist.version is not None:
+            self._versions.add(file.checklist.version)
+        if file.completed is not None:
+            self.completed += 1
+        index = len(self._respondents)
+        role = file.respondent.role
+        label = None if self.anonymous else _respondent_label(file, index)
+        self._respondents.append(
+            RespondentInfo(label, role, file.started, file.completed, None if self.anonymous else source)
+        )
+        self._unknown.update(qid for qid in file.answers if qid not in self._totals)
+        values = {qid: a.value for qid, a in file.answers.items()}
+        asked: dict[str, bool] = {}
+        for question in self._questions:
+            answer = file.answers.get(question.id)
+            asked[question.id] = _asked(question, values, asked)
+            if not asked[question.id]:
+                response = _OFF
+            elif self.lenient:
+                try:
+                    response = _response(checklist, question, answer)
+                except InvalidInputError:
+                    self._misfits.add(question.id)
+                    continue
+            else:
+                response = _response(checklist, question, answer)
+            self._totals[question.id].add(response, label, role, answer)
+
+    def scorecard(self) -> Scorecard:
+        """The Scorecard of the answers added so far; UsageError when there are none."""
+        if self.organisation is None:
+            raise UsageError("no answer files to score")
+        checklist = self.checklist
+        notes = tuple(
+            f"Some answers were given to version {v} of the checklist; it is now version {checklist.version}."
+            for v in sorted(self._versions - {checklist.version})
+        )
+        respondents = tuple(self._respondents)
+        if self.anonymous:  # file order follows names; keep neither
+            respondents = tuple(sorted(respondents, key=lambda r: r.role))
+        totals = dict(self._totals)
+        if self.lenient and self._versions and checklist.version not in self._versions:
+            totals = {qid: _not_in_version(t) for qid, t in totals.items()}
+        for qid in self._misfits:  # its answer scale changed: none of its answers is comparable
+            totals[qid] = _Totals(status={"off": self.files}, tally={STATUS_LABELS["off"]: self.files})
+        card = _scorecard(checklist, totals, respondents, self.organisation, self.audit, notes, self.anonymous)
+        return replace(
+            card,
+            perception_gaps=_perception_gaps(card, self.gap_threshold),
+            gap_threshold=self.gap_threshold,
+            anonymous=self.anonymous,
+            versions=tuple(sorted(self._versions)),
+            unknown_questions=tuple(sorted(self._unknown)),
+            misfits=tuple(q.id for q in self._questions if q.id in self._misfits),
+        )
+
+
+def _not_in_version(totals: _Totals) -> _Totals:
+    """A question nobody answered in an audit of another checklist version was not asked then
+    (it is new since): its "unanswered" are "not asked", so the audit is not a draft for it."""
+    if set(totals.status) != {"unanswered"} or totals.notes:
+        return totals
+    label = STATUS_LABELS["off"]
+    return replace(totals, status={"off": totals.status["unanswered"]}, tally={label: totals.status["unanswered"]})
+
+
 def score(
     checklist: Checklist,
     answer_files: Iterable[AnswerFile],
     *,
     sources: Sequence[str] | None = None,
+    anonymous: bool = False,
+    gap_threshold: float = GAP_THRESHOLD,
 ) -> Scorecard:
     """Score answer files of one checklist, one organisation and one audit into a Scorecard.
 
@@ -379,40 +597,55 @@ def score(
     respondents that scored it. `sources[i]` names the i-th file for the report's record; it
     is read after that file is taken, so a stream of files may fill it as it goes.
     """
-    questions = list(checklist.questions.values())
-    totals = {q.id: _Totals() for q in questions}
-    respondents: list[RespondentInfo] = []
-    organisation: str | None = None
-    audit: str | None = None
-    versions: set[str] = set()
+    aggregate = Aggregate(checklist, anonymous=anonymous, gap_threshold=gap_threshold)
     for index, file in enumerate(answer_files):
-        if organisation is None:
-            organisation, audit = file.organisation, file.audit
-        elif file.organisation != organisation:
-            raise UsageError(f"answers of two organisations: '{organisation}' and '{file.organisation}'")
-        elif file.audit != audit:
-            raise UsageError(f"answers of two audits: '{audit}' and '{file.audit}'")
-        if file.checklist.id != checklist.id:
-            raise UsageError(f"answers to checklist '{file.checklist.id}' cannot be scored against '{checklist.id}'")
-        if file.checklist.version is not None and file.checklist.version != checklist.version:
-            versions.add(file.checklist.version)
-        label = _respondent_label(file, index)
         source = sources[index] if sources is not None and index < len(sources) else None
-        respondents.append(RespondentInfo(label, file.respondent.role, file.started, file.completed, source))
-        values = {qid: a.value for qid, a in file.answers.items()}
-        asked: dict[str, bool] = {}
-        for question in questions:
-            answer = file.answers.get(question.id)
-            asked[question.id] = _asked(question, values, asked)
-            response = _response(checklist, question, answer) if asked[question.id] else _OFF
-            totals[question.id].add(response, label, file.respondent.role, answer.note if answer else None)
-    if organisation is None:
-        raise UsageError("no answer files to score")
-    notes = tuple(
-        f"Some answers were given to version {v} of the checklist; it is now version {checklist.version}."
-        for v in sorted(versions)
-    )
-    return _scorecard(checklist, totals, tuple(respondents), organisation, audit, notes)
+        aggregate.add(file, source)
+    return aggregate.scorecard()
+
+
+def _spread_of(means: Sequence[RoleMean]) -> float | None:
+    return max(m.score for m in means) - min(m.score for m in means) if len(means) > 1 else None
+
+
+def _weighted_role_means(parts: Sequence[tuple[float, tuple[RoleMean, ...]]]) -> tuple[RoleMean, ...]:
+    """Role means of a whole from its parts' role means: per role, the weighted mean over the parts it scored."""
+    sums: dict[str, list[float]] = {}
+    people: dict[str, int] = {}
+    for weight, means in parts:
+        for m in means:
+            total = sums.setdefault(m.role, [0.0, 0.0])
+            total[0] += weight * m.score
+            total[1] += weight
+            people[m.role] = max(people.get(m.role, 0), m.respondents)
+    return tuple(RoleMean(role, _clamp(s / w), people[role]) for role, (s, w) in sorted(sums.items()))
+
+
+def _perception_gaps(card: Scorecard, threshold: float) -> tuple[PerceptionGap, ...]:
+    """Sections and questions whose role means differ by `threshold` or more (as shown), widest first."""
+    gaps: list[PerceptionGap] = []
+    for s in card.sections:
+        if s.perception_gap is not None and shown(s.perception_gap) >= threshold:
+            gaps.append(_perception_gap("section", s.id, s.title, s, False, s.role_means, s.perception_gap))
+        for q in s.questions:
+            if q.perception_gap is not None and shown(q.perception_gap) >= threshold:
+                gaps.append(_perception_gap("question", q.id, q.text, s, q.critical, q.role_means, q.perception_gap))
+    # stable: equal gaps keep sections before their questions, in checklist order
+    return tuple(sorted(gaps, key=lambda g: -round(g.gap, 9)))
+
+
+def _perception_gap(
+    kind: Literal["section", "question"],
+    id_: str,
+    title: str,
+    section: SectionScore,
+    critical: bool,
+    means: tuple[RoleMean, ...],
+    gap: float,
+) -> PerceptionGap:
+    low = min(means, key=lambda m: m.score)
+    high = max(means, key=lambda m: m.score)
+    return PerceptionGap(kind, id_, title, section.id, section.title, critical, gap, low, high, means)
 
 
 def _scorecard(
@@ -422,6 +655,7 @@ def _scorecard(
     organisation: str,
     audit: str | None,
     notes: tuple[str, ...],
+    anonymous: bool = False,
 ) -> Scorecard:
     # first pass: question and section scores; the gains need the section and overall sums
     means = {qid: t.mean() for qid, t in totals.items()}
@@ -452,6 +686,7 @@ def _scorecard(
                 gain = (100.0 - mean) * share
                 factor = CRITICAL_FACTOR if question.critical else 1.0
                 priority = gain * factor / EFFORT_COST[question.effort]
+            role_means = t.role_means()
             qscores.append(
                 QuestionScore(
                     id=question.id,
@@ -470,18 +705,24 @@ def _scorecard(
                     counts=t.counts(),
                     scored_by=t.scored,
                     spread=t.high - t.low if t.scored > 1 else None,
-                    role_means=tuple(
-                        RoleMean(role, _clamp(total / n), int(n)) for role, (total, n) in sorted(t.roles.items())
-                    ),
+                    role_means=role_means,
                     gain=gain,
                     priority=priority,
                     gap=_gap(question.target, mean),
-                    notes=tuple(t.notes),
+                    # anonymous notes in the order of their text: the file order would follow the names
+                    notes=tuple(sorted(t.notes, key=lambda n: n.text)) if anonymous else tuple(t.notes),
                     to_answer_by=tuple(t.to_answer_by),
                     unknown_by=tuple(t.unknown_by),
+                    low=t.low if t.scored else None,
+                    high=t.high if t.scored else None,
+                    stdev=t.stdev(),
+                    perception_gap=_spread_of(role_means),
+                    text_hash=question.text_hash,
+                    asked=tuple(sorted(t.asked)),
                 )
             )
         counts = sum((q.counts for q in qscores), Counts())
+        section_roles = _weighted_role_means([(q.weight, q.role_means) for q in qscores])
         sections.append(
             SectionScore(
                 id=section.id,
@@ -493,12 +734,14 @@ def _scorecard(
                 gap=_gap(section.target, section_scores[section.id]),
                 questions=tuple(qscores),
                 counts=counts,
+                role_means=section_roles,
+                perception_gap=_spread_of(section_roles),
             )
         )
     every = [q for s in sections for q in s.questions]
     actions = _action_plan(every)
     critical_failures = tuple(q for q in every if q.critical_failure)
-    to_answer = tuple(q for q in every if q.to_answer_by)
+    to_answer = tuple(q for q in every if q.counts.to_answer)
     bands = tuple(Band(b.min, b.label) for b in checklist.bands or ())
     rating = None
     if overall is not None:
@@ -528,10 +771,11 @@ def _scorecard(
         actions=actions,
         critical_failures=critical_failures,
         to_answer=to_answer,
-        data_gaps=tuple(q for q in every if q.unknown_by),
+        data_gaps=tuple(q for q in every if q.counts.unknown),
         counts=sum((s.counts for s in sections), Counts()),
         draft=bool(to_answer),
         notes=notes,
+        role_means=_weighted_role_means([(s.weight, s.role_means) for s in sections]),
     )
 
 

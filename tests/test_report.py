@@ -267,7 +267,8 @@ def test_html_is_self_contained(card: Scorecard) -> None:
     csp = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     assert f'<meta http-equiv="Content-Security-Policy" content="{csp}">' in html
     references = re.findall(r"""(?:src|href)=["']([^"']*)""", html)
-    assert references == ["data:image/png;base64,iVBORw=="]
+    # the logo, and links within the document
+    assert [r for r in references if not r.startswith("#")] == ["data:image/png;base64,iVBORw=="]
     assert "<script" not in html and "@import" not in html and "url(" not in html
     assert '<svg role="img" aria-labelledby="chart-title chart-desc"' in html
     assert "Customers know what to expect: 21.9, target 75.0" in html  # the chart's text alternative
@@ -316,6 +317,10 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "data_gaps",
         "notes",
         "scoring",
+        "anonymous",
+        "role_means",
+        "perception_gaps",
+        "comparison",
         "plan",
         "waivers",
     ]
@@ -361,6 +366,9 @@ def test_csv_is_the_action_plan_with_the_documented_columns(card: Scorecard) -> 
             "waiver_owner",
             "waiver_expires",
             "waiver_reason",
+            "baseline_score",
+            "change",
+            "perception_gap",
         )
     )
     assert [r["question"] for r in rows] == [q.id for q in card.actions]
@@ -495,11 +503,11 @@ def test_pdf_has_the_expected_pages_and_the_score(card: Scorecard) -> None:
     pdf = render_report(card, "pdf", options())
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    # cover and summary; results by section (two pages); action plan; appendix
-    assert len(reader.pages) == 5
+    # cover and summary, then the perception gaps (two pages); results by section (two); action plan; appendix
+    assert len(reader.pages) == 7
     first = reader.pages[0].extract_text()
     assert "26.4" in first and "Acme <Care> & Sons" in first
-    assert "Page 1 of 5" in first and "DRAFT" in first
+    assert "Page 1 of 7" in first and "DRAFT" in first
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -560,6 +568,34 @@ def test_the_html_has_no_serious_accessibility_violations(
     ]
     assert serious == []
     assert result["passes"] or result["violations"] is not None
+    page.context.close()
+
+
+def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violations(
+    browser: Any, tmp_path: Path
+) -> None:
+    require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
+    from carecheck.audits import ReportRequest, build_reports
+
+    project = Path(__file__).parent / "fixtures" / "periodic"
+    request = ReportRequest([project / "audits" / "northwind-care"], baseline=("auto",))
+    (card,) = build_reports(request, Catalog(folders=[project / "checklists"])).cards
+    assert card.comparison is not None and card.perception_gaps
+    path = tmp_path / "report.html"
+    path.write_text(str(render_report(card, "html", options())), encoding="utf-8")
+    page, messages = open_report(browser, path, bypass_csp=True)
+    assert messages == []
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async () => await axe.run({include: [['#summary'], ['#changes'], ['#perception']]}, "
+        "{resultTypes: ['violations']})"
+    )
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
     page.context.close()
 
 

@@ -270,6 +270,90 @@ def test_several_respondents_are_averaged_per_question() -> None:
     assert card.counts.total == 6
 
 
+def test_several_respondents_give_low_high_and_standard_deviation() -> None:
+    checklist = make_checklist([section("s", q("m", "maturity"), q("one"))])
+    values = [0, 1, 1, 4]  # 0, 25, 25, 100: mean 37.5
+    card = score(checklist, [answers({"m": v, "one": "yes" if i == 0 else "na"}) for i, v in enumerate(values)])
+    m = card.question("m")
+    assert (m.low, m.high, m.spread) == (0.0, 100.0, 100.0)
+    expected = math.sqrt(sum((x - 37.5) ** 2 for x in (0, 25, 25, 100)) / 4)  # over the respondents: population
+    assert m.stdev == pytest.approx(expected)
+    one = card.question("one")
+    assert (one.low, one.high, one.spread, one.stdev) == (100.0, 100.0, None, None)
+
+
+def test_role_means_of_questions_sections_and_the_whole() -> None:
+    checklist = make_checklist(
+        [
+            section("s1", q("a", "maturity", weight=3), q("b", "maturity")),
+            section("s2", q("c", "maturity"), weight=2),
+        ]
+    )
+    files = [
+        answers({"a": 0, "b": 4, "c": 2}, respondent={"name": "F1", "role": "front-line"}),
+        answers({"a": 2, "b": "na", "c": 0}, respondent={"name": "F2", "role": "front-line"}),
+        answers({"a": 4, "b": 4, "c": 4}, respondent={"name": "L", "role": "leadership"}),
+    ]
+    card = score(checklist, files)
+    front = {m.role: m.score for m in card.question("a").role_means}
+    assert front == {"front-line": 25.0, "leadership": 100.0}
+    # front-line sees s1 as (3 x 25 + 1 x 100) / 4 = 43.75; s2 as 25; overall (43.75 + 2 x 25) / 3
+    s1 = {m.role: m.score for m in card.section("s1").role_means}
+    assert s1 == {"front-line": pytest.approx(43.75), "leadership": 100.0}
+    assert card.section("s1").perception_gap == pytest.approx(56.25)
+    overall = {m.role: (m.score, m.respondents) for m in card.role_means}
+    assert overall == {"front-line": (pytest.approx(31.25), 2), "leadership": (100.0, 1)}
+
+
+def test_perception_gaps_are_role_means_apart_by_the_threshold_as_shown() -> None:
+    checklist = make_checklist([section("s", q("wide", "maturity"), q("narrow", "maturity"), q("alone"))])
+    files = [
+        answers({"wide": 1, "narrow": 2, "alone": "yes"}, respondent={"name": "F", "role": "front-line"}),
+        answers({"wide": 4, "narrow": 3}, respondent={"name": "L", "role": "leadership"}),
+    ]
+    card = score(checklist, files)
+    # the section as front-line sees it: (25 + 50 + 100) / 3; as leadership does: (100 + 75) / 2
+    assert [(g.kind, g.id, g.gap) for g in card.perception_gaps] == [
+        ("question", "wide", 75.0),
+        ("section", "s", pytest.approx(87.5 - 175 / 3)),
+        ("question", "narrow", 25.0),
+    ]
+    gap = card.perception_gaps[0]
+    assert (gap.low.role, gap.low.score, gap.high.role, gap.high.score) == ("front-line", 25.0, "leadership", 100.0)
+    assert card.question("alone").perception_gap is None  # one role scored it
+    assert [g.id for g in score(checklist, files, gap_threshold=29.2).perception_gaps] == ["wide", "s"]
+    assert [g.id for g in score(checklist, files, gap_threshold=29.3).perception_gaps] == ["wide"]
+    assert score(checklist, files[:1]).perception_gaps == ()
+
+
+def test_anonymous_scorecards_keep_no_name_and_no_file() -> None:
+    checklist = make_checklist([section("s", q("a"), q("b"), q("c", "maturity"))])
+    files = [
+        answers({"a": {"value": "yes", "note": "Zed's note"}, "c": "unknown"}, respondent={"name": "Zed", "role": "x"}),
+        answers({"a": {"value": "no", "note": "Amy's note"}, "b": "yes"}, respondent={"name": "Amy", "role": "b"}),
+    ]
+    card = score(checklist, files, sources=["zed.yaml", "amy.yaml"], anonymous=True)
+    assert card.anonymous
+    assert [(r.name, r.source, r.role) for r in card.respondents] == [(None, None, "b"), (None, None, "x")]
+    assert [(n.respondent, n.text) for n in card.question("a").notes] == [(None, "Amy's note"), (None, "Zed's note")]
+    assert card.question("b").to_answer_by == () and [q.id for q in card.to_answer] == ["b", "c"]
+    assert card.question("c").unknown_by == () and [q.id for q in card.data_gaps] == ["c"]
+    named = score(checklist, files, sources=["zed.yaml", "amy.yaml"])
+    assert [r.name for r in named.respondents] == ["Zed", "Amy"] and named.question("b").to_answer_by == ("Zed",)
+
+
+def test_an_aggregate_scores_what_it_was_given_so_far() -> None:
+    from carecheck.scoring import Aggregate
+
+    checklist = make_checklist([section("s", q("a"))])
+    aggregate = Aggregate(checklist)
+    aggregate.add(answers({"a": "yes"}, completed="2026-07-01T10:00:00Z"))
+    assert aggregate.scorecard().overall == 100.0
+    aggregate.add(answers({"a": "no"}))
+    assert aggregate.scorecard().overall == 50.0
+    assert (aggregate.files, aggregate.completed) == (2, 1)
+
+
 def test_a_long_tally_keeps_the_most_common_answers() -> None:
     checklist = make_checklist([section("s", q("h", NUMBER))])
     hours = [5, 5, 5, 6, 6, 7, 8, 9, 10, 11]

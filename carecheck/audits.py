@@ -1,0 +1,411 @@
+"""Answer files grouped into audits: the reports of `report` (baselines, --by) and `history`.
+
+Files are read once, one at a time, and each is added to the running totals (scoring.Aggregate)
+of its group: its organisation, checklist and audit label, read from the file's fields and
+never from its path. Audits are put in time order by their labels when every label is a period
+(2026-Q3, 2026-H2, 2026-07, 2026-07-15, 2026), else by when they began (the earliest start in
+their files; undated last), then by label.
+
+- `build_reports`: the Scorecards of `carecheck report`: one, or one per organisation with
+  `--by organisation`; with `--baseline`, each compared with an earlier audit (given, or with
+  `auto` the previous completed audit found in the audits folder and next to the answers).
+- `build_history`: every audit in a folder, per organisation and checklist, oldest first.
+
+Earlier audits are read against the checklist as it is now: answers to questions since removed,
+or that no longer fit their question, are left out and listed (trends.compare), not refused.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from carecheck.errors import Finding, FindingsError, UsageError
+from carecheck.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
+from carecheck.model import AnswerFile, Checklist
+from carecheck.scoring import GAP_THRESHOLD, Aggregate, Scorecard, aware
+from carecheck.store import slug
+from carecheck.trends import AuditPoint, History, Series, compare
+from carecheck.validation import SKIPPED_DIRS, discover
+
+AUTO = "auto"
+BY_CHOICES = ("organisation",)
+ORGANISATION_FIELD = "{organisation}"
+"""In `-o`, replaced by each organisation's name made safe for a file system (store.slug)."""
+NEIGHBOUR_DEPTH = 2
+"""--baseline auto looks next to the answers: in the folder above theirs, this many folder levels down."""
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+PERIOD = re.compile(r"[0-9]{4}(-(Q[1-4]|H[12]|[0-9]{2}(-[0-9]{2})?))?")
+"""Audit labels that sort in time order as text."""
+
+
+@dataclass(eq=False)
+class AuditGroup:
+    """The answer files of one audit of one organisation and checklist, as they are read."""
+
+    organisation: str
+    checklist: str
+    audit: str | None
+    aggregate: Aggregate
+    errors: list[Finding] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+    when: datetime | None = None
+    """When the audit began: the earliest start (else completion) among its files."""
+
+    def add(self, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
+        self.aggregate.add(answers, source)
+        for finding in findings:
+            (self.errors if finding.severity == "error" else self.warnings).append(finding)
+        stamp = aware(answers.started or answers.completed)
+        if stamp is not None and (self.when is None or stamp < self.when):
+            self.when = stamp
+
+    @property
+    def files(self) -> int:
+        return self.aggregate.files
+
+    @property
+    def complete(self) -> bool:
+        """Every answer file of the audit records a completed audit."""
+        return self.aggregate.completed == self.aggregate.files
+
+    @property
+    def label(self) -> str:
+        return self.audit or "(no audit label)"
+
+    def by_date(self) -> tuple[bool, datetime, str]:
+        """The sort key of audits by when they began (undated last), then by label."""
+        return (self.when is None, self.when or _EPOCH, self.audit or "")
+
+    def summary(self) -> str:
+        return f"{self.label} ({_files(self.files)})"
+
+
+Key = tuple[str, str, "str | None"]
+
+
+@dataclass
+class _Router:
+    """Routes answer files to the AuditGroup of their organisation, checklist and audit."""
+
+    anonymous: bool = False
+    gap_threshold: float = GAP_THRESHOLD
+    groups: dict[Key, AuditGroup] = field(default_factory=dict)
+
+    def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
+        key = (answers.organisation, answers.checklist.id, answers.audit)
+        group = self.groups.get(key)
+        if group is None:
+            aggregate = Aggregate(
+                checklist, anonymous=self.anonymous, lenient=True, gap_threshold=self.gap_threshold
+            )  # lint errors are kept per group and raised only for the audit reported
+            group = self.groups[key] = AuditGroup(answers.organisation, answers.checklist.id, answers.audit, aggregate)
+        group.add(answers, source, findings)
+
+    def of(self, organisation: str) -> list[AuditGroup]:
+        """The audits of an organisation, oldest first."""
+        return in_time_order(g for g in self.groups.values() if g.organisation == organisation)
+
+    def organisations(self) -> list[str]:
+        return sorted({g.organisation for g in self.groups.values()}, key=lambda name: (name.casefold(), name))
+
+
+# ---------------------------------------------------------------------------------------------------
+# Reports
+
+
+@dataclass(frozen=True)
+class ReportRequest:
+    """What `carecheck report` was asked for, beyond rendering."""
+
+    answers: Sequence[Path]
+    checklist: str | None = None
+    baseline: Sequence[str] = ()
+    """Answer files or folders of an earlier audit, or ("auto",)."""
+    by: str | None = None
+    """"organisation": one report per organisation."""
+    audits_folder: Path | None = None
+    """Where `--baseline auto` looks first (the `audits` setting)."""
+    anonymous: bool = False
+    gap_threshold: float = GAP_THRESHOLD
+
+
+@dataclass(frozen=True)
+class Reports:
+    cards: tuple[Scorecard, ...]
+    """One Scorecard per organisation, in name order."""
+    warnings: tuple[Finding, ...]
+    """Lint warnings of the answers reported."""
+    notices: tuple[str, ...]
+    """What the user should know that is not an error (e.g. no earlier audit was found)."""
+    resolved: ResolvedChecklist
+    """The checklist scored against, with where its parts are declared (for gate findings and plans)."""
+
+
+def build_reports(
+    request: ReportRequest,
+    catalog: Catalog,
+    progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
+) -> Reports:
+    """Read the answers (and the baseline), group them into audits and score each report.
+
+    `progress` may wrap the list of answer files (the CLI shows a progress bar with it)."""
+    auto = tuple(request.baseline) == (AUTO,)
+    if AUTO in request.baseline and not auto:
+        raise UsageError("--baseline auto finds the baseline itself: give it alone, or give files and folders")
+    if request.by is not None and request.by not in BY_CHOICES:
+        raise UsageError(f"--by takes one of {', '.join(BY_CHOICES)}, not '{request.by}'")
+    paths = list(discover(list(request.answers)))
+    stream = AnswerStream(progress(paths) if progress else paths, catalog, request.checklist)
+    checklist = stream.checklist
+    router = _Router(request.anonymous, request.gap_threshold)
+    for path, answers, findings in stream.items():
+        router.add(checklist, answers, str(path), findings)
+    organisations = router.organisations()
+    if len(organisations) > 1 and request.by != "organisation":
+        listed = "; ".join(f"'{org}' ({_files(sum(g.files for g in router.of(org)))})" for org in organisations)
+        raise UsageError(
+            f"these answers are of {len(organisations)} organisations: {listed}. Report on one at a time, "
+            "or give --by organisation -o 'reports/{organisation}.html' for one report each"
+        )
+    earlier_router = _Router(request.anonymous, request.gap_threshold)
+    if auto:
+        roots = _baseline_roots(request.answers, request.audits_folder)
+        for path, answers in _candidates(roots, stream.seen):
+            if answers.checklist.id == checklist.id and answers.organisation in organisations:
+                earlier_router.add(checklist, answers, str(path))
+    elif request.baseline:
+        _read_baseline(request.baseline, checklist, earlier_router)
+        given = earlier_router.organisations()
+        if not set(given) & set(organisations):
+            raise UsageError(
+                f"the baseline answers are of {_names(given)} and the report's of {_names(organisations)}: "
+                "a baseline must be an earlier audit of the same organisation"
+            )
+    cards: list[Scorecard] = []
+    warnings: list[Finding] = []
+    notices: list[str] = []
+    for organisation in organisations:
+        audits = router.of(organisation)
+        current = audits[-1]
+        if len(audits) > 1 and not request.baseline:
+            raise UsageError(
+                f"these answers are of {len(audits)} audits of '{organisation}': "
+                f"{', '.join(g.summary() for g in audits)}. Report on one audit, or give --baseline auto to report "
+                f"on the latest ({current.label}) and compare it with the one before"
+            )
+        if current.errors:
+            raise FindingsError(current.errors)
+        warnings.extend(current.warnings)
+        card = current.aggregate.scorecard()
+        if request.baseline:
+            if auto:
+                baseline, earlier, unfinished = _auto_baseline(current, audits[:-1], earlier_router.of(organisation))
+                notices.extend(
+                    f"audit {g.label} of '{organisation}' is passed over as a baseline: "
+                    f"{g.files - g.aggregate.completed} of its {_files(g.files)} are not completed"
+                    for g in unfinished
+                )
+            else:
+                baseline, earlier = _given_baseline(current, audits[:-1], earlier_router.of(organisation))
+            if baseline is None:
+                notices.append(
+                    f"no earlier completed audit of '{organisation}' ({checklist.id}) was found"
+                    f"{' in ' + _where(request) if auto else ' in the baseline answers'}: "
+                    f"the report of {current.label} has no comparison"
+                )
+            else:
+                points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
+                card = replace(card, comparison=compare(card, baseline.aggregate.scorecard(), points))
+        cards.append(card)
+    return Reports(tuple(cards), tuple(warnings), tuple(notices), stream.resolved)
+
+
+def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path | None]:
+    """Where each organisation's report goes: `-o` with {organisation} replaced by the name's slug.
+
+    None means the terminal, which takes one report only.
+    """
+    example = "e.g. -o 'reports/{organisation}.html'"
+    if output is None or ORGANISATION_FIELD not in str(output):
+        if len(organisations) > 1:
+            where = f"-o {output} would" if output is not None else "the terminal would"
+            raise UsageError(
+                f"{where} take the reports of {len(organisations)} organisations: put {ORGANISATION_FIELD} "
+                f"in the file name, {example}"
+            )
+        return [output]
+    paths: list[Path | None] = []
+    taken: dict[Path, str] = {}
+    for organisation in organisations:
+        path = Path(str(output).replace(ORGANISATION_FIELD, slug(organisation)))
+        if path in taken:
+            raise UsageError(
+                f"'{taken[path]}' and '{organisation}' would both be written to {path}: "
+                "rename one of them in its answer files"
+            )
+        taken[path] = organisation
+        paths.append(path)
+    return paths
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'s' * (count != 1)}"
+
+
+def _names(names: Sequence[str]) -> str:
+    return ", ".join(f"'{n}'" for n in names) or "no organisation"
+
+
+def _where(request: ReportRequest) -> str:
+    places = [str(request.audits_folder)] if request.audits_folder is not None else []
+    return " or ".join([*places, "the folders next to the answers"])
+
+
+def in_time_order(groups: Iterable[AuditGroup]) -> list[AuditGroup]:
+    """Audits oldest first: by label when every label is a period (2026-Q3), else by when they began."""
+    items = list(groups)
+    if items and all(g.audit is not None and PERIOD.fullmatch(g.audit) for g in items):
+        return sorted(items, key=lambda g: (g.audit or "", g.by_date()))
+    return sorted(items, key=AuditGroup.by_date)
+
+
+def _before(current: AuditGroup, groups: Iterable[AuditGroup]) -> list[AuditGroup]:
+    """The groups that come before `current` in time order, oldest first."""
+    ordered = in_time_order([*groups, current])
+    return ordered[: next(i for i, g in enumerate(ordered) if g is current)]
+
+
+def _auto_baseline(
+    current: AuditGroup, given: list[AuditGroup], found: list[AuditGroup]
+) -> tuple[AuditGroup | None, list[AuditGroup], list[AuditGroup]]:
+    """The previous completed audit, every earlier one (oldest first), and the unfinished ones passed over.
+
+    An audit given with the answers counts as given; one found in the folders counts only if it
+    is completed (every answer file of it), and never when it bears a label given with the answers.
+    """
+    labels = {g.audit for g in given} | {current.audit}
+    candidates = [g for g in found if g.audit not in labels]
+    earlier = _before(current, [*given, *(g for g in candidates if g.complete)])
+    unfinished = _before(current, [g for g in candidates if not g.complete])
+    complete = [g for g in earlier if g.complete or any(g is x for x in given)]
+    return (complete[-1] if complete else None), earlier, unfinished
+
+
+def _given_baseline(
+    current: AuditGroup, given: list[AuditGroup], baselines: list[AuditGroup]
+) -> tuple[AuditGroup | None, list[AuditGroup]]:
+    """The latest audit of the --baseline answers, and every earlier audit (oldest first)."""
+    earlier = _before(current, baselines)
+    for g in baselines:
+        if g.audit == current.audit:
+            raise UsageError(
+                f"the baseline answers are of audit {current.label}, the audit reported: "
+                "give answers of an earlier audit to --baseline"
+            )
+        if not any(g is x for x in earlier):
+            raise UsageError(
+                f"the baseline audit {g.label} is later than the audit reported ({current.label}): "
+                "a baseline is an earlier audit"
+            )
+    labels = {g.audit for g in baselines}
+    earlier = _before(current, [*(g for g in given if g.audit not in labels), *baselines])
+    return (in_time_order(baselines)[-1] if baselines else None), earlier
+
+
+def _read_baseline(paths: Sequence[str], checklist: Checklist, router: _Router) -> None:
+    for path, _, answers in read_answer_files(discover([Path(p) for p in paths])):
+        if answers.checklist.id != checklist.id:
+            raise UsageError(
+                f"these baseline answers are to checklist '{answers.checklist.id}' and the report's to "
+                f"'{checklist.id}': answers of different checklists cannot be compared",
+                path=path,
+            )
+        router.add(checklist, answers, str(path))
+    if not router.groups:
+        raise UsageError(
+            "no answer files in the --baseline files and folders (an answer file starts with `carecheck-answers: 1`)"
+        )
+
+
+def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list[tuple[Path, int | None]]:
+    """Where --baseline auto looks: the audits folder (all of it), and next to each of the answers."""
+    roots: list[tuple[Path, int | None]] = []
+    if audits_folder is not None and audits_folder.is_dir():
+        roots.append((audits_folder, None))
+    for path in answers:
+        folder = path if path.is_dir() else path.parent
+        roots.append((folder.absolute().parent, NEIGHBOUR_DEPTH))
+    return roots
+
+
+def _candidates(roots: list[tuple[Path, int | None]], seen: Iterable[Path]) -> Iterator[tuple[Path, AnswerFile]]:
+    """Answer files under the roots, each once, skipping those already read and any that cannot be read."""
+    skip = set(seen)
+    for root, depth in roots:
+        for path, _, answers in read_answer_files(_walk(root, depth), skip, skip_broken=True):
+            yield path, answers
+
+
+def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
+    """YAML files under `root`, at most `depth` folder levels down (None: all), as discover() walks."""
+    base = len(root.parts)
+    for folder, dirs, names in os.walk(root):
+        level = len(Path(folder).parts) - base
+        if depth is not None and level >= depth:
+            dirs[:] = []
+        else:
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".") and d not in SKIPPED_DIRS and not Path(folder, d, "pyvenv.cfg").exists()
+            )
+        for name in sorted(names):
+            if name.endswith((".yaml", ".yml")):
+                yield Path(folder, name), False
+
+
+# ---------------------------------------------------------------------------------------------------
+# History
+
+
+def build_history(folder: Path, catalog: Catalog, *, checklist: str | None = None) -> tuple[History, list[str]]:
+    """Every audit under `folder`, per organisation and checklist, oldest first; and notices.
+
+    Files that are not answer files are skipped; an answer file that cannot be read is an error.
+    Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
+    keeps only the audits of that checklist.
+    """
+    if not folder.is_dir():
+        raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
+    router = _Router()
+    checklists: dict[str, Checklist | None] = {}
+    notices: list[str] = []
+    for path, _, answers in read_answer_files(discover([folder])):
+        cid = answers.checklist.id
+        if checklist is not None and cid != checklist:
+            continue
+        if cid not in checklists:
+            checklists[cid] = _find_checklist(catalog, cid, path, notices)
+        found = checklists[cid]
+        if found is not None:
+            router.add(found, answers, str(path))
+    series: list[Series] = []
+    for organisation in router.organisations():
+        audits = router.of(organisation)
+        for cid in sorted({g.checklist for g in audits}):
+            cards = [g.aggregate.scorecard() for g in audits if g.checklist == cid]
+            series.append(Series.of(organisation, cards))
+    return History(str(folder), tuple(series)), notices
+
+
+def _find_checklist(catalog: Catalog, cid: str, path: Path, notices: list[str]) -> Checklist | None:
+    found = catalog.find(cid, near=path.parent)
+    if found is None:
+        notices.append(f"{path}: no checklist '{cid}' found; its audits are left out")
+        return None
+    return catalog.resolve_file(found).checklist
