@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -55,20 +55,18 @@ class AuditGroup:
     warnings: list[Finding] = field(default_factory=list)
     when: datetime | None = None
     """When the audit began: the earliest start (else completion) among its files."""
+    sources: list[str] = field(default_factory=list)
     sources_by_name: dict[str, str] = field(default_factory=dict)
     """The file of each named respondent: one person answers an audit once."""
 
     def add(self, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         self.aggregate.add(answers, source)
+        self.sources.append(source)
         name = " ".join(answers.respondent.name.split()).casefold()
         if name and name in self.sources_by_name:
             first = self.sources_by_name[name]
-            findings = [
-                *findings,
-                Finding(
-                    source, None, "CC206", f"{answers.respondent.name} answered this audit twice (also in {first})"
-                ),
-            ]
+            twice = f"{answers.respondent.name} answered this audit twice (also in {first})"
+            findings = [*findings, Finding(source, None, "CC206", twice)]
         elif name:
             self.sources_by_name[name] = source
         for finding in findings:
@@ -145,35 +143,43 @@ class ReportRequest:
     """Where `--baseline auto` looks first (the `audits` setting)."""
     anonymous: bool = False
     gap_threshold: float = GAP_THRESHOLD
+    files: Iterable[tuple[Path, bool]] | None = None
+    """The answer files found under `answers` (validation.discover), e.g. behind a progress bar; None: found here."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """One organisation's report: its Scorecard, the checklist and the answer files it was made from."""
+
+    card: Scorecard
+    resolved: ResolvedChecklist
+    sources: tuple[str, ...]
+    """The answer files of the audit reported (kept even when the card is anonymous: gates point into them)."""
 
 
 @dataclass(frozen=True)
 class Reports:
-    cards: tuple[Scorecard, ...]
-    """One Scorecard per organisation, in name order."""
+    reports: tuple[Report, ...]
+    """One report per organisation, in name order."""
     warnings: tuple[Finding, ...]
     """Lint warnings of the answers reported."""
     notices: tuple[str, ...]
     """What the user should know that is not an error (e.g. no earlier audit was found)."""
-    resolved: ResolvedChecklist
-    """The checklist scored against, with where its parts are declared (for gate findings and plans)."""
+
+    @property
+    def cards(self) -> tuple[Scorecard, ...]:
+        return tuple(r.card for r in self.reports)
 
 
-def build_reports(
-    request: ReportRequest,
-    catalog: Catalog,
-    progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
-) -> Reports:
-    """Read the answers (and the baseline), group them into audits and score each report.
-
-    `progress` may wrap the list of answer files (the CLI shows a progress bar with it)."""
+def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
+    """Read the answers (and the baseline), group them into audits and score each report."""
     auto = tuple(request.baseline) == (AUTO,)
     if AUTO in request.baseline and not auto:
         raise UsageError("--baseline auto finds the baseline itself: give it alone, or give files and folders")
     if request.by is not None and request.by not in BY_CHOICES:
         raise UsageError(f"--by takes one of {', '.join(BY_CHOICES)}, not '{request.by}'")
-    paths = list(discover(list(request.answers)))
-    stream = AnswerStream(progress(paths) if progress else paths, catalog, request.checklist)
+    files = request.files if request.files is not None else discover(list(request.answers))
+    stream = AnswerStream(files, catalog, request.checklist)
     checklist = stream.checklist
     router = _Router(request.anonymous, request.gap_threshold)
     for path, answers, findings in stream.items():
@@ -199,7 +205,7 @@ def build_reports(
                 f"the baseline answers are of {_names(given)} and the report's of {_names(organisations)}: "
                 "a baseline must be an earlier audit of the same organisation"
             )
-    cards: list[Scorecard] = []
+    reports: list[Report] = []
     warnings: list[Finding] = []
     notices: list[str] = []
     for organisation in organisations:
@@ -234,8 +240,8 @@ def build_reports(
             else:
                 points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
                 card = replace(card, comparison=compare(card, baseline.aggregate.scorecard(), points))
-        cards.append(card)
-    return Reports(tuple(cards), tuple(warnings), tuple(notices), stream.resolved)
+        reports.append(Report(card, stream.resolved, tuple(current.sources)))
+    return Reports(tuple(reports), tuple(warnings), tuple(notices))
 
 
 def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path | None]:

@@ -612,20 +612,21 @@ def report(
 
     ANSWERS are answer files or folders of them: one respondent each, all of one checklist,
     organisation and audit. Several respondents are aggregated (a question's score is their mean).
+    With --baseline, answers of several audits are fine: the latest is reported and compared.
 
     \b
     Gates exit 1 after the report is written, naming what failed on stderr. For CI,
     --gate-format writes one finding per failed gate (json, GitHub annotations, JUnit
     with a test case per gate, SARIF); github is chosen under GitHub Actions.
-    With --baseline, answers of several audits are fine: the latest is reported and compared.
     """
     import shutil
+    from dataclasses import replace
 
     from carecheck.audits import ReportRequest, build_reports, report_paths
     from carecheck.clock import today
     from carecheck.diagnostics import format_finding
     from carecheck.gates import LINE_FORMATS, Places, accepted, check_gates, failures, gate_format_for, render_gates
-    from carecheck.plans import AppliedPlan, read_plan
+    from carecheck.plans import AppliedPlan, plan_for
     from carecheck.report import (
         DEFAULT_ACCENT,
         Branding,
@@ -637,7 +638,6 @@ def report(
         report_date,
     )
     from carecheck.source import real_path
-    from carecheck.store import write_atomic
     from carecheck.validation import discover
 
     name = format_for(fmt, output)
@@ -657,26 +657,39 @@ def report(
         logo=read_logo(logo) if logo is not None else None,
         accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
     )
-    written = {real_path(p) for p in (output, gate_output) if p is not None}
-    clobbered = next((p for p, _ in discover(list(answers)) if real_path(p) in written), None)
+    catalog = _catalog()
+    paths = list(discover(list(answers)))
+    request = ReportRequest(
+        answers,
+        checklist,
+        baseline,
+        by,
+        configured.audits,
+        anonymous,
+        gap_threshold,
+        files=paths if quiet else _progress(paths, "Scoring"),
+    )
+    reports = build_reports(request, catalog)
+    targets = report_paths(output, [r.card.organisation for r in reports.reports])
+    written = {real_path(p) for p in (*targets, gate_output) if p is not None}
+    clobbered = next((p for p, _ in paths if real_path(p) in written), None)
     if clobbered is not None:
         raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
-    catalog = _catalog()
-    request = ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold)
-    reports = build_reports(request, catalog, None if quiet else lambda paths: _progress(paths, "Scoring"))
-    applied, warnings = AppliedPlan(), list(reports.warnings)
-    if plan is not None:
-        if len(reports.cards) > 1:
-            raise UsageError("a plan belongs to one organisation: give --plan without --by, one report at a time")
-        applied, plan_warnings = read_plan(
-            plan, reports.resolved, catalog, reports.cards[0].organisation, today(os.environ)
-        )
+    several = len(reports.reports) > 1
+    warnings = list(reports.warnings)
+    applied: list[AppliedPlan] = []
+    for r in reports.reports:
+        found, plan_warnings = plan_for(plan, r.resolved, catalog, r.card.organisation, today(os.environ), several)
+        applied.append(found)
         warnings += plan_warnings
     for warning in [] if quiet else warnings:
         click.echo(format_finding(warning), err=True)
     for notice in [] if quiet else reports.notices:
         click.echo(f"carecheck: {notice}", err=True)
-    targets = report_paths(output, [card.organisation for card in reports.cards])
+    gate_sets = [
+        check_gates(r.card, thresholds, fail_on_critical=fail_on == "critical", plan=plan_of)
+        for r, plan_of in zip(reports.reports, applied, strict=True)
+    ]
     terminal = output is None and sys.stdout.isatty()
     options = ReportOptions(
         generated=report_date(os.environ),
@@ -686,42 +699,47 @@ def report(
         template_dir=template_dir,
         width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 100) if terminal else 80,
         color=terminal and _use_color(sys.stdout),
-        plan=applied,
     )
     if name == "pdf" and terminal:
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
-    # every gate is checked before anything is written: a gate naming no section is a usage error
-    checked = [
-        (card, check_gates(card, thresholds, fail_on_critical=fail_on == "critical", plan=applied))
-        for card in reports.cards
-    ]
-    gates = [gate for _, card_gates in checked for gate in card_gates]
-    for card, target in zip(reports.cards, targets, strict=True):
-        document = render_report(card, name, options)
+    for r, target, plan_of in zip(reports.reports, targets, applied, strict=True):
+        document = render_report(r.card, name, replace(options, plan=plan_of))
         if target is not None:
-            write_atomic(target, document)
-            if len(targets) > 1:
+            _write(target, document)
+            if several:
                 click.echo(f"wrote {target}", err=True)
         elif isinstance(document, bytes):
             sys.stdout.buffer.write(document)
         else:
             click.echo(document, nl=False, color=options.color)
+    if several:  # each organisation's gates are named after it
+        gate_sets = [
+            [replace(gate, name=f"{r.card.organisation}: {gate.name}") for gate in gates]
+            for r, gates in zip(reports.reports, gate_sets, strict=True)
+        ]
+    places = [Places(r.resolved, r.sources) for r in reports.reports]
     if gate_fmt is not None:
-        sources = [r.source for card in reports.cards for r in card.respondents if r.source]
-        results = render_gates(gates, gate_fmt, Places(reports.resolved, sources))
+        results = render_gates(list(zip(gate_sets, places, strict=True)), gate_fmt)
         if gate_output is not None:
-            write_atomic(gate_output, results)
+            _write(gate_output, results)
         else:
             click.echo(results, nl=False, err=gates_to_stderr)
     if not gates_to_stderr:  # else the annotations on stderr say it already
-        for card, card_gates in checked:
-            about = f"{card.organisation}: " if len(checked) > 1 else ""
-            for message in failures(card_gates):
+        for r, gates in zip(reports.reports, gate_sets, strict=True):
+            about = f"{r.card.organisation}: " if several else ""
+            for message in failures(gates):
                 click.echo(f"carecheck: gate failed: {about}{message}", err=True)
-            for message in [] if quiet else accepted(card_gates):
+            for message in [] if quiet else accepted(gates):
                 click.echo(f"carecheck: gate waived: {about}{message}", err=True)
-    if any(gate.failed for gate in gates):
+    if any(gate.failed for gates in gate_sets for gate in gates):
         sys.exit(EXIT_FINDINGS)
+
+
+def _write(path: Path, content: str | bytes) -> None:
+    """Write an output file atomically (what cannot be written is an InputError, exit 2)."""
+    from carecheck.store import write_atomic
+
+    write_atomic(path, content)
 
 
 @cli.command()
@@ -746,7 +764,6 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     from carecheck.audits import build_history
     from carecheck.history import HistoryOptions, history_format, render_history
     from carecheck.report import report_date
-    from carecheck.store import write_atomic
 
     name = history_format(fmt, output)
     found, notices = build_history(folder if folder is not None else settings().audits, _catalog(), checklist=checklist)
@@ -760,7 +777,7 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     )
     document = render_history(found, name, options)
     if output is not None:
-        write_atomic(output, document)
+        _write(output, document)
     else:
         click.echo(document, nl=False, color=options.color)
 

@@ -119,7 +119,7 @@ def check_gates(
             if q.critical_failure and q.score is not None:
                 below = f"critical question '{q.id}' scores {shown(q.score):.1f} (below {CRITICAL_BELOW:g})"
                 found.append(Problem("CC603", below))
-            if q.to_answer_by:
+            if q.counts.to_answer:  # counts, not names: an anonymous report keeps no names
                 found.append(Problem("CC604", f"critical question '{q.id}' is not answered"))
             listed = plan.accepted.get(q.id)
             waiver = plan.waiver(q.id) if found else None
@@ -187,11 +187,16 @@ def gate_findings(gates: Sequence[Gate], places: Places) -> list[Finding]:
     return findings
 
 
-def render_gates(gates: Sequence[Gate], fmt: str, places: Places) -> str:
-    """The gates in a format of `diagnostics.FORMATS`: one subject (JUnit test case) per gate."""
+def render_gates(sets: Sequence[tuple[Sequence[Gate], Places]], fmt: str) -> str:
+    """The gates in a format of `diagnostics.FORMATS`: one subject (JUnit test case) per gate.
+
+    Each set is the gates of one report with the places its findings point to (`report --by
+    organisation` checks each organisation's report, and names its gates after it).
+    """
     from carecheck.diagnostics import FORMATS
 
-    return FORMATS[fmt](gate_findings(gates, places), [g.name for g in gates], checked="gates")
+    findings = [f for gates, places in sets for f in gate_findings(gates, places)]
+    return FORMATS[fmt](findings, [g.name for gates, _ in sets for g in gates], checked="gates")
 
 
 def gate_format_for(fmt: str | None, output: Path | None, environ: Mapping[str, str]) -> str | None:

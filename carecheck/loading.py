@@ -465,7 +465,7 @@ class AnswerStream:
 
     @property
     def seen(self) -> frozenset[Path]:
-        """The files read so far (resolved paths)."""
+        """The files read so far (their real paths)."""
         return frozenset(self._seen)
 
     def __iter__(self) -> Iterator[AnswerFile]:

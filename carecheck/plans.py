@@ -118,6 +118,23 @@ def read_plan(
     return apply_plan(plan, today, str(path)), warnings
 
 
+def plan_for(
+    path: Path | None, resolved: ResolvedChecklist, catalog: Catalog, organisation: str, today: date, several: bool
+) -> tuple[AppliedPlan, list[Finding]]:
+    """The plan of one organisation's report (read_plan), or none without a plan file.
+
+    With `several` reports (`report --by organisation`), a plan that names another organisation
+    applies to none of this one's questions: an empty plan, not an error.
+    """
+    if path is None:
+        return AppliedPlan(), []
+    if several:
+        named = load_plan(path)[1].organisation
+        if named is not None and named != organisation:
+            return AppliedPlan(), []
+    return read_plan(path, resolved, catalog, organisation, today)
+
+
 def _checklist_id(ref: str, catalog: Catalog, near: Path) -> str | None:
     """The id of the checklist a plan names (an id, or a path relative to the plan); None if not found."""
     if not (ref.endswith(YAML_SUFFIXES) or len(Path(ref).parts) > 1):

@@ -752,6 +752,8 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "bands": [asdict(b) for b in card.checklist.bands],
             "critical_cap": card.checklist.critical_cap,
         },
+        "plan": options.plan.source,
+        "waivers": [_waiver_data(w) for w in options.plan.waivers],
         "anonymous": card.anonymous,
         "role_means": _role_means(card.role_means),
         "perception_gaps": {
@@ -759,8 +761,6 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "items": [_perception_gap_data(g) for g in card.perception_gaps],
         },
         "comparison": comparison_data(card.comparison) if card.comparison is not None else None,
-        "plan": options.plan.source,
-        "waivers": [_waiver_data(w) for w in options.plan.waivers],
     }
 
 

@@ -116,7 +116,7 @@ for _code, _name, _summary in (
     ("CC008", "schema", "A key is unknown or missing, or a value has the wrong type for the format."),
     (
         "CC206",
-        "duplicate-respondent",
+        "respondent-twice",
         "One person has two answer files in the same audit; a report counts each person once.",
     ),
     ("CC115", "extends-not-found", "`extends` names a checklist that cannot be found."),

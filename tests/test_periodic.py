@@ -227,7 +227,7 @@ def test_baseline_auto_without_an_earlier_audit_says_so(project: Path, run: Any)
 def test_answers_to_an_older_checklist_version_are_refused_as_the_audit_reported(project: Path, run: Any) -> None:
     result = run("report", Q1)  # a baseline reads them leniently; the audit reported must fit the checklist
     assert result.exit_code == 1
-    assert "CC203 'partial' is not an answer to 'callback'" in result.stderr  # the wording changed since
+    assert "CC203 'partial' is not an answer to 'callback'" in result.stderr
 
 
 def test_baseline_auto_looks_in_the_configured_audits_folder(project: Path, run: Any, tmp_path: Path) -> None:

@@ -317,12 +317,12 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "data_gaps",
         "notes",
         "scoring",
+        "plan",
+        "waivers",
         "anonymous",
         "role_means",
         "perception_gaps",
         "comparison",
-        "plan",
-        "waivers",
     ]
     assert data["generated"] == "2026-11-01T09:30:00Z"
     # the question keys docs/report-format.md lists, in its order
