@@ -56,10 +56,19 @@ class AuditGroup:
     when: datetime | None = None
     """When the audit began: the earliest start (else completion) among its files."""
     sources: list[str] = field(default_factory=list)
+    sources_by_name: dict[str, str] = field(default_factory=dict)
+    """The file of each named respondent: one person answers an audit once."""
 
     def add(self, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         self.aggregate.add(answers, source)
         self.sources.append(source)
+        name = " ".join(answers.respondent.name.split()).casefold()
+        if name and name in self.sources_by_name:
+            first = self.sources_by_name[name]
+            twice = f"{answers.respondent.name} answered this audit twice (also in {first})"
+            findings = [*findings, Finding(source, None, "CC206", twice)]
+        elif name:
+            self.sources_by_name[name] = source
         for finding in findings:
             (self.errors if finding.severity == "error" else self.warnings).append(finding)
         stamp = aware(answers.started or answers.completed)

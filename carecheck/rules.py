@@ -114,6 +114,11 @@ for _code, _name, _summary in (
         "The file is not a carecheck file: it must be a mapping with a known first key.",
     ),
     ("CC008", "schema", "A key is unknown or missing, or a value has the wrong type for the format."),
+    (
+        "CC206",
+        "respondent-twice",
+        "One person has two answer files in the same audit; a report counts each person once.",
+    ),
     ("CC115", "extends-not-found", "`extends` names a checklist that cannot be found."),
     ("CC116", "extends-cycle", "Checklists extend each other in a cycle."),
     ("CC117", "unknown-tailoring-id", "`exclude` or `override` names no section or question of the parent."),

@@ -394,3 +394,14 @@ def test_a_logo_that_is_a_pipe_or_too_large_is_refused_before_reading(run: Any, 
     result = run("report", str(EXAMPLE_Q3), "--logo", str(tmp_path / "big.png"), "-o", str(tmp_path / "r.html"))
     assert result.exit_code == 2 and "larger than 2 MB" in result.stderr
     assert not (tmp_path / "r.html").exists()
+
+
+def test_one_person_twice_in_an_audit_is_an_error(run: Any, tmp_path: Path) -> None:
+    import shutil
+
+    shutil.copytree(EXAMPLE_Q3, tmp_path / "q3")
+    first = sorted((tmp_path / "q3").glob("*.yaml"))[0]
+    shutil.copy(first, tmp_path / "q3" / "copy-of-first.yaml")
+    result = run("report", str(tmp_path / "q3"), "--format", "txt")
+    assert result.exit_code == 1
+    assert "CC206" in result.stderr and "answered this audit twice" in result.stderr
