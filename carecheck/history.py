@@ -23,7 +23,6 @@ from carecheck.trends import History
 
 HISTORY_FORMAT_VERSION = 1
 FORMAT_NAMES = ("txt", "md", "json", "csv")
-FORMAT_ALIASES = {"text": "txt", "markdown": "md"}
 EXTENSIONS = {".txt": "txt", ".md": "md", ".markdown": "md", ".json": "json", ".csv": "csv"}
 TEMPLATES = {"txt": "history.txt.j2", "md": "history.md.j2"}
 CSV_COLUMNS = (
@@ -55,19 +54,9 @@ class HistoryOptions:
 
 def history_format(fmt: str | None, output: Path | None) -> str:
     """The format asked for: `--format`, else from the output's extension, else txt."""
-    if fmt is not None:
-        name = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-        if name not in FORMAT_NAMES:
-            raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMAT_NAMES)}")
-        return name
-    if output is None:
-        return "txt"
-    suffix = output.suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise UsageError(
-            f"cannot tell the format from '{output.name}'; name it .txt, .md, .json or .csv, or give --format"
-        )
-    return EXTENSIONS[suffix]
+    from carecheck.report import format_for
+
+    return format_for(fmt, output, FORMAT_NAMES, EXTENSIONS)
 
 
 def history_data(history: History, options: HistoryOptions) -> dict[str, Any]:

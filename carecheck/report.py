@@ -100,22 +100,25 @@ class ReportOptions:
 # Inputs from the edge: formats, dates, branding
 
 
-def format_for(fmt: str | None, output: Path | None) -> str:
+def format_for(
+    fmt: str | None,
+    output: Path | None,
+    names: Sequence[str] = FORMAT_NAMES,
+    extensions: Mapping[str, str] = EXTENSIONS,
+) -> str:
     """The format asked for: `--format`, else from the output's extension, else txt."""
     if fmt is not None:
         name = FORMAT_ALIASES.get(fmt.lower(), fmt.lower())
-        if name not in FORMAT_NAMES:
-            raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(FORMAT_NAMES)}")
+        if name not in names:
+            raise UsageError(f"unknown format '{fmt}'; use one of {', '.join(names)}")
         return name
     if output is None:
         return "txt"
     suffix = output.suffix.lower()
-    if suffix not in EXTENSIONS:
-        raise UsageError(
-            f"cannot tell the format from '{output.name}'; name it .html, .md, .txt, .json, .csv or .pdf, "
-            "or give --format"
-        )
-    return EXTENSIONS[suffix]
+    if suffix not in extensions:
+        known = ", ".join(dict.fromkeys(f".{n}" for n in names))
+        raise UsageError(f"cannot tell the format from '{output.name}'; name it {known}, or give --format")
+    return extensions[suffix]
 
 
 def report_date(environ: Mapping[str, str], now: Callable[[], datetime] | None = None) -> datetime:
