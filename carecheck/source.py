@@ -203,7 +203,46 @@ def _check_depth(text: str, path: Path) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError as exc:
+        # A parser may give up on deep flow nesting before it emits the events we count (PyYAML 6.0.4 does
+        # while scanning ahead): too deep is CC004 whatever the parser's own limit, so look for it here.
+        deep = _deep_flow(text)
+        if deep is not None:
+            raise InputError(
+                f"nested more than {MAX_DEPTH} levels deep", path=path, position=deep, code="CC004"
+            ) from None
         raise _syntax_error(exc, path, text) from None
+
+
+_FLOW_SIGNIFICANT = re.compile(r"[\[\]{}'\"#\n]")
+_QUOTED_REST = {"'": re.compile(r"[^']*(?:''[^']*)*'?"), '"': re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"?', re.DOTALL)}
+
+
+def _deep_flow(text: str) -> Position | None:
+    """Where flow brackets (outside quotes and comments) first open more than MAX_DEPTH levels, if they do."""
+    depth, line, line_start, pos = 0, 1, 0, 0
+    while (match := _FLOW_SIGNIFICANT.search(text, pos)) is not None:
+        i, ch = match.start(), match.group()
+        pos = i + 1
+        before = text[i - 1] if i else "\n"
+        if ch == "\n":
+            line, line_start = line + 1, pos
+        elif ch == "#" and before in " \t\n":
+            end = text.find("\n", i)
+            pos = len(text) if end < 0 else end  # the newline itself still counts
+        elif ch in "'\"" and before in " \t\n[{,:":
+            rest = _QUOTED_REST[ch].match(text, pos)
+            assert rest is not None  # both patterns match the empty string
+            newlines = text.count("\n", pos, rest.end())
+            if newlines:
+                line, line_start = line + newlines, text.rindex("\n", pos, rest.end()) + 1
+            pos = rest.end()
+        elif ch in "[{":
+            depth += 1
+            if depth > MAX_DEPTH:
+                return Position(line, i - line_start + 1)
+        elif ch in "]}":
+            depth = max(depth - 1, 0)
+    return None
 
 
 def _check_size(root: yaml.Node, path: Path) -> None:

@@ -503,11 +503,14 @@ def test_pdf_has_the_expected_pages_and_the_score(card: Scorecard) -> None:
     pdf = render_report(card, "pdf", options())
     assert isinstance(pdf, bytes) and pdf.startswith(b"%PDF-")
     reader = pypdf.PdfReader(io.BytesIO(pdf))
-    # cover and summary, then the perception gaps (two pages); results by section (two); action plan; appendix
-    assert len(reader.pages) == 7
+    # cover and summary, perception gaps, results by section, action plan, appendix: about 7 pages with
+    # Debian's fonts; the exact break depends on the fonts and weasyprint release, the footer must not
+    pages = len(reader.pages)
+    assert 5 <= pages <= 10
     first = reader.pages[0].extract_text()
     assert "26.4" in first and "Acme <Care> & Sons" in first
-    assert "Page 1 of 7" in first and "DRAFT" in first
+    assert f"Page 1 of {pages}" in first and "DRAFT" in first
+    assert f"Page {pages} of {pages}" in reader.pages[-1].extract_text()
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -75,12 +75,28 @@ def test_missing_file() -> None:
     assert info.value.code == "CC001" and info.value.exit_code == 2
 
 
-def test_deep_nesting_is_refused_before_composing() -> None:
-    # libyaml's composer recurses in C: 100k levels would crash the interpreter, not raise.
+@pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 900, 1_100, 5_000, 100_000])
+@pytest.mark.parametrize(("opener", "closer"), [("[", "]"), ("{a: ", "}")])
+def test_deep_nesting_is_refused_before_composing(depth: int, opener: str, closer: str) -> None:
+    # libyaml's composer recurses in C: 100k levels would crash the interpreter, not raise. Too deep is
+    # CC004 at the bracket that goes too deep, whatever nesting limit the installed PyYAML has of its own.
     with pytest.raises(CarecheckError) as info:
-        parse("a: " + "[" * 100_000 + "]" * 100_000)
+        parse("# a [[[ comment\nb: '[[[ quoted'\na: " + opener * depth + "1" + closer * depth)
     assert info.value.code == "CC004"
     assert f"more than {MAX_DEPTH} levels" in info.value.message
+    assert info.value.position is not None and info.value.position.line == 3
+    assert 4 + len(opener) * (MAX_DEPTH - 2) <= info.value.position.col <= 4 + len(opener) * MAX_DEPTH
+
+
+def test_brackets_in_quotes_and_comments_are_not_nesting() -> None:
+    text = "a: '" + "[" * 2_000 + "'\nb: \"" + "{" * 2_000 + '"  # ' + "[" * 2_000 + "\nc: [[1]]\n"
+    assert parse(text) == {"a": "[" * 2_000, "b": "{" * 2_000, "c": [[1]]}
+
+
+def test_a_syntax_error_in_shallow_input_stays_a_syntax_error() -> None:
+    with pytest.raises(CarecheckError) as info:
+        parse("a: [[[1]]\nb: 2\n")
+    assert info.value.code == "CC003"
 
 
 def test_long_lines_that_are_not_deep_are_fine() -> None:
