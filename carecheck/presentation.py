@@ -5,9 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-import yaml
-
 from carecheck.model import Checklist, NumberAnswer, Question
+from carecheck.store import dump_yaml
 
 
 def checklist_as(checklist: Checklist, fmt: str) -> str:
@@ -15,7 +14,7 @@ def checklist_as(checklist: Checklist, fmt: str) -> str:
     if fmt == "json":
         return json.dumps(_data(checklist), indent=2, ensure_ascii=False) + "\n"
     if fmt == "yaml":
-        return yaml.safe_dump(_data(checklist), sort_keys=False, allow_unicode=True, width=100)
+        return dump_yaml(_data(checklist), width=100)
     return _text(checklist)
 
 

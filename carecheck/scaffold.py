@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from carecheck.errors import UsageError
-from carecheck.loading import Catalog
+from carecheck.loading import Catalog, builtin_dir
 from carecheck.schema import SCHEMA_FILE, schema_text
-from carecheck.store import slug, write_atomic
+from carecheck.source import real_path
+from carecheck.store import dump_yaml, slug, write_atomic
 
 
 @dataclass(frozen=True)
@@ -21,7 +23,8 @@ class Scaffold:
 
 def init_project(folder: Path, profile: str, catalog: Catalog, checklist_id: str | None, year: int) -> Scaffold:
     """Write `carecheck.yaml`, `audits/` and `checklists/<id>.yaml` extending `profile`; never overwrite."""
-    parent = catalog.load(profile).checklist
+    resolved = catalog.load(profile)
+    parent = resolved.checklist
     cid = checklist_id or f"{slug(folder.resolve().name, 'my')}-care"
     if slug(cid) != cid:
         raise UsageError(f"'{cid}' is not a valid id: use lower-case letters, digits and single hyphens")
@@ -35,44 +38,60 @@ def init_project(folder: Path, profile: str, catalog: Catalog, checklist_id: str
         if folder_needed.exists() and not folder_needed.is_dir():
             raise UsageError(f"{folder_needed} exists and is not a folder")
 
-    outline = []
+    outline = [f"The sections and questions of {parent.id}:"]
     for section in parent.sections:
-        outline.append(f"#   {section.id}: {section.title}")
-        outline += [f"#     - {q.id}" for q in section.questions]
+        outline.append(f"  {section.id}: {' '.join(section.title.split())}")  # one comment line, whatever the title
+        outline += [f"    - {q.id}" for q in section.questions]
     write_atomic(
         checklist,
-        f"""# yaml-language-server: $schema={SCHEMA_FILE}
-carecheck: 1
-id: {cid}
-title: {parent.title} (tailored)
-version: "{year}.1"
-description: >-
-  Our own customer-care audit, tailored from {parent.id} {parent.version}.
-extends: {parent.id}
-# Leave out what does not apply to us (question or section ids, listed below):
-exclude: []
-# Change the weight, criticality, effort, target or wording of a question or section:
-override: {{}}
-# Add sections of our own, or questions to an existing section (give its id):
-sections: []
-# The sections and questions of {parent.id}:
-"""
-        + "\n".join(outline)
-        + "\n",
+        _commented_yaml(
+            f"yaml-language-server: $schema={SCHEMA_FILE}",
+            {
+                "carecheck": 1,
+                "id": cid,
+                "title": f"{parent.title} (tailored)",
+                "version": f"{year}.1",
+                "description": f"Our own customer-care audit, tailored from {parent.id} {parent.version}.",
+                "extends": _extends(resolved.doc.path, parent.id, checklist.parent),
+            },
+            "Leave out what does not apply to us (question or section ids, listed below):",
+            {"exclude": []},
+            "Change the weight, criticality, effort, target or wording of a question or section:",
+            {"override": {}},
+            "Add sections of our own, or questions to an existing section (give its id):",
+            {"sections": []},
+            *outline,
+        ),
     )
     write_atomic(schema, schema_text())
     write_atomic(
         config,
-        f"""carecheck-config: 1
-# The checklist `carecheck audit` and `carecheck show` use when none is named.
-checklist: {cid}
-# Folders searched for checklists (before the built-ins), and where answers are saved.
-checklists: [checklists]
-audits: audits
-""",
+        _commented_yaml(
+            {"carecheck-config": 1},
+            "The checklist `carecheck audit` and `carecheck show` use when none is named.",
+            {"checklist": cid},
+            "Folders searched for checklists (before the built-ins), and where answers are saved.",
+            {"checklists": ["checklists"], "audits": "audits"},
+        ),
     )
     try:
         (folder / "audits").mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UsageError(f"cannot create {folder / 'audits'}: {exc.strerror}") from None
     return Scaffold((config, checklist, schema, folder / "audits"), cid)
+
+
+def _commented_yaml(*parts: str | dict[str, object]) -> str:
+    """YAML written by the one dumper (so any title or id is quoted as needed), with comment lines between."""
+    return "".join(f"# {part}\n" if isinstance(part, str) else dump_yaml(part) for part in parts)
+
+
+def _extends(profile: Path, profile_id: str, folder: Path) -> str:
+    """How a checklist in `folder` names its parent: a built-in by id, any other file by a path from `folder`."""
+    target = real_path(profile)
+    if target.parent == real_path(builtin_dir()):
+        return profile_id
+    try:
+        return Path(os.path.relpath(target, real_path(folder))).as_posix()
+    except ValueError:  # no relative path (another drive on Windows)
+        return target.as_posix()

@@ -167,28 +167,36 @@ def save_answers(path: Path, answers: AnswerFile) -> None:
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]
-    """Plain scalars wherever the YAML 1.2 core schema (which carecheck reads) keeps the text.
+    """Quotes every string that some YAML reader would take for something else, so all read text.
 
-    PyYAML resolves by YAML 1.1 and would quote `yes`, `no`, `on`; carecheck reads YAML 1.2,
-    where those are plain text, so the file stays as a person would write it.
+    YAML 1.1 readers (PyYAML's `safe_load`, Ruby, many add-ins) read `yes`, `on`, `1_000`, `1:20`,
+    `2026-01-02` as a bool, a number or a date; YAML 1.2 readers read `1e5`, `0o7`, `08` as numbers.
+    The resolvers below are the union of both (and of their spellings in any case), written out here
+    rather than taken from PyYAML's defaults, so what is quoted does not depend on the installed PyYAML.
+    Values that are not strings (numbers, `true`, `null`) resolve to their own tag and stay plain.
     """
 
     yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
 
 
-_Dumper.add_implicit_resolver("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), None)
-_Dumper.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), None)
-# the reader (PyYAML's resolver) still gives a plain `=` or `<<` a tag of its own: quote them so they read back
-_Dumper.add_implicit_resolver("tag:yaml.org,2002:value", re.compile(r"^=$"), None)
-_Dumper.add_implicit_resolver("tag:yaml.org,2002:merge", re.compile(r"^<<$"), None)
-_Dumper.add_implicit_resolver("tag:yaml.org,2002:int", re.compile(r"^[-+]?[0-9]+$"), None)
-_Dumper.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(
-        r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$|^[-+]?\.(?:inf|Inf|INF)$|^\.(?:nan|NaN|NAN)$"
+_PLAIN_IS_NOT_TEXT = (  # in this order: an int's text (`6`) must resolve to int before float claims it
+    ("bool", r"y|n|yes|no|on|off|true|false"),
+    ("null", r"~|null|"),
+    ("int", r"[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*|0b[01_]+|0o[0-7_]+|0x[0-9a-f_]+)"),
+    (
+        "float",
+        r"[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:e[-+]?[0-9]+)?|[-+]?\.(?:inf|nan)",
     ),
-    None,
+    (
+        "timestamp",
+        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+        r"(?:(?:t|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?",
+    ),
+    ("merge", r"<<"),
+    ("value", r"="),
 )
+for _tag, _pattern in _PLAIN_IS_NOT_TEXT:
+    _Dumper.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(rf"^(?:{_pattern})$", re.IGNORECASE), None)
 
 
 class _Flow(dict[str, Any]):
@@ -253,7 +261,12 @@ def answers_yaml(answers: AnswerFile) -> str:
         "completed": _timestamp(answers.completed),
         "answers": entries,
     }
-    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1_000_000)
+    return dump_yaml(data)
+
+
+def dump_yaml(data: Any, width: int = 1_000_000) -> str:
+    """Data as YAML that every YAML reader (1.1 or 1.2) reads as the same values: what every writer uses."""
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=width)
     return text
 
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from yaml_readers import assert_read_alike, texts
 
 from carecheck.loading import load_answer_file
 
@@ -130,7 +134,7 @@ def test_source_date_epoch_dates_rows_without_a_date(run, project: Path) -> None
     assert result.exit_code == 0, result.output
     (path,) = saved(project / "audits")
     assert path.parent.name == "2026-Q3"
-    assert "started: 2026-09-21T14:13:20Z" in path.read_text(encoding="utf-8")
+    assert load_answer_file(path)[1].started == datetime(2026, 9, 21, 14, 13, 20, tzinfo=timezone.utc)
 
 
 def test_the_configured_audits_folder_and_checklist_are_the_defaults(run, project: Path) -> None:
@@ -270,6 +274,41 @@ def test_import_codes_are_listed_by_rules(run) -> None:
     listed = run("rules").stdout
     for code in ("CC501", "CC504", "CC506", "CC509", "CC513"):
         assert code in listed
+
+
+@settings(deadline=None, max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cells=st.lists(texts, min_size=4, max_size=4), answer=st.sampled_from(["yes", "no", "Yes", "NO"]))
+def test_an_imported_file_reads_the_same_in_yaml_1_1(
+    run, tmp_path_factory: pytest.TempPathFactory, cells: list[str], answer: str
+) -> None:
+    organisation, name, evidence, note = cells
+    folder = tmp_path_factory.mktemp("import")
+    out = io.StringIO()
+    csv.writer(out).writerows(
+        [
+            ["organisation", "name", "has-email", "evidence", "trained", "trained note"],
+            [organisation, name, answer, evidence, "2", note],
+        ]
+    )
+    (folder / "survey.csv").write_text(out.getvalue(), encoding="utf-8")
+    result = run(
+        "import",
+        str(folder / "survey.csv"),
+        "--checklist",
+        str(SURVEY / "staff-survey.yaml"),
+        "--organisation",
+        organisation.strip() or "Acme",
+        "--audit",
+        organisation,
+        "--dir",
+        str(folder / "audits"),
+    )
+    assert result.exit_code in (0, 1, 2), result.output
+    for path in saved(folder / "audits"):
+        assert_read_alike(path.read_text(encoding="utf-8"))
+    if result.exit_code == 0:
+        (path,) = saved(folder / "audits")
+        assert values(path)["has-email"] == answer.lower()
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from yaml_readers import assert_read_alike, texts
 
 from carecheck.loading import Catalog
+from carecheck.store import dump_yaml
 
 
 def test_init_writes_a_valid_tailored_setup(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -54,3 +59,61 @@ def test_init_checks_every_target_before_writing(run, tmp_path: Path) -> None:
     result = run("init", str(tmp_path))
     assert result.exit_code == 2 and "is not a folder" in result.stderr
     assert not (tmp_path / "carecheck.yaml").exists()
+
+
+def profile_file(path: Path, title: str) -> Path:
+    """A small checklist of one's own, written as a person would, to tailor from by path."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        "carecheck: 1\nid: base-care\n"
+        + dump_yaml({"title": title})
+        + 'version: "3.10"\nsections:\n  - id: basics\n    title: "Basics: #1"\n    questions:\n'
+        + "      - {id: charter, text: Is there a charter?, answers: yes-no, recommendation: Write one.}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_init_from_a_profile_path_in_another_folder(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    profile = profile_file(tmp_path / "shared" / "profiles" / "base.yaml", 'Care: the #1 "rules"')
+    target = tmp_path / "clients" / "acme"
+    assert run("init", str(target), "--from", str(profile), "--id", "acme-care").exit_code == 0
+    written = target / "checklists" / "acme-care.yaml"
+    assert yaml.safe_load(written.read_text(encoding="utf-8"))["extends"] == "../../../shared/profiles/base.yaml"
+    assert written.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=carecheck.schema.json\n")
+
+    validated = run("validate", "--strict", str(target))  # from elsewhere: extends resolves from the file
+    assert validated.exit_code == 0, validated.output
+    monkeypatch.chdir(target)
+    shown = run("show")
+    assert shown.exit_code == 0, shown.output
+    resolved = Catalog(folders=[target / "checklists"]).load("acme-care").checklist
+    assert resolved.title == 'Care: the #1 "rules" (tailored)'
+    assert list(resolved.questions) == ["charter"]
+
+
+@settings(deadline=None, max_examples=40, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(title=texts.filter(str.strip))
+def test_init_output_reads_the_same_in_yaml_1_1(run, tmp_path_factory: pytest.TempPathFactory, title: str) -> None:
+    folder = tmp_path_factory.mktemp("init")
+    profile = profile_file(folder / "profiles" / "base.yaml", title)
+    result = run("init", str(folder / "new"), "--from", str(profile), "--id", "new-care")
+    assert result.exit_code in (0, 1, 2), result.output
+    assume(result.exit_code == 0)  # a title the profile's own lint refuses
+    for written in (folder / "new" / "checklists" / "new-care.yaml", folder / "new" / "carecheck.yaml"):
+        assert_read_alike(written.read_text(encoding="utf-8"))
+    assert run("validate", "--strict", str(folder / "new")).exit_code == 0
+
+
+def test_init_names_a_profile_by_absolute_path_when_no_relative_one_exists(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    profile = profile_file(tmp_path / "profiles" / "base.yaml", "Base")
+
+    def other_drive(path: str, start: str | None = None) -> str:
+        raise ValueError("path is on mount 'D:', start on mount 'C:'")  # what Windows says across drives
+
+    monkeypatch.setattr("carecheck.scaffold.os.path.relpath", other_drive)
+    assert run("init", str(tmp_path / "new"), "--from", str(profile), "--id", "new-care").exit_code == 0
+    written = (tmp_path / "new" / "checklists" / "new-care.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(written)["extends"] == Path(os.path.realpath(profile)).as_posix()

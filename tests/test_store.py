@@ -8,8 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from yaml_readers import assert_read_alike
+from yaml_readers import texts as tricky_texts
 
 from carecheck import store
 from carecheck.errors import InputError
@@ -103,14 +106,14 @@ def test_the_file_keeps_the_documented_key_order_one_line_per_answer() -> None:
         "organisation: Acme Ltd\n"
         "audit: 2026-Q3\n"
         "respondent: {name: Jo Smith, role: front-line}\n"
-        "started: 2026-08-03T09:00:00Z\n"
+        "started: '2026-08-03T09:00:00Z'\n"
         "completed: null\n"
         "answers:\n"
         "  published-standards: {value: partial, note: Only on the website, at: '2026-08-03T09:03:40Z', "
         "asked: 1a2b3c4d}\n"
         "  email-first-reply-hours: {value: 6.5}\n"
         "  trained: {value: 2}\n"
-        "  has-email: {value: yes}\n"
+        "  has-email: {value: 'yes'}\n"
         "  later: {skipped: true, note: ask IT}\n"
     )
 
@@ -133,6 +136,33 @@ def test_every_answer_reads_back_exactly_as_saved(organisation: str, name: str, 
     )
     text = answers_yaml(original)
     assert AnswerFile.model_validate(parse_document(text.encode(), Path("x.yaml")).data) == original
+
+
+@settings(deadline=None, max_examples=300)
+@given(
+    words=st.lists(tricky_texts, min_size=7, max_size=7),
+    number=st.one_of(st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: round(f, 3))),
+)
+def test_a_saved_answer_file_reads_the_same_in_yaml_1_1(
+    tmp_path_factory: pytest.TempPathFactory, words: list[str], number: float
+) -> None:
+    organisation, audit, name, qid, value, note, version = words
+    answers = answer_file(
+        organisation=organisation or "Acme",
+        audit=audit,
+        checklist={"id": "care-essentials", "version": version},
+        respondent={"name": name, "role": "other"},
+        answers={
+            qid: {"value": value, "note": note, "at": "2026-08-03T09:03:40Z"},
+            "figure": {"value": str(number)},
+            "yes": {"value": "no", "note": "on"},
+        },
+    )
+    path = tmp_path_factory.mktemp("save") / "answers.yaml"
+    save_answers(path, answers)
+    text = path.read_text(encoding="utf-8")
+    assert_read_alike(text)
+    assert yaml.safe_load(text)["answers"]["figure"]["value"] == number  # a number answer stays a number
 
 
 def test_a_save_that_fails_leaves_the_previous_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
