@@ -70,9 +70,9 @@ def child(folder: Path, trace: bool) -> None:
     import tracemalloc
     from datetime import datetime, timezone
 
-    from carecheck.audits import ReportRequest, build_reports
-    from carecheck.loading import Catalog
-    from carecheck.report import ReportOptions, render_report
+    from carecheck.audits.grouping import ReportRequest, build_reports
+    from carecheck.catalog.loading import Catalog
+    from carecheck.render.report import ReportOptions, render_report
 
     if trace:
         tracemalloc.start()

@@ -20,10 +20,10 @@ from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
-from carecheck.loading import AnswerStream, Catalog, load_answer_file
-from carecheck.model import AnswerFile
-from carecheck.report import ReportOptions, render_report
-from carecheck.scoring import score
+from carecheck.catalog.loading import AnswerStream, Catalog, load_answer_file
+from carecheck.format.model import AnswerFile
+from carecheck.render.report import ReportOptions, render_report
+from carecheck.scoring.score import score
 
 SECTIONS, PER_SECTION = 6, 10
 ANSWER_SETS = ["yes-no", "yes-partial-no", "maturity", "{type: number, unit: hours, good: 4, poor: 24}"]

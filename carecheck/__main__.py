@@ -1,5 +1,5 @@
 """`python -m carecheck`."""
 
-from carecheck.cli import main
+from carecheck.cli.main import main
 
 main()

@@ -91,7 +91,7 @@ class FindingsError(InvalidInputError):
         self.findings = findings
 
     def __str__(self) -> str:
-        from carecheck.diagnostics import format_finding
+        from carecheck.render.findings import format_finding
 
         return "\n".join(format_finding(f) for f in self.findings)
 

@@ -27,7 +27,7 @@ def fixtures() -> Path:
 @pytest.fixture
 def run():
     """Invoke the real entry point (error boundary included) and return the click Result."""
-    from carecheck.cli import cli
+    from carecheck.cli.main import cli
 
     def invoke(*args: str, input: str | None = None, env: dict[str, str] | None = None) -> Result:
         return CliRunner().invoke(cli, list(args), input=input, env=env, catch_exceptions=False)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from carecheck.interview import Item
+from carecheck.interview.walk import Item
 
 
 @dataclass

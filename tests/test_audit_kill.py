@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.loading import load_answer_file
+from carecheck.catalog.loading import load_answer_file
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
 

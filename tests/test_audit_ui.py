@@ -16,8 +16,8 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from carecheck import cli as cli_module
-from carecheck.loading import load_answer_file
+from carecheck.cli import main as cli_module
+from carecheck.catalog.loading import load_answer_file
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 

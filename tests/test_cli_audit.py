@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.cli import ROLE_CHOICES
-from carecheck.loading import load_answer_file
-from carecheck.model import ROLES
+from carecheck.cli.main import ROLE_CHOICES
+from carecheck.catalog.loading import load_answer_file
+from carecheck.format.model import ROLES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal.yaml"

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from yaml_readers import assert_read_alike, texts
 
-from carecheck.loading import load_answer_file
+from carecheck.catalog.loading import load_answer_file
 
 SURVEY = Path(__file__).parent / "fixtures" / "survey"
 CHECKLIST = "staff-survey"

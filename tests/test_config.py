@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 import pytest
 
-from carecheck.config import ConfigError, Settings, Threshold, load_settings, parse_threshold
+from carecheck.catalog.config import ConfigError, Settings, Threshold, load_settings, parse_threshold
 from carecheck.errors import UsageError
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -88,7 +88,7 @@ def test_option_defaults_for_report_come_from_settings_below_the_command_line(
     run, project: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A stand-in for the report command (on another branch) with the option names settings fill in."""
-    from carecheck.cli import cli
+    from carecheck.cli.main import cli
 
     @click.command()
     @click.option("--fail-under", multiple=True)
@@ -293,9 +293,9 @@ def _doc_blocks(first_key: str) -> list[str]:
 
 @pytest.mark.parametrize("first_key", ["carecheck-config: 1", "carecheck-plan: 1"])
 def test_the_documented_examples_are_valid(first_key: str, tmp_path: Path) -> None:
-    from carecheck.loading import validate_model
-    from carecheck.model import Config, Plan
-    from carecheck.source import parse_document
+    from carecheck.catalog.loading import validate_model
+    from carecheck.format.model import Config, Plan
+    from carecheck.format.reader import parse_document
 
     (block,) = _doc_blocks(first_key)
     doc = parse_document(block.encode(), tmp_path / "example.yaml")
@@ -303,7 +303,7 @@ def test_the_documented_examples_are_valid(first_key: str, tmp_path: Path) -> No
 
 
 def test_every_variable_is_documented() -> None:
-    from carecheck.config import CONFIG_ENV, ENV
+    from carecheck.catalog.config import CONFIG_ENV, ENV
 
     text = DOC.read_text(encoding="utf-8")
     for var in [*ENV.values(), CONFIG_ENV]:

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.diagnostics import FORMATS
+from carecheck.render.findings import FORMATS
 from carecheck.errors import Finding, Position
-from carecheck.rules import RULES
+from carecheck.lint.rules import RULES
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = str(FIXTURES / "bad.yaml")

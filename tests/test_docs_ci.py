@@ -125,7 +125,7 @@ def _fail_the_gates(project: Path) -> None:
 
 
 def test_documented_report_gates_run_once_the_report_command_exists(run, project: Path) -> None:
-    from carecheck.cli import cli
+    from carecheck.cli.main import cli
 
     if "report" not in cli.commands:
         pytest.skip("the report command is not on this branch yet")

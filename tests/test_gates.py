@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 
 from carecheck.errors import UsageError
-from carecheck.gates import Places, check_gates, gate_findings, gate_format_for
-from carecheck.loading import AnswerStream, Catalog
-from carecheck.plans import Acceptance, AppliedPlan
-from carecheck.rules import RULES
-from carecheck.scoring import Scorecard, score
+from carecheck.audits.gates import Places, check_gates, gate_findings, gate_format_for
+from carecheck.catalog.loading import AnswerStream, Catalog
+from carecheck.lint.plans import Acceptance, AppliedPlan
+from carecheck.lint.rules import RULES
+from carecheck.scoring.score import Scorecard, score
 
 FIXTURES = Path(__file__).parent / "fixtures"
 EXAMPLE = FIXTURES / "report"

@@ -12,9 +12,9 @@ import pytest
 from scripted import Prompt, ScriptedPrompter
 
 from carecheck.errors import EXIT_INTERRUPTED, Interrupted
-from carecheck.interview import AuditRequest, AuditResult, run_audit
-from carecheck.loading import Catalog, load_answer_file
-from carecheck.model import AnswerFile
+from carecheck.interview.walk import AuditRequest, AuditResult, run_audit
+from carecheck.catalog.loading import Catalog, load_answer_file
+from carecheck.format.model import AnswerFile
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal.yaml"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from carecheck.errors import FindingsError
-from carecheck.loading import Catalog, builtin_dir
-from carecheck.model import NumberAnswer
+from carecheck.catalog.loading import Catalog, builtin_dir
+from carecheck.format.model import NumberAnswer
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -17,7 +17,7 @@ def _installed_files() -> list[str]:
 
 def test_wheel_ships_checklists_and_templates() -> None:
     files = _installed_files()
-    if not any(f.startswith("carecheck/cli.py") for f in files):
+    if not any(f.startswith("carecheck/cli/main.py") for f in files):
         if os.environ.get("CI") == "true":
             pytest.fail("CI must test a non-editable install of carecheck")
         pytest.skip("editable install: the wheel's contents are checked in CI")

@@ -19,10 +19,10 @@ from typing import Any
 
 import pytest
 
-from carecheck.audits import ReportRequest, build_history, build_reports
-from carecheck.history import HistoryOptions, render_history
-from carecheck.loading import Catalog
-from carecheck.report import ReportOptions, render_report
+from carecheck.audits.grouping import ReportRequest, build_history, build_reports
+from carecheck.render.history import HistoryOptions, render_history
+from carecheck.catalog.loading import Catalog
+from carecheck.render.report import ReportOptions, render_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "periodic"
 EXAMPLE = Path(__file__).parent.parent / "examples" / "audits" / "ardley-home-supplies"

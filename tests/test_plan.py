@@ -9,8 +9,8 @@ import pytest
 
 from carecheck.clock import now, today
 from carecheck.errors import FindingsError, InvalidInputError, UsageError
-from carecheck.loading import Catalog, load_plan
-from carecheck.validation import validate_file
+from carecheck.catalog.loading import Catalog, load_plan
+from carecheck.lint.validation import validate_file
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 

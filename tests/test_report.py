@@ -18,9 +18,9 @@ import pytest
 from conftest import require_tool
 
 from carecheck.errors import InputError, UsageError
-from carecheck.loading import AnswerStream, Catalog
-from carecheck.plans import AppliedPlan, read_plan
-from carecheck.report import (
+from carecheck.catalog.loading import AnswerStream, Catalog
+from carecheck.lint.plans import AppliedPlan, read_plan
+from carecheck.render.report import (
     CSV_COLUMNS,
     FORMATS,
     Branding,
@@ -35,8 +35,8 @@ from carecheck.report import (
     render_report,
     report_date,
 )
-from carecheck.scoring import Scorecard, score
-from carecheck.validation import discover
+from carecheck.scoring.score import Scorecard, score
+from carecheck.lint.validation import discover
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "report"
 PLAN = Path(__file__).parent / "fixtures" / "plans" / "acme.yaml"
@@ -578,7 +578,7 @@ def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violatio
     browser: Any, tmp_path: Path
 ) -> None:
     require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
-    from carecheck.audits import ReportRequest, build_reports
+    from carecheck.audits.grouping import ReportRequest, build_reports
 
     project = Path(__file__).parent / "fixtures" / "periodic"
     request = ReportRequest([project / "audits" / "northwind-care"], baseline=("auto",))

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from yaml_readers import assert_read_alike, texts
 
-from carecheck.loading import Catalog
-from carecheck.store import dump_yaml
+from carecheck.catalog.loading import Catalog
+from carecheck.audits.store import dump_yaml
 
 
 def test_init_writes_a_valid_tailored_setup(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -113,7 +113,7 @@ def test_init_names_a_profile_by_absolute_path_when_no_relative_one_exists(
     def other_drive(path: str, start: str | None = None) -> str:
         raise ValueError("path is on mount 'D:', start on mount 'C:'")  # what Windows says across drives
 
-    monkeypatch.setattr("carecheck.scaffold.os.path.relpath", other_drive)
+    monkeypatch.setattr("carecheck.cli.scaffold.os.path.relpath", other_drive)
     assert run("init", str(tmp_path / "new"), "--from", str(profile), "--id", "new-care").exit_code == 0
     written = (tmp_path / "new" / "checklists" / "new-care.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(written)["extends"] == Path(os.path.realpath(profile)).as_posix()

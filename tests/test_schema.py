@@ -11,10 +11,10 @@ import jsonschema
 import pytest
 
 from carecheck.errors import CarecheckError
-from carecheck.loading import Catalog, document_kind
-from carecheck.schema import SCHEMAS, json_schema, schema_text
-from carecheck.source import parse_document, read_document
-from carecheck.validation import validate_file
+from carecheck.catalog.loading import Catalog, document_kind
+from carecheck.format.schema import SCHEMAS, json_schema, schema_text
+from carecheck.format.reader import parse_document, read_document
+from carecheck.lint.validation import validate_file
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

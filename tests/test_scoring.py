@@ -12,9 +12,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from carecheck.errors import InvalidInputError, UsageError
-from carecheck.loading import AnswerStream, Catalog
-from carecheck.model import DEFAULT_BANDS, AnswerFile, Checklist
-from carecheck.scoring import Scorecard, gate_failures, priority_key, score
+from carecheck.catalog.loading import AnswerStream, Catalog
+from carecheck.format.model import DEFAULT_BANDS, AnswerFile, Checklist
+from carecheck.scoring.score import Scorecard, gate_failures, priority_key, score
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -343,7 +343,7 @@ def test_anonymous_scorecards_keep_no_name_and_no_file() -> None:
 
 
 def test_an_aggregate_scores_what_it_was_given_so_far() -> None:
-    from carecheck.scoring import Aggregate
+    from carecheck.scoring.score import Aggregate
 
     checklist = make_checklist([section("s", q("a"))])
     aggregate = Aggregate(checklist)

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from carecheck.errors import CarecheckError, Position
-from carecheck.source import MAX_DEPTH, parse_document, read_document
+from carecheck.format.reader import MAX_DEPTH, parse_document, read_document
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -14,12 +14,12 @@ from hypothesis import strategies as st
 from yaml_readers import assert_read_alike
 from yaml_readers import texts as tricky_texts
 
-from carecheck import store
+from carecheck.audits import store
 from carecheck.errors import InputError
-from carecheck.loading import load_answer_file
-from carecheck.model import AnswerFile
-from carecheck.source import parse_document
-from carecheck.store import (
+from carecheck.catalog.loading import load_answer_file
+from carecheck.format.model import AnswerFile
+from carecheck.format.reader import parse_document
+from carecheck.audits.store import (
     answers_yaml,
     create_answer_file,
     default_answer_path,
@@ -231,7 +231,7 @@ def test_text_that_pyyaml_tags_is_quoted_and_reads_back(text: str) -> None:
 
 
 def test_write_atomic_refuses_devices_and_folders(tmp_path: Path) -> None:
-    from carecheck.store import write_atomic
+    from carecheck.audits.store import write_atomic
 
     for target in (Path("/dev/null"), tmp_path):
         with pytest.raises(InputError, match="not a regular file"):
@@ -239,7 +239,7 @@ def test_write_atomic_refuses_devices_and_folders(tmp_path: Path) -> None:
 
 
 def test_write_atomic_writes_through_symlinks_and_keeps_modes(tmp_path: Path) -> None:
-    from carecheck.store import write_atomic
+    from carecheck.audits.store import write_atomic
 
     real = tmp_path / "real.txt"
     real.write_text("old")
@@ -263,7 +263,7 @@ def _current_umask() -> int:
 
 
 def test_write_atomic_reports_what_the_os_refuses(tmp_path: Path) -> None:
-    from carecheck.store import write_atomic
+    from carecheck.audits.store import write_atomic
 
     (tmp_path / "afile").write_text("")
     with pytest.raises(InputError, match="cannot write") as info:

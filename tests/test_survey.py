@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 
 from carecheck.errors import Finding, InputError
-from carecheck.loading import Catalog
-from carecheck.model import NA, UNKNOWN, Checklist
-from carecheck.store import answers_yaml
-from carecheck.survey import (
+from carecheck.catalog.loading import Catalog
+from carecheck.format.model import NA, UNKNOWN, Checklist
+from carecheck.audits.store import answers_yaml
+from carecheck.survey.csv_import import (
     Headers,
     Survey,
     answer_value,
@@ -408,7 +408,7 @@ def test_rows_already_imported_are_skipped_and_changed_ones_refused(checklist: C
 def test_write_creates_every_file_or_none(
     checklist: Checklist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import carecheck.survey as survey_module
+    import carecheck.survey.csv_import as survey_module
 
     survey = parse(checklist, "name,organisation,trained\nJo,Acme,2\nAnn,Acme,3\nSam,Acme,4\n")
     folder = tmp_path / "audits"
@@ -464,6 +464,6 @@ def test_messages_show_cells_escaped_and_short(checklist: Checklist) -> None:
 
 @pytest.mark.parametrize("cell", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-14:00", "31/12/9999"])
 def test_dates_out_of_range_are_not_dates(cell: str) -> None:
-    from carecheck.survey import parse_date
+    from carecheck.survey.csv_import import parse_date
 
     assert parse_date(cell) is None

@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 
 from carecheck.errors import UsageError
-from carecheck.model import DEFAULT_BANDS, AnswerFile, Checklist
-from carecheck.scoring import Aggregate, Scorecard
-from carecheck.trends import AuditPoint, Series, compare, difference, sparkline
+from carecheck.format.model import DEFAULT_BANDS, AnswerFile, Checklist
+from carecheck.scoring.score import Aggregate, Scorecard
+from carecheck.scoring.trends import AuditPoint, Series, compare, difference, sparkline
 
 
 def make_checklist(sections: list[dict[str, Any]], **fields: Any) -> Checklist:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from carecheck.loading import Catalog
-from carecheck.validation import discover, validate_file, validate_paths
+from carecheck.catalog.loading import Catalog
+from carecheck.lint.validation import discover, validate_file, validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from carecheck.source import parse_document
+from carecheck.format.reader import parse_document
 
 # what a YAML 1.1 or 1.2 reader could take for a bool, null, number, date, merge key or value key
 TRICKY = [

@@ -9,10 +9,10 @@ from datetime import date
 from pathlib import Path
 
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position
-from carecheck.loading import YAML_SUFFIXES, Catalog, document_kind, resolve, validate_model
-from carecheck.model import AnswerFile, Checklist, Config, Plan
-from carecheck.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, exit_class, run_rules
-from carecheck.source import Document, read_document, real_path
+from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, document_kind, resolve, validate_model
+from carecheck.format.model import AnswerFile, Checklist, Config, Plan
+from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, exit_class, run_rules
+from carecheck.format.reader import Document, read_document, real_path
 
 SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")

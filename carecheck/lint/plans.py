@@ -16,8 +16,8 @@ from datetime import date
 from pathlib import Path
 
 from carecheck.errors import Finding, FindingsError, UsageError
-from carecheck.loading import YAML_SUFFIXES, Catalog, ResolvedChecklist, load_plan
-from carecheck.model import Plan
+from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, ResolvedChecklist, load_plan
+from carecheck.format.model import Plan
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,7 @@ def read_plan(
     UsageError for a plan of another checklist or organisation. An expired waiver is a warning here
     (the report shows it as expired); `validate` fails on it.
     """
-    from carecheck.rules import PlanContext, run_rules
+    from carecheck.lint.rules import PlanContext, run_rules
 
     doc, plan = load_plan(path)
     checklist = resolved.checklist

@@ -25,12 +25,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.errors import Finding, FindingsError, UsageError
-from carecheck.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
-from carecheck.model import AnswerFile, Checklist
-from carecheck.scoring import GAP_THRESHOLD, Aggregate, Scorecard, aware
-from carecheck.store import slug
-from carecheck.trends import AuditPoint, History, Series, compare
-from carecheck.validation import SKIPPED_DIRS, discover
+from carecheck.catalog.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
+from carecheck.format.model import AnswerFile, Checklist
+from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
+from carecheck.audits.store import slug
+from carecheck.scoring.trends import AuditPoint, History, Series, compare
+from carecheck.lint.validation import SKIPPED_DIRS, discover
 
 AUTO = "auto"
 BY_CHOICES = ("organisation",)

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
-from carecheck.loading import load_answer_file
-from carecheck.model import (
+from carecheck.catalog.loading import load_answer_file
+from carecheck.format.model import (
     NA,
     ROLES,
     UNKNOWN,
@@ -32,11 +32,11 @@ from carecheck.model import (
     Question,
     Respondent,
 )
-from carecheck.rules import answer_problem
-from carecheck.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
+from carecheck.lint.rules import answer_problem
+from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
 
 if TYPE_CHECKING:
-    from carecheck.loading import Catalog, ResolvedChecklist
+    from carecheck.catalog.loading import Catalog, ResolvedChecklist
 
 DEFAULT_CHECKLIST = "care-essentials"
 
@@ -563,7 +563,7 @@ def _counts_line(counts: Counts) -> str:
 
 def summary_lines(result: AuditResult) -> list[str]:
     """The short summary printed at the end of an audit: counts, score, rating, the top three actions."""
-    from carecheck.scoring import score, shown
+    from carecheck.scoring.score import score, shown
 
     c = result.counts
     first = "Audit complete." if result.completed else "Audit saved, not complete."
@@ -805,7 +805,7 @@ def describe_changes(audit: Audit) -> list[str]:
 
 def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], datetime]) -> Audit:
     """An audit filled from an answer file given with --answers: validated, then saved in the audits folder."""
-    from carecheck.rules import AnswersContext, run_rules
+    from carecheck.lint.rules import AnswersContext, run_rules
 
     assert request.answers is not None
     doc, given = load_answer_file(request.answers)

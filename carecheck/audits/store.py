@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 import yaml
 
 from carecheck.errors import CarecheckError, InputError
-from carecheck.model import AnswerFile
+from carecheck.format.model import AnswerFile
 
 _BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -289,7 +289,7 @@ def find_unfinished(
     Matching uses the fields of each file, not its name: the organisation and
     respondent name are compared when given, ignoring case and spacing.
     """
-    from carecheck.loading import load_answer_file
+    from carecheck.catalog.loading import load_answer_file
 
     found: list[Unfinished] = []
     if not folder.is_dir():

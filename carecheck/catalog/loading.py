@@ -22,7 +22,7 @@ from carecheck.errors import (
     Position,
     UsageError,
 )
-from carecheck.model import (
+from carecheck.format.model import (
     DEFAULT_BANDS,
     KEBAB,
     KINDS,
@@ -34,7 +34,7 @@ from carecheck.model import (
     Question,
     Section,
 )
-from carecheck.source import Document, read_document, real_path
+from carecheck.format.reader import Document, read_document, real_path
 
 M = TypeVar("M", bound=BaseModel)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -194,7 +194,7 @@ class Catalog:
         Commands that use a checklist (show, audit, report) get one the rules passed,
         so nothing downstream meets an unknown answer set or a dangling `when`.
         """
-        from carecheck.rules import ChecklistContext, run_rules
+        from carecheck.lint.rules import ChecklistContext, run_rules
 
         key = real_path(path)
         if key not in self._resolved:
@@ -296,7 +296,7 @@ def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, 
     try:
         parent_raw = validate_model(parent_doc, Checklist)
         parent = resolve(parent_doc, parent_raw, catalog, (*chain, here))
-        from carecheck.rules import ChecklistContext, run_rules
+        from carecheck.lint.rules import ChecklistContext, run_rules
 
         parent_errors = [
             f for f in run_rules("checklist", ChecklistContext(parent_doc, parent)) if f.severity == "error"
@@ -437,7 +437,7 @@ class AnswerStream:
     warnings are collected in `warnings` and the files used in `sources`, both filled as the
     stream is read (it can be read once). `items()` reads the same files without the one-audit
     check and without raising lint errors, for a caller that groups files by organisation and
-    audit itself (carecheck.audits).
+    audit itself (carecheck.audits.grouping).
     """
 
     def __init__(self, paths: Iterable[tuple[Path, bool]], catalog: Catalog, checklist: str | None = None) -> None:
@@ -486,7 +486,7 @@ class AnswerStream:
             yield path, answers, findings
 
     def _items(self, *, lint: bool) -> Iterator[tuple[Path, Document, AnswerFile, list[Finding]]]:
-        from carecheck.rules import AnswersContext, run_rules
+        from carecheck.lint.rules import AnswersContext, run_rules
 
         item, self._first = self._first, None
         if item is None:

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
-from carecheck.model import (
+from carecheck.format.model import (
     NA,
     ROLES,
     UNKNOWN,
@@ -39,11 +39,11 @@ from carecheck.model import (
     Question,
     Respondent,
 )
-from carecheck.rules import RULES, answer_problem
-from carecheck.store import create_answer_file, default_answer_path, quarter_label
+from carecheck.lint.rules import RULES, answer_problem
+from carecheck.audits.store import create_answer_file, default_answer_path, quarter_label
 
 if TYPE_CHECKING:
-    from carecheck.loading import Catalog
+    from carecheck.catalog.loading import Catalog
 
 MAX_BYTES = 64 * 1024 * 1024
 DELIMITERS = (",", ";", "\t")
@@ -580,7 +580,7 @@ def _row(
     decimal_comma: bool,
 ) -> SurveyRow | None:
     """One row as an answer file, or None after adding its findings."""
-    from carecheck.interview import Audit
+    from carecheck.interview.walk import Audit
 
     checklist = headers.checklist
     before = len(survey.findings)
@@ -698,7 +698,7 @@ def same_answers(a: AnswerFile, b: AnswerFile) -> bool:
 
 def existing_answer_files(folder: Path) -> list[tuple[Path, AnswerFile]]:
     """The answer files under `folder` (hidden folders skipped; unreadable files ignored)."""
-    from carecheck.loading import load_answer_file
+    from carecheck.catalog.loading import load_answer_file
 
     found: list[tuple[Path, AnswerFile]] = []
     if not folder.is_dir():

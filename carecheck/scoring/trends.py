@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Literal
 
 from carecheck.errors import UsageError
-from carecheck.scoring import CRITICAL_BELOW, QuestionScore, Scorecard, SectionScore, shown
+from carecheck.scoring.score import CRITICAL_BELOW, QuestionScore, Scorecard, SectionScore, shown
 
 CHANGES_SHOWN = 8
 """How many most-improved and most-declined questions the documents list (JSON holds all)."""

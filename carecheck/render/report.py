@@ -26,9 +26,9 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import InputError, Position, UsageError
-from carecheck.plans import Acceptance, AppliedPlan, Assignment
-from carecheck.scoring import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
-from carecheck.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
+from carecheck.lint.plans import Acceptance, AppliedPlan, Assignment
+from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
+from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
 
 REPORT_FORMAT_VERSION = 1
 DEFAULT_ACCENT = "#1f4e79"

@@ -19,8 +19,8 @@ from carecheck.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, Car
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from carecheck.config import Settings
-    from carecheck.loading import Catalog
+    from carecheck.catalog.config import Settings
+    from carecheck.catalog.loading import Catalog
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
@@ -95,7 +95,7 @@ def settings(ctx: click.Context | None = None) -> Settings:
     Commands use it for what options do not cover (branding, the audits folder, the plan);
     options named in `Settings.default_map` already default to it. See carecheck/config.py.
     """
-    from carecheck.config import load_settings
+    from carecheck.catalog.config import load_settings
 
     root = (ctx or click.get_current_context()).find_root()
     loaded: Settings | None = root.meta.get(_SETTINGS)
@@ -106,7 +106,7 @@ def settings(ctx: click.Context | None = None) -> Settings:
 
 
 def _catalog(ctx: click.Context | None = None) -> Catalog:
-    from carecheck.loading import Catalog
+    from carecheck.catalog.loading import Catalog
 
     return Catalog(folders=settings(ctx).catalog_folders())
 
@@ -153,10 +153,10 @@ def validate(
     annotations, JUnit XML or SARIF 2.1.0); the summary and progress go to stderr.
     """
     from carecheck.clock import today
-    from carecheck.config import ConfigError, Settings
-    from carecheck.diagnostics import FORMAT_ALIASES, FORMATS
-    from carecheck.loading import Catalog
-    from carecheck.validation import validate_paths
+    from carecheck.catalog.config import ConfigError, Settings
+    from carecheck.render.findings import FORMAT_ALIASES, FORMATS
+    from carecheck.catalog.loading import Catalog
+    from carecheck.lint.validation import validate_paths
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -196,7 +196,7 @@ def rules(fmt: str) -> None:
     """List the lint rules (and the report's gate codes, CC6xx) with their codes, severities and explanations."""
     import json
 
-    from carecheck.rules import RULES
+    from carecheck.lint.rules import RULES
 
     if fmt == "json":
         items = [
@@ -231,8 +231,8 @@ def schema(kind: str, answers: bool, output: Path | None) -> None:
     The checklist schema ships as checklists/carecheck.schema.json; refresh it with
     `carecheck schema -o checklists/carecheck.schema.json`.
     """
-    from carecheck.schema import schema_text
-    from carecheck.store import write_atomic
+    from carecheck.format.schema import schema_text
+    from carecheck.audits.store import write_atomic
 
     text = schema_text("answers" if answers else kind)
     if output is None:
@@ -247,7 +247,7 @@ def list_checklists(fmt: str) -> None:
     """List the built-in and local checklists with their ids and question counts."""
     import json
 
-    from carecheck.loading import builtin_dir
+    from carecheck.catalog.loading import builtin_dir
 
     catalog = _catalog()
     rows: list[dict[str, Any]] = []
@@ -295,8 +295,8 @@ def complete_checklist(ctx: click.Context, param: click.Parameter, incomplete: s
 @click.option("--refs", is_flag=True, help="Print the traceability table: seed point -> questions.")
 def show(checklist: str | None, fmt: str, refs: bool) -> None:
     """Show a checklist (an id or a path; default: the configured `checklist`), resolved."""
-    from carecheck.loading import seed_points
-    from carecheck.presentation import checklist_as, refs_table
+    from carecheck.catalog.loading import seed_points
+    from carecheck.render.checklist import checklist_as, refs_table
 
     if checklist is None:
         raise UsageError("name a CHECKLIST (an id or a path), or set `checklist:` in carecheck.yaml")
@@ -354,7 +354,7 @@ def audit(
     it leaves out are listed and the command exits 1.
     """
     from carecheck.errors import UsageError
-    from carecheck.interview import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines
+    from carecheck.interview.walk import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines
 
     if resume is not None and (new or answers is not None):
         raise UsageError("--resume cannot be combined with --new or --answers")
@@ -418,8 +418,8 @@ def import_survey(
     the problems are listed as FILE:line:column and nothing is written (exit 1).
     """
     from carecheck.clock import now
-    from carecheck.diagnostics import format_finding
-    from carecheck.survey import ImportRequest, run_import
+    from carecheck.render.findings import format_finding
+    from carecheck.survey.csv_import import ImportRequest, run_import
 
     request = ImportRequest(
         source=source,
@@ -475,7 +475,7 @@ def import_survey(
 def init(folder: Path, profile: str, checklist_id: str | None) -> None:
     """Start a folder of your own: carecheck.yaml, audits/ and a checklist that extends PROFILE."""
     from carecheck.clock import now
-    from carecheck.scaffold import init_project
+    from carecheck.cli.scaffold import init_project
 
     made = init_project(folder, profile, _catalog(), checklist_id, now(os.environ).year)
     for path in made.files:
@@ -622,12 +622,12 @@ def report(
     import shutil
     from dataclasses import replace
 
-    from carecheck.audits import ReportRequest, build_reports, report_paths
+    from carecheck.audits.grouping import ReportRequest, build_reports, report_paths
     from carecheck.clock import today
-    from carecheck.diagnostics import format_finding
-    from carecheck.gates import LINE_FORMATS, Places, accepted, check_gates, failures, gate_format_for, render_gates
-    from carecheck.plans import AppliedPlan, plan_for
-    from carecheck.report import (
+    from carecheck.render.findings import format_finding
+    from carecheck.audits.gates import LINE_FORMATS, Places, accepted, check_gates, failures, gate_format_for, render_gates
+    from carecheck.lint.plans import AppliedPlan, plan_for
+    from carecheck.render.report import (
         DEFAULT_ACCENT,
         Branding,
         ReportOptions,
@@ -637,8 +637,8 @@ def report(
         render_report,
         report_date,
     )
-    from carecheck.source import real_path
-    from carecheck.validation import discover
+    from carecheck.format.reader import real_path
+    from carecheck.lint.validation import discover
 
     name = format_for(fmt, output)
     thresholds = [_threshold(text) for text in fail_under]
@@ -737,7 +737,7 @@ def report(
 
 def _write(path: Path, content: str | bytes) -> None:
     """Write an output file atomically (what cannot be written is an InputError, exit 2)."""
-    from carecheck.store import write_atomic
+    from carecheck.audits.store import write_atomic
 
     write_atomic(path, content)
 
@@ -761,9 +761,9 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     """
     import shutil
 
-    from carecheck.audits import build_history
-    from carecheck.history import HistoryOptions, history_format, render_history
-    from carecheck.report import report_date
+    from carecheck.audits.grouping import build_history
+    from carecheck.render.history import HistoryOptions, history_format, render_history
+    from carecheck.render.report import report_date
 
     name = history_format(fmt, output)
     found, notices = build_history(folder if folder is not None else settings().audits, _catalog(), checklist=checklist)
@@ -784,7 +784,7 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
 
 def _threshold(text: str) -> tuple[str | None, float]:
     """A `--fail-under` value: `60` (the overall score) or `section-id=60`."""
-    from carecheck.config import parse_threshold
+    from carecheck.catalog.config import parse_threshold
 
     try:
         threshold = parse_threshold(text)

@@ -22,11 +22,11 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal
 
 from carecheck.errors import InvalidInputError, UsageError
-from carecheck.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
-from carecheck.rules import answer_problem
+from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
+from carecheck.lint.rules import answer_problem
 
 if TYPE_CHECKING:
-    from carecheck.trends import Comparison
+    from carecheck.scoring.trends import Comparison
 
 Status = Literal["answered", "na", "unknown", "skipped", "unanswered", "off"]
 Kind = Literal["options", "number", "text"]
@@ -824,6 +824,6 @@ def gate_failures(
     Scores compare rounded to one decimal, as shown. The gates themselves (waivers, findings
     for CI) are in gates.py.
     """
-    from carecheck.gates import check_gates, failures
+    from carecheck.audits.gates import check_gates, failures
 
     return failures(check_gates(card, fail_under, fail_on_critical=fail_on_critical))

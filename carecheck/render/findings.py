@@ -149,7 +149,7 @@ def _artifact(path: str) -> dict[str, str]:
 
 
 def _sarif_rule(code: str) -> dict[str, Any]:
-    from carecheck.rules import RULES
+    from carecheck.lint.rules import RULES
 
     rule = RULES.get(code)
     if rule is None:
@@ -169,7 +169,7 @@ _SARIF_LEVELS = {"warning": "warning", "note": "note"}
 
 
 def _sarif(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
-    from carecheck.rules import RULES
+    from carecheck.lint.rules import RULES
 
     codes = sorted(set(RULES) | {f.code for f in findings})
     index = {code: i for i, code in enumerate(codes)}

@@ -18,8 +18,8 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import UsageError
-from carecheck.report import _date, _round, _signed, _styler, environment
-from carecheck.trends import History
+from carecheck.render.report import _date, _round, _signed, _styler, environment
+from carecheck.scoring.trends import History
 
 HISTORY_FORMAT_VERSION = 1
 FORMAT_NAMES = ("txt", "md", "json", "csv")
@@ -54,7 +54,7 @@ class HistoryOptions:
 
 def history_format(fmt: str | None, output: Path | None) -> str:
     """The format asked for: `--format`, else from the output's extension, else txt."""
-    from carecheck.report import format_for
+    from carecheck.render.report import format_for
 
     return format_for(fmt, output, FORMAT_NAMES, EXTENSIONS)
 

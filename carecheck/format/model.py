@@ -34,7 +34,7 @@ from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 from typing_extensions import Self
 
-from carecheck.source import as_written
+from carecheck.format.reader import as_written
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 ROLES = ("leadership", "management", "front-line", "back-office", "other")

@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, UsageError
-from carecheck.source import real_path
+from carecheck.format.reader import real_path
 
 CONFIG_NAME = "carecheck.yaml"
 DEFAULT_AUDITS = Path("audits")
@@ -93,7 +93,7 @@ class ConfigError(UsageError):
         return cls([Finding(str(exc.path or ""), exc.position, exc.code or "CC001", exc.message)])
 
     def __str__(self) -> str:
-        from carecheck.diagnostics import format_finding
+        from carecheck.render.findings import format_finding
 
         return "\n".join(format_finding(f) for f in self.findings)
 
@@ -238,7 +238,7 @@ def load_settings(given: Path | None, environ: Mapping[str, str]) -> Settings:
 
 
 def _from_file(path: Path) -> tuple[dict[str, Any], dict[str, Position]]:
-    from carecheck.loading import load_config
+    from carecheck.catalog.loading import load_config
 
     try:
         doc, config = load_config(path)

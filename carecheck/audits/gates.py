@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Literal
 
 from carecheck.errors import Finding, Position, UsageError
-from carecheck.loading import ResolvedChecklist
-from carecheck.plans import Acceptance, AppliedPlan
-from carecheck.scoring import CRITICAL_BELOW, Scorecard, shown
-from carecheck.source import Document, read_document
+from carecheck.catalog.loading import ResolvedChecklist
+from carecheck.lint.plans import Acceptance, AppliedPlan
+from carecheck.scoring.score import CRITICAL_BELOW, Scorecard, shown
+from carecheck.format.reader import Document, read_document
 
 GATE_FORMATS = ("json", "github", "junit", "sarif")
 GATE_EXTENSIONS = {".json": "json", ".xml": "junit", ".sarif": "sarif"}
@@ -193,7 +193,7 @@ def render_gates(sets: Sequence[tuple[Sequence[Gate], Places]], fmt: str) -> str
     Each set is the gates of one report with the places its findings point to (`report --by
     organisation` checks each organisation's report, and names its gates after it).
     """
-    from carecheck.diagnostics import FORMATS
+    from carecheck.render.findings import FORMATS
 
     findings = [f for gates, places in sets for f in gate_findings(gates, places)]
     return FORMATS[fmt](findings, [g.name for gates, _ in sets for g in gates], checked="gates")

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
 from carecheck.errors import Finding, Position
-from carecheck.loading import ResolvedChecklist
-from carecheck.model import (
+from carecheck.catalog.loading import ResolvedChecklist
+from carecheck.format.model import (
     BUILTIN_ANSWER_SETS,
     NA,
     UNKNOWN,
@@ -31,7 +31,7 @@ from carecheck.model import (
     Plan,
     Question,
 )
-from carecheck.source import Document
+from carecheck.format.reader import Document
 
 Severity = Literal["error", "warning"]
 MAX_WEIGHT = 1000

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from carecheck.model import KINDS
+from carecheck.format.model import KINDS
 
 SCHEMA_FILE = "carecheck.schema.json"
 # schema name -> the first key of the files it describes

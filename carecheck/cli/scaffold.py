@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from carecheck.errors import UsageError
-from carecheck.loading import Catalog, builtin_dir
-from carecheck.schema import SCHEMA_FILE, schema_text
-from carecheck.source import real_path
-from carecheck.store import dump_yaml, slug, write_atomic
+from carecheck.catalog.loading import Catalog, builtin_dir
+from carecheck.format.schema import SCHEMA_FILE, schema_text
+from carecheck.format.reader import real_path
+from carecheck.audits.store import dump_yaml, slug, write_atomic
 
 
 @dataclass(frozen=True)
