@@ -409,7 +409,7 @@ class Interview:
                 message, default, check, f"({bounds}leave empty to go back to the choices)"
             ).strip()
             if typed:
-                typed = _tidy_number(typed)
+                typed = _number_value(spec, typed) or typed
         else:
             typed = self.prompter.text("Answer", default, None, "(leave empty to go back to the choices)").strip()
         return typed or None
@@ -526,10 +526,11 @@ def _number_problem(spec: NumberAnswer, text: str) -> str | None:
     """Why a typed number is refused, in the words of the prompt (empty is fine: back to the menu)."""
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
-        return "Please type a number, such as 4 or 6.5."
+    value = _number_value(spec, text)
+    if value is None:
+        unit = f" or 6.5 {spec.unit}" if spec.unit else " or 6.5"
+        return f"Please type a number, such as 4{unit}."
+    number = float(value)
     if not math.isfinite(number):
         return "Please type a finite number."
     if spec.min is not None and number < spec.min:
@@ -539,9 +540,11 @@ def _number_problem(spec: NumberAnswer, text: str) -> str | None:
     return None
 
 
-def _tidy_number(text: str) -> str:
-    # "6.50" stays as typed; "+6" and " 6 " become "6"
-    return text.lstrip("+")
+def _number_value(spec: NumberAnswer, text: str) -> str | None:
+    """A typed number as stored, read as the import reads a cell: "78%", "6 hours" and "+6" are numbers."""
+    from carecheck.survey import number_value
+
+    return number_value(text, spec)
 
 
 def _short(text: str, width: int = 72) -> str:

@@ -473,3 +473,25 @@ def test_stopping_before_the_first_answer_saves_nothing_and_says_so(tmp_path: Pa
         audit(tmp_path, ("Organisation", "Acme"), ("Your name", stop), organisation=None, respondent=None)
     assert info.value.exit_code == 130 and "nothing was saved" in info.value.message
     assert list(tmp_path.rglob("*")) == []
+
+
+def test_a_number_is_read_as_the_import_reads_it_with_its_unit(tmp_path: Path) -> None:
+    checklist = tmp_path / "units.yaml"
+    checklist.write_text(
+        "carecheck: 1\nid: units\ntitle: Units\nversion: '1'\nsections:\n  - id: s\n    title: S\n    questions:\n"
+        "      - {id: share, text: Share resolved?, answers: {type: number, unit: '%', good: 90, poor: 50, max: 100}}\n"
+        "      - {id: hours, text: Reply time?, answers: {type: number, unit: hours, good: 4, poor: 24}}\n",
+        encoding="utf-8",
+    )
+    result, prompter = audit(
+        tmp_path / "audits",
+        ("Share resolved?", "Enter a number"),
+        "120%",  # refused: above the maximum
+        "78%",
+        ("Reply time?", "Enter a number"),
+        "6 hours",
+        "Finish the audit",
+        checklist=checklist,
+    )
+    assert values(result.path) == {"share": "78", "hours": "6"}
+    assert prompter.refused == [("120%", "The largest value allowed is 100.")]
