@@ -33,6 +33,7 @@ from carecheck.model import (
     Respondent,
 )
 from carecheck.rules import answer_problem
+from carecheck.scoring import answer_status
 from carecheck.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
 
 if TYPE_CHECKING:
@@ -174,7 +175,7 @@ class Audit:
 
 @dataclass(frozen=True)
 class Counts:
-    """How the asked questions of an audit stand."""
+    """How the asked questions of an audit stand, counted as the report counts them."""
 
     total: int
     answered: int
@@ -183,26 +184,19 @@ class Counts:
     skipped: int
     unanswered: int
 
+    @property
+    def to_answer(self) -> int:
+        """Skipped or unanswered: what the report lists as "to answer" (and marks DRAFT for)."""
+        return self.skipped + self.unanswered
+
 
 def count(audit: Audit) -> Counts:
-    """Count the asked questions by how they were answered."""
-    answered = na = unknown = skipped = unanswered = 0
-    visible = audit.visible()
-    for q in visible:
-        answer = audit.answers.get(q.id)
-        value = answer.value if answer else None
-        if value is None or audit.stale(q) is not None:
-            if answer is not None and answer.skipped:
-                skipped += 1
-            else:
-                unanswered += 1
-        elif value == NA:
-            na += 1
-        elif value == UNKNOWN:
-            unknown += 1
-        else:
-            answered += 1
-    return Counts(len(visible), answered, na, unknown, skipped, unanswered)
+    """Count the asked questions by the report's `answer_status`; an answer to give again is unanswered."""
+    statuses = [
+        "unanswered" if audit.stale(q) is not None else answer_status(audit.answers.get(q.id)) for q in audit.visible()
+    ]
+    tally = {status: statuses.count(status) for status in ("answered", "na", "unknown", "skipped", "unanswered")}
+    return Counts(len(statuses), *tally.values())
 
 
 @dataclass(frozen=True)
@@ -350,13 +344,12 @@ class Interview:
         section = self.audit.checklist.section_of[question.id]
         in_section = [q.id for q in section.questions if q.id in visible]
         counts = count(self.audit)
-        done = counts.total - counts.unanswered - counts.skipped
         say = self.prompter.say
         say("")
         say(
             f"{section.title}  ·  section {sections.index(section.id) + 1} of {len(sections)}"
             f"  ·  question {in_section.index(question.id) + 1} of {len(in_section)}"
-            f"  ·  {done} of {counts.total} answered",
+            f"  ·  {counts.to_answer} to answer",
             "position",
         )
         stale = self.audit.stale(question)
@@ -453,14 +446,15 @@ class Interview:
     def _sections(self, qid: str) -> tuple[str, str]:
         """The section list: go to a section, to the review, or back to the question."""
         visible = {q.id for q in self.audit.visible()}
+        missing = {q.id for q in self.audit.missing()}
         current = self.audit.checklist.section_of[qid] if qid else None
         items: list[Item | None] = []
         for n, section in enumerate(self.audit.checklist.sections, 1):
             shown = [q for q in section.questions if q.id in visible]
             if not shown:
                 continue
-            done = sum(1 for q in shown if not self.audit.is_open(q) and self.audit.value(q.id) is not None)
-            items.append(Item(f"{n}. {section.title}  ({done} of {len(shown)} answered)", "s:" + section.id))
+            left = sum(1 for q in shown if q.id in missing)
+            items.append(Item(f"{n}. {section.title}  ({left} of {len(shown)} to answer)", "s:" + section.id))
         items += [None, Item("Review and finish…", REVIEW)]
         if qid:
             items.append(Item("Back to the question", RETURN))
@@ -482,7 +476,7 @@ class Interview:
             say = self.prompter.say
             say("")
             say("Review", "heading")
-            say(_counts_line(counts))
+            say(counts_text(counts, "  ·  "))
             items: list[Item | None] = []
             for q in missing:
                 answer = self.audit.answers.get(q.id)
@@ -497,7 +491,7 @@ class Interview:
                 items.append(None)
             items += [Item("Finish the audit", FINISH), Item("Go to the section list…", SECTIONS)]
             default = items[0].key if items[0] is not None else None
-            message = "Revisit a question, or finish" if missing else "Every question is answered"
+            message = "Revisit a question, or finish" if missing else "Nothing left to answer"
             key = self.prompter.select(message, items, default)
             if key.startswith("q:"):
                 return key[2:]
@@ -528,8 +522,7 @@ def _number_problem(spec: NumberAnswer, text: str) -> str | None:
         return None
     value = _number_value(spec, text)
     if value is None:
-        unit = f" or 6.5 {spec.unit}" if spec.unit else " or 6.5"
-        return f"Please type a number, such as 4{unit}."
+        return "Please type a number, such as 4 or 6.5."
     number = float(value)
     if not math.isfinite(number):
         return "Please type a finite number."
@@ -551,29 +544,26 @@ def _short(text: str, width: int = 72) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _counts_line(counts: Counts) -> str:
-    parts = [f"{counts.total - counts.unanswered - counts.skipped} of {counts.total} answered"]
-    if counts.not_applicable:
-        parts.append(f"{counts.not_applicable} not applicable")
-    if counts.unknown:
-        parts.append(f"{counts.unknown} don't know")
-    if counts.skipped:
-        parts.append(f"{counts.skipped} skipped")
-    if counts.unanswered:
-        parts.append(f"{counts.unanswered} not answered yet")
-    return "  ·  ".join(parts)
+def counts_text(counts: Counts, separator: str = ", ") -> str:
+    """How an audit stands, in the report's words: answered, not applicable, don't know, to answer."""
+    skipped = f" ({counts.skipped} skipped)" if counts.skipped else ""
+    parts = [
+        f"{counts.answered} answered",
+        f"{counts.not_applicable} not applicable",
+        f"{counts.unknown} don't know",
+        f"{counts.to_answer} to answer{skipped}",
+    ]
+    return f"{counts.total} question{'s' * (counts.total != 1)} asked: " + separator.join(parts)
 
 
 def summary_lines(result: AuditResult) -> list[str]:
     """The short summary printed at the end of an audit: counts, score, rating, the top three actions."""
     from carecheck.scoring import score, shown
 
-    c = result.counts
     first = "Audit complete." if result.completed else "Audit saved, not complete."
     lines = [
         first,
-        f"  {c.answered} answered, {c.not_applicable} not applicable, {c.unknown} don't know, "
-        f"{c.skipped + c.unanswered} still open (of {c.total} questions asked).",
+        f"  {counts_text(result.counts)}.",
     ]
     card = score(result.checklist, [result.answers])
     if card.overall is None or card.rating is None:
@@ -728,12 +718,12 @@ def _offer_resume(waiting: list[Unfinished], checklist: Checklist, prompter: Pro
     items: list[Item | None] = []
     for n, u in enumerate(waiting[:9]):
         af = u.answers
-        given = sum(1 for a in af.answers.values() if a.value is not None)
+        left = count(Audit(checklist, u.path, af, dict(af.answers)))
         started = af.started.strftime("%d %b %Y") if af.started else "an earlier date"
         items.append(
             Item(
                 f"Resume: {af.organisation}, {af.respondent.name or 'no name'} ({af.respondent.role}), "
-                f"{af.audit or 'audit'}, started {started}, {given} of {len(checklist.questions)} answered",
+                f"{af.audit or 'audit'}, started {started}, {left.to_answer} of {left.total} to answer",
                 str(n),
             )
         )
