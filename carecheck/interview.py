@@ -77,6 +77,21 @@ class Item:
 
     label: str
     key: str
+    done: str | None = None
+    """What to show once chosen when the choice is not an answer ("(skipped for now)"; "" for the
+    question alone); None shows the label as the answer."""
+
+
+class TypingInterrupted(KeyboardInterrupt):
+    """Ctrl-C in a text prompt: what had been typed so far goes with it."""
+
+    def __init__(self, typed: str) -> None:
+        super().__init__(typed)
+        self.typed = typed
+
+
+UNFINISHED_NOTE = " [unfinished]"
+"""Ends a note whose typing Ctrl-C stopped: the text is kept, and says it was not confirmed."""
 
 
 class Prompter(Protocol):
@@ -95,7 +110,10 @@ class Prompter(Protocol):
         validate: Callable[[str], str | None] | None = None,
         instruction: str = "",
     ) -> str:
-        """Let the person type a line; `validate` returns why a line is refused, or None."""
+        """Let the person type a line; `validate` returns why a line is refused, or None.
+
+        Ctrl-C raises TypingInterrupted with the text typed so far.
+        """
 
     def confirm(self, message: str, default: bool = False) -> bool:
         """Ask a yes/no question."""
@@ -298,18 +316,18 @@ class Interview:
                 if value is not None and value not in (NA, UNKNOWN):
                     default = "=" + value
             else:
-                items.append(Item(self._type_label(question, value), TYPE))
+                items.append(Item(self._type_label(question, value), TYPE, ""))
                 if value is not None and value not in (NA, UNKNOWN):
                     default = TYPE
             items.append(None)
             if question.allow_na:
-                items.append(Item("Not applicable", NA))
-            items.append(Item("Don't know / not measured", UNKNOWN))
-            items.append(Item("Skip for now", SKIP))
-            items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE))
+                items.append(Item("Not applicable", NA, "(not applicable)"))
+            items.append(Item("Don't know / not measured", UNKNOWN, "(don't know / not measured)"))
+            items.append(Item("Skip for now", SKIP, "(skipped for now)"))
+            items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE, ""))
             if index > 0:
-                items.append(Item("Back to the previous question", BACK))
-            items.append(Item("Go to the section list…", SECTIONS))
+                items.append(Item("Back to the previous question", BACK, "(back to the previous question)"))
+            items.append(Item("Go to the section list…", SECTIONS, "(to the section list)"))
             if value in (NA, UNKNOWN) and (value != NA or question.allow_na):
                 default = value
             if default is not None and not any(i is not None and i.key == default for i in items):
@@ -409,9 +427,18 @@ class Interview:
 
     def _edit_note(self, question: Question) -> None:
         answer = self.audit.answers.get(question.id) or Answer(asked=None)
-        note = self.prompter.text(
-            "Note", answer.note or "", None, "(evidence: where is this written down? Leave empty for no note)"
-        ).strip()
+        try:
+            note = self.prompter.text(
+                "Note", answer.note or "", None, "(evidence: where is this written down? Leave empty for no note)"
+            ).strip()
+        except TypingInterrupted as stop:
+            # Ctrl-C while typing: keep the half-typed note, marked as not confirmed, then stop as usual
+            typed = stop.typed.strip().removesuffix(UNFINISHED_NOTE.strip()).rstrip()
+            if typed and typed != answer.note:
+                self.audit.answers[question.id] = answer.model_copy(
+                    update={"note": typed + UNFINISHED_NOTE, "at": self.now()}
+                )
+            raise
         self.audit.answers[question.id] = answer.model_copy(update={"note": note or None, "at": self.now()})
         self.audit.save()
 
@@ -869,27 +896,38 @@ class QuestionaryPrompter:
         self._style = Style.from_dict(self.STYLES)
 
     def say(self, text: str, style: str = "") -> None:
-        import textwrap
-
-        from prompt_toolkit import print_formatted_text
-        from prompt_toolkit.application import get_app_session
-        from prompt_toolkit.formatted_text import FormattedText
-
-        # Wrap at word boundaries: the terminal would cut long help text mid-word.
-        width = max(40, min(get_app_session().output.get_size().columns - 2, 100))
-        text = "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.splitlines())
-        print_formatted_text(FormattedText([(f"class:{style}" if style else "", text)]), style=self._style)
+        self._print([(f"class:{style}" if style else "", _wrap(text))])
 
     def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
+        # long entries wrap under themselves: prompt_toolkit would cut them at the terminal's edge
         choices = [
-            self._q.Separator("  ─────") if item is None else self._q.Choice(item.label, value=item.key)
+            self._q.Separator("  ─────")
+            if item is None
+            else self._q.Choice("\n   ".join(_lines(item.label, _width() - 3)), value=item.key)
             for item in items
         ]
+        instruction = "(arrow keys, Enter)"
         with _shared_default_bindings():
             question = self._q.select(
-                message, choices, default=default, style=self._style, instruction="(arrow keys, Enter)"
+                _fit(message, len(instruction) + 1),
+                choices,
+                default=default,
+                style=self._style,
+                instruction=instruction,
             )
+        # questionary would leave "? question  <label>" behind, even for an action such as
+        # "Skip for now": erase the menu and say what was chosen, in words that fit the choice
+        question.application.erase_when_done = True
         key: str = self._ask(question)
+        chosen = next(item for item in items if item is not None and item.key == key)
+        shown = _lines(chosen.label if chosen.done is None else chosen.done, _width() - 4)
+        self._print(
+            [
+                ("class:qmark", "?"),
+                ("class:question", " " + _fit(message, len(shown[0]) + 2) + " "),
+                ("class:answer" if chosen.done is None else "class:instruction", " " + "\n    ".join(shown)),
+            ]
+        )
         return key
 
     def text(
@@ -899,26 +937,77 @@ class QuestionaryPrompter:
         validate: Callable[[str], str | None] | None = None,
         instruction: str = "",
     ) -> str:
+        from prompt_toolkit.key_binding import KeyBindings
+
         def check(value: str) -> bool | str:
             problem = validate(value) if validate else None
             return True if problem is None else problem
 
+        keep = KeyBindings()
+
+        @keep.add("c-c", eager=True)
+        def _interrupt(event: Any) -> None:
+            # prompt_toolkit's own Ctrl-C drops the line; a half-typed note is worth keeping
+            event.app.exit(exception=TypingInterrupted(event.app.current_buffer.text), style="class:aborting")
+
+        tail = len(instruction) + 3 if instruction else 1
         with _shared_default_bindings():
             question = self._q.text(
-                message, default=default, validate=check, instruction=instruction, style=self._style
+                _fit(message, tail),
+                default=default,
+                validate=check,
+                instruction=instruction,
+                style=self._style,
+                key_bindings=keep,
             )
         typed: str = self._ask(question)
         return typed
 
     def confirm(self, message: str, default: bool = False) -> bool:
         with _shared_default_bindings():
-            question = self._q.confirm(message, default=default, style=self._style)
+            question = self._q.confirm(_fit(message, 12), default=default, style=self._style)
         answer: bool = self._ask(question)
         return answer
 
     def _ask(self, question: Any) -> Any:
         """Run one prompt; Ctrl-C raises KeyboardInterrupt (the walk-through saves and stops)."""
         return question.unsafe_ask()
+
+    def _print(self, fragments: list[tuple[str, str]]) -> None:
+        from prompt_toolkit import print_formatted_text
+        from prompt_toolkit.formatted_text import FormattedText
+
+        print_formatted_text(FormattedText(fragments), style=self._style)
+
+
+def _width() -> int:
+    """The columns text is wrapped to: the terminal's (as prompt_toolkit sees it), less a margin, 40 to 100."""
+    from prompt_toolkit.application import get_app_session
+
+    return max(40, min(get_app_session().output.get_size().columns - 2, 100))
+
+
+def _lines(text: str, width: int) -> list[str]:
+    """One line of text as lines of at most `width` columns, broken between words, indented as it is."""
+    import textwrap
+
+    indent = text[: len(text) - len(text.lstrip())]
+    return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [text]
+
+
+def _wrap(text: str) -> str:
+    """Text to say, each of its lines wrapped at word boundaries to the terminal (which would break mid-word)."""
+    width = _width()
+    return "\n".join("\n".join(_lines(line, width)) if len(line) > width else line for line in text.splitlines())
+
+
+def _fit(message: str, tail: int) -> str:
+    """A prompt's message wrapped under itself after "? ", its last line leaving `tail` columns for what follows."""
+    width = _width()
+    lines = _lines(message, width - 2)
+    if len(lines[-1]) + 2 + tail > width:
+        lines.append("")  # what follows (the instruction, the answer) gets a line of its own
+    return "\n  ".join(lines)
 
 
 @cache
