@@ -27,9 +27,9 @@ from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
+from carecheck.catalog.loading import Catalog
 from carecheck.interview import walk as interview
 from carecheck.interview.walk import AuditRequest, QuestionaryPrompter, run_audit
-from carecheck.catalog.loading import Catalog
 
 KINDS = [
     "yes-no",

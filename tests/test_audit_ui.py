@@ -7,17 +7,21 @@ ends the run (EOF: saved, exit 130) instead of hanging the test.
 
 from __future__ import annotations
 
+import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from prompt_toolkit.output.vt100 import Vt100_Output
 
-from carecheck.cli import main as cli_module
 from carecheck.catalog.loading import load_answer_file
+from carecheck.cli import main as cli_module
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
 
@@ -43,6 +47,22 @@ def run_keys(keys: str, *args: str) -> Result:
         pipe.close()
         with create_app_session(input=pipe, output=DummyOutput()):
             return CliRunner().invoke(cli_module.cli, list(args), catch_exceptions=False)
+
+
+def run_keys_seen(keys: str, *args: str, columns: int = 80) -> tuple[Result, str]:
+    """Like run_keys, on a terminal `columns` wide; also return what was drawn, its words separated by spaces.
+
+    Terminal controls (colours, cursor moves, line ends) become spaces, so a word that the
+    terminal was made to break across lines shows as two words.
+    """
+    drawn = io.StringIO()
+    output = Vt100_Output(drawn, lambda: Size(rows=40, columns=columns), term="xterm")
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        pipe.close()
+        with create_app_session(input=pipe, output=output):
+            result = CliRunner().invoke(cli_module.cli, list(args), catch_exceptions=False)
+    return result, " ".join(re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|[\r\n]", " ", drawn.getvalue()).split())
 
 
 def audit_args(folder: Path, *more: str) -> tuple[str, ...]:
@@ -194,3 +214,75 @@ def test_answers_from_a_file_then_only_the_missing_questions(terminal: None, tmp
         "evidence": ("HR folder", None, False),
         "rating": ("3", None, False),
     }
+
+
+LONG_QUESTION = (
+    "Do the people who answer customers by telephone, email and web chat know the service standards that were "
+    "published, and can they explain to a disappointed customer what happens next when a standard was not met?"
+)
+LONG_HELP = (
+    "Count a standard as known when an adviser, asked without warning, states it in substance; unannounced "
+    "checks over a fortnight give the fairest picture of everyday practice."
+)
+
+
+@pytest.mark.parametrize("columns", [80, 120])
+def test_questions_help_and_choices_wrap_between_words(terminal: None, tmp_path: Path, columns: int) -> None:
+    checklist = tmp_path / "long.yaml"
+    checklist.write_text(
+        "carecheck: 1\nid: long\ntitle: Long\nversion: '1'\nsections:\n  - id: s\n    title: S\n    questions:\n"
+        f"      - {{id: q1, text: '{LONG_QUESTION}', help: '{LONG_HELP}', answers: yes-no}}\n"
+        "      - {id: q2, text: Two?, answers: yes-no}\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "audits"
+    identity = ("--organisation", "Ardley Home Supplies", "--respondent", "Helen Marsh", "--role", "leadership")
+    result, seen = run_keys_seen(
+        ENTER + CTRL_C, "audit", str(checklist), "--dir", str(folder), *identity, columns=columns
+    )
+    assert result.exit_code == 130
+    assert LONG_QUESTION in seen and LONG_HELP in seen
+    # the resume choice is longer than 80 columns: shown whole, wrapped, never cut at the edge
+    result, seen = run_keys_seen(CTRL_C, "audit", str(checklist), "--dir", str(folder), columns=columns)
+    assert result.exit_code == 130
+    saved = load_answer_file(only_file(folder))[1]
+    assert saved.started is not None
+    assert (
+        f"Resume: Ardley Home Supplies, Helen Marsh (leadership), {saved.audit}, "
+        f"started {saved.started:%d %b %Y}, 1 of 2 to answer" in seen
+    )
+
+
+def test_a_chosen_action_is_not_shown_as_the_answer(terminal: None, tmp_path: Path) -> None:
+    keys = ENTER + down(3) + CTRL_C  # has-email: Yes; hours: Skip for now
+    result, seen = run_keys_seen(keys, *audit_args(tmp_path, *IDENTITY))
+    assert result.exit_code == 130
+    assert answers_of(only_file(tmp_path)) == {
+        "has-email": ("yes", None, False),
+        "email-reply-hours": (None, None, True),
+    }
+    assert "? Do customers reach you by email? Yes" in seen  # an answer is shown as the answer
+    # what is drawn last for the question says what was done: no "? question  Skip for now"
+    assert seen.rsplit("? Median first reply to email, in hours?", 1)[1].startswith(" (skipped for now) ")
+
+
+def test_ctrl_c_in_the_note_keeps_the_half_typed_note(terminal: None, tmp_path: Path, run) -> None:
+    keys = ENTER + down(4) + "Ask IT for the" + CTRL_C  # has-email: Yes; hours: Add a note…, typing, Ctrl-C
+    result = run_keys(keys, *audit_args(tmp_path, *IDENTITY))
+    assert result.exit_code == 130
+    path = only_file(tmp_path)
+    assert answers_of(path) == {
+        "has-email": ("yes", None, False),
+        "email-reply-hours": (None, "Ask IT for the [unfinished]", False),
+    }
+    beside = tmp_path / "check"  # validate finds the checklist beside the answers
+    beside.mkdir()
+    (beside / "minimal.yaml").write_bytes(MINIMAL.read_bytes())
+    (beside / "answers.yaml").write_bytes(path.read_bytes())
+    validated = run("validate", str(beside / "answers.yaml"))
+    assert validated.exit_code == 0, validated.output
+    # on resuming, the note is offered for editing as it was kept; confirming it keeps it as typed
+    keys = down(4) + "\x7f" * len(" [unfinished]") + " ticket log" + ENTER + CTRL_C  # hours: Edit the note…
+    result = run_keys(keys, "audit", str(MINIMAL), "--resume", str(path))
+    assert result.exit_code == 130
+    assert answers_of(path)["email-reply-hours"] == (None, "Ask IT for the ticket log", False)

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.cli.main import ROLE_CHOICES
 from carecheck.catalog.loading import load_answer_file
+from carecheck.cli.main import ROLE_CHOICES
 from carecheck.format.model import ROLES
 
 FIXTURES = Path(__file__).parent / "fixtures"

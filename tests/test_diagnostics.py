@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.render.findings import FORMATS
 from carecheck.errors import Finding, Position
 from carecheck.lint.rules import RULES
+from carecheck.render.findings import FORMATS
 
 FIXTURES = Path(__file__).parent / "fixtures"
 BAD = str(FIXTURES / "bad.yaml")

@@ -11,10 +11,10 @@ from typing import Any
 import pytest
 from scripted import Prompt, ScriptedPrompter
 
-from carecheck.errors import EXIT_INTERRUPTED, Interrupted
-from carecheck.interview.walk import AuditRequest, AuditResult, run_audit
 from carecheck.catalog.loading import Catalog, load_answer_file
+from carecheck.errors import EXIT_INTERRUPTED, Interrupted
 from carecheck.format.model import AnswerFile
+from carecheck.interview.walk import AuditRequest, AuditResult, run_audit
 
 FIXTURES = Path(__file__).parent / "fixtures"
 MINIMAL = FIXTURES / "minimal.yaml"
@@ -62,7 +62,7 @@ FULL_WALK = (
     (RATING, "Two stars"),
     (EVIDENCE, "Type the answer"),
     "The training log on the intranet",
-    ("Every question is answered", "Finish the audit"),
+    ("Nothing left to answer", "Finish the audit"),
 )
 
 
@@ -252,12 +252,13 @@ def test_skip_then_review_lists_it_and_revisiting_returns_to_the_review(tmp_path
         ("1 question is still open", False),
         ("Revisit a question, or finish", "Skipped: Do customers"),
         (HAS_EMAIL, "No"),
-        ("Every question is answered", "Finish"),
+        ("Nothing left to answer", "Finish"),
     )
     review = next(p for p in prompter.prompts if p.message.startswith("Revisit"))
     assert review.labels[:2] == [f"Skipped: {HAS_EMAIL}", f"Skipped: {TRAINED}"]
     assert review.default == f"Skipped: {HAS_EMAIL}"
-    assert "2 of 4 answered  ·  1 not applicable  ·  2 skipped" in prompter.text_said()
+    stands = "4 questions asked: 1 answered  ·  1 not applicable  ·  0 don't know  ·  2 to answer (2 skipped)"
+    assert stands in prompter.text_said()
     saved = read(result.path)
     assert saved.completed is not None and values(result.path)["trained"] == "3"
     assert not saved.answers["trained"].skipped
@@ -301,9 +302,9 @@ def test_jump_to_a_section_and_back_to_the_question(tmp_path: Path) -> None:
         "Finish",
     )
     sections = [p for p in prompter.prompts if p.message == "Go to a section"]
-    assert sections[0].labels[:2] == ["1. Contact  (0 of 1 answered)", "2. People  (0 of 3 answered)"]
-    assert sections[2].labels[:2] == ["1. Contact  (0 of 1 answered)", "2. People  (1 of 3 answered)"]
-    assert sections[2].default == "2. People  (1 of 3 answered)"
+    assert sections[0].labels[:2] == ["1. Contact  (1 of 1 to answer)", "2. People  (3 of 3 to answer)"]
+    assert sections[2].labels[:2] == ["1. Contact  (1 of 1 to answer)", "2. People  (2 of 3 to answer)"]
+    assert sections[2].default == "2. People  (2 of 3 to answer)"
     assert values(result.path) == {"trained": "4", "has-email": "no", "rating": "1", "evidence": "HR folder"}
 
 
@@ -317,9 +318,9 @@ def test_back_is_not_offered_at_the_first_question(tmp_path: Path) -> None:
 def test_positions_are_shown(tmp_path: Path) -> None:
     _, prompter = audit(tmp_path, *FULL_WALK)
     positions = [text for text, style in prompter.said if style == "position"]
-    assert positions[0] == "Contact  ·  section 1 of 2  ·  question 1 of 1  ·  0 of 4 answered"
-    assert positions[1] == "Contact  ·  section 1 of 2  ·  question 2 of 2  ·  1 of 5 answered"
-    assert positions[-1] == "People  ·  section 2 of 2  ·  question 3 of 3  ·  4 of 5 answered"
+    assert positions[0] == "Contact  ·  section 1 of 2  ·  question 1 of 1  ·  4 to answer"
+    assert positions[1] == "Contact  ·  section 1 of 2  ·  question 2 of 2  ·  4 to answer"
+    assert positions[-1] == "People  ·  section 2 of 2  ·  question 3 of 3  ·  1 to answer"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -406,7 +407,7 @@ def test_resume_after_the_checklist_changed_asks_only_what_is_new_or_reworded(tm
             (RATING, "Two stars"),
             (EVIDENCE, "Type the answer"),
             "HR folder",
-            ("Every question is answered", KeyboardInterrupt),
+            ("Nothing left to answer", KeyboardInterrupt),
         )
     path = next(tmp_path.rglob("*.yaml"))
     v2 = Catalog().load(str(MINIMAL_V2)).checklist
@@ -414,7 +415,7 @@ def test_resume_after_the_checklist_changed_asks_only_what_is_new_or_reworded(tm
         tmp_path,
         ("Do you record every complaint?", "Partly"),
         ("Are all customer-facing staff trained", "Systematic"),  # reworded: asked again
-        ("Every question is answered", "Finish"),
+        ("Nothing left to answer", "Finish"),
         checklist=MINIMAL_V2,
         resume=path,
     )
@@ -426,7 +427,7 @@ def test_resume_after_the_checklist_changed_asks_only_what_is_new_or_reworded(tm
     assert prompter.questions == [
         "Do you record every complaint?",
         v2.questions["trained"].text,
-        "Every question is answered",
+        "Nothing left to answer",
     ]
     # the reworded question shows the earlier answer, preselected, with a warning
     trained = next(p for p in prompter.prompts if p.message == v2.questions["trained"].text)
@@ -473,3 +474,86 @@ def test_stopping_before_the_first_answer_saves_nothing_and_says_so(tmp_path: Pa
         audit(tmp_path, ("Organisation", "Acme"), ("Your name", stop), organisation=None, respondent=None)
     assert info.value.exit_code == 130 and "nothing was saved" in info.value.message
     assert list(tmp_path.rglob("*")) == []
+
+
+def test_a_number_is_read_as_the_import_reads_it_with_its_unit(tmp_path: Path) -> None:
+    checklist = tmp_path / "units.yaml"
+    checklist.write_text(
+        "carecheck: 1\nid: units\ntitle: Units\nversion: '1'\nsections:\n  - id: s\n    title: S\n    questions:\n"
+        "      - {id: share, text: Share resolved?, answers: {type: number, unit: '%', good: 90, poor: 50, max: 100}}\n"
+        "      - {id: hours, text: Reply time?, answers: {type: number, unit: hours, good: 4, poor: 24}}\n",
+        encoding="utf-8",
+    )
+    result, prompter = audit(
+        tmp_path / "audits",
+        ("Share resolved?", "Enter a number"),
+        "120%",  # refused: above the maximum
+        "78%",
+        ("Reply time?", "Enter a number"),
+        "6 hours",
+        "Finish the audit",
+        checklist=checklist,
+    )
+    assert values(result.path) == {"share": "78", "hours": "6"}
+    assert prompter.refused == [("120%", "The largest value allowed is 100.")]
+
+
+MIXED_CHECKLIST = """carecheck: 1
+id: mixed
+title: Mixed
+version: '1'
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: q1, text: One?, answers: yes-no}
+      - {id: q2, text: Two?, answers: {type: number, good: 1, poor: 9}, when: {question: q1, is: 'yes'}}
+      - {id: q3, text: Three?, answers: yes-no}
+      - {id: q4, text: Four?, answers: yes-no}
+      - {id: q5, text: Five?, answers: yes-no}
+      - {id: q6, text: Six?, answers: yes-no}
+      - {id: q7, text: Seven?, answers: yes-no}
+"""
+
+MIXED_ANSWERS = """carecheck-answers: 1
+checklist: {id: mixed}
+organisation: Acme Ltd
+audit: 2026-Q3
+respondent: {name: Jo Smith, role: front-line}
+started: 2026-08-01T09:00:00Z
+answers:
+  q1: 'no'                         # answered
+  q2: '5'                          # not asked: q1 is not yes
+  q3: 'yes'                        # answered
+  q4: na                           # not applicable
+  q5: unknown                      # don't know
+  q6: {note: Ask the office}       # a note alone: unanswered
+  q7: {skipped: true}              # skipped
+"""
+
+
+def test_answered_means_the_same_in_the_resume_choice_review_summary_and_report(tmp_path: Path) -> None:
+    from carecheck.interview.walk import summary_lines
+    from carecheck.scoring.score import score
+
+    checklist = tmp_path / "mixed.yaml"
+    checklist.write_text(MIXED_CHECKLIST, encoding="utf-8")
+    folder = tmp_path / "audits"
+    (folder / "acme-ltd" / "2026-Q3").mkdir(parents=True)
+    (folder / "acme-ltd" / "2026-Q3" / "mixed--jo-smith.yaml").write_text(MIXED_ANSWERS, encoding="utf-8")
+    result, prompter = audit(
+        folder,
+        ("Resume or start again?", "Resume: Acme Ltd, Jo Smith (front-line), 2026-Q3, started 01 Aug 2026, 2 of 6"),
+        ("Six?", "Go to the section list"),
+        ("Go to a section", "Review and finish"),
+        ("Revisit a question, or finish", "Finish the audit"),
+        ("2 questions are still open", True),
+        checklist=checklist,
+    )
+    stands = "6 questions asked: 2 answered{0}1 not applicable{0}1 don't know{0}2 to answer (1 skipped)"
+    assert stands.format("  ·  ") in prompter.text_said()  # the review
+    assert f"  {stands.format(', ')}." in summary_lines(result)  # the closing summary
+    card = score(result.checklist, [result.answers])  # the report
+    counts = card.counts
+    assert (counts.answered, counts.na, counts.unknown, counts.to_answer, counts.skipped) == (2, 1, 1, 2, 1)
+    assert counts.total - counts.off == 6 and card.draft

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.errors import FindingsError
 from carecheck.catalog.loading import Catalog, builtin_dir
+from carecheck.errors import FindingsError
 from carecheck.format.model import NumberAnswer
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -20,8 +20,8 @@ from typing import Any
 import pytest
 
 from carecheck.audits.grouping import ReportRequest, build_history, build_reports
-from carecheck.render.history import HistoryOptions, render_history
 from carecheck.catalog.loading import Catalog
+from carecheck.render.history import HistoryOptions, render_history
 from carecheck.render.report import ReportOptions, render_report
 
 FIXTURE = Path(__file__).parent / "fixtures" / "periodic"

@@ -17,9 +17,10 @@ from typing import Any
 import pytest
 from conftest import require_tool
 
-from carecheck.errors import InputError, UsageError
 from carecheck.catalog.loading import AnswerStream, Catalog
+from carecheck.errors import InputError, UsageError
 from carecheck.lint.plans import AppliedPlan, read_plan
+from carecheck.lint.validation import discover
 from carecheck.render.report import (
     CSV_COLUMNS,
     FORMATS,
@@ -36,7 +37,6 @@ from carecheck.render.report import (
     report_date,
 )
 from carecheck.scoring.score import Scorecard, score
-from carecheck.lint.validation import discover
 
 EXAMPLE = Path(__file__).parent / "fixtures" / "report"
 PLAN = Path(__file__).parent / "fixtures" / "plans" / "acme.yaml"

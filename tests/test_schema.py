@@ -10,10 +10,10 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carecheck.errors import CarecheckError
 from carecheck.catalog.loading import Catalog, document_kind
-from carecheck.format.schema import SCHEMAS, json_schema, schema_text
+from carecheck.errors import CarecheckError
 from carecheck.format.reader import parse_document, read_document
+from carecheck.format.schema import SCHEMAS, json_schema, schema_text
 from carecheck.lint.validation import validate_file
 
 ROOT = Path(__file__).parent.parent

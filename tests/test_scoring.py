@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from carecheck.errors import InvalidInputError, UsageError
 from carecheck.catalog.loading import AnswerStream, Catalog
+from carecheck.errors import InvalidInputError, UsageError
 from carecheck.format.model import DEFAULT_BANDS, AnswerFile, Checklist
 from carecheck.scoring.score import Scorecard, gate_failures, priority_key, score
 

@@ -15,10 +15,6 @@ from yaml_readers import assert_read_alike
 from yaml_readers import texts as tricky_texts
 
 from carecheck.audits import store
-from carecheck.errors import InputError
-from carecheck.catalog.loading import load_answer_file
-from carecheck.format.model import AnswerFile
-from carecheck.format.reader import parse_document
 from carecheck.audits.store import (
     answers_yaml,
     create_answer_file,
@@ -28,6 +24,10 @@ from carecheck.audits.store import (
     save_answers,
     slug,
 )
+from carecheck.catalog.loading import load_answer_file
+from carecheck.errors import InputError
+from carecheck.format.model import AnswerFile
+from carecheck.format.reader import parse_document
 
 
 def answer_file(**changes: Any) -> AnswerFile:

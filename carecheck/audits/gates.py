@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from carecheck.errors import Finding, Position, UsageError
 from carecheck.catalog.loading import ResolvedChecklist
+from carecheck.errors import Finding, Position, UsageError
+from carecheck.format.reader import Document, read_document
 from carecheck.lint.plans import Acceptance, AppliedPlan
 from carecheck.scoring.score import CRITICAL_BELOW, Scorecard, shown
-from carecheck.format.reader import Document, read_document
 
 GATE_FORMATS = ("json", "github", "junit", "sarif")
 GATE_EXTENSIONS = {".json": "json", ".xml": "junit", ".sarif": "sarif"}

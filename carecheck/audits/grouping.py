@@ -24,13 +24,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from carecheck.errors import Finding, FindingsError, UsageError
-from carecheck.catalog.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
-from carecheck.format.model import AnswerFile, Checklist
-from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
 from carecheck.audits.store import slug
-from carecheck.scoring.trends import AuditPoint, History, Series, compare
+from carecheck.catalog.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
+from carecheck.errors import Finding, FindingsError, UsageError
+from carecheck.format.model import AnswerFile, Checklist
 from carecheck.lint.validation import SKIPPED_DIRS, discover
+from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
+from carecheck.scoring.trends import AuditPoint, History, Series, compare
 
 AUTO = "auto"
 BY_CHOICES = ("organisation",)

@@ -152,11 +152,11 @@ def validate(
     Findings go to stdout, one per line as file:line:col: CODE message (or as json, GitHub
     annotations, JUnit XML or SARIF 2.1.0); the summary and progress go to stderr.
     """
-    from carecheck.clock import today
     from carecheck.catalog.config import ConfigError, Settings
-    from carecheck.render.findings import FORMAT_ALIASES, FORMATS
     from carecheck.catalog.loading import Catalog
+    from carecheck.clock import today
     from carecheck.lint.validation import validate_paths
+    from carecheck.render.findings import FORMAT_ALIASES, FORMATS
 
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
@@ -231,8 +231,8 @@ def schema(kind: str, answers: bool, output: Path | None) -> None:
     The checklist schema ships as checklists/carecheck.schema.json; refresh it with
     `carecheck schema -o checklists/carecheck.schema.json`.
     """
-    from carecheck.format.schema import schema_text
     from carecheck.audits.store import write_atomic
+    from carecheck.format.schema import schema_text
 
     text = schema_text("answers" if answers else kind)
     if output is None:
@@ -474,8 +474,8 @@ def import_survey(
 @click.option("--id", "checklist_id", metavar="ID", help="The id of the new checklist (default: <folder>-care).")
 def init(folder: Path, profile: str, checklist_id: str | None) -> None:
     """Start a folder of your own: carecheck.yaml, audits/ and a checklist that extends PROFILE."""
-    from carecheck.clock import now
     from carecheck.cli.scaffold import init_project
+    from carecheck.clock import now
 
     made = init_project(folder, profile, _catalog(), checklist_id, now(os.environ).year)
     for path in made.files:
@@ -622,11 +622,21 @@ def report(
     import shutil
     from dataclasses import replace
 
+    from carecheck.audits.gates import (
+        LINE_FORMATS,
+        Places,
+        accepted,
+        check_gates,
+        failures,
+        gate_format_for,
+        render_gates,
+    )
     from carecheck.audits.grouping import ReportRequest, build_reports, report_paths
     from carecheck.clock import today
-    from carecheck.render.findings import format_finding
-    from carecheck.audits.gates import LINE_FORMATS, Places, accepted, check_gates, failures, gate_format_for, render_gates
+    from carecheck.format.reader import real_path
     from carecheck.lint.plans import AppliedPlan, plan_for
+    from carecheck.lint.validation import discover
+    from carecheck.render.findings import format_finding
     from carecheck.render.report import (
         DEFAULT_ACCENT,
         Branding,
@@ -637,8 +647,6 @@ def report(
         render_report,
         report_date,
     )
-    from carecheck.format.reader import real_path
-    from carecheck.lint.validation import discover
 
     name = format_for(fmt, output)
     thresholds = [_threshold(text) for text in fail_under]

@@ -6,11 +6,11 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from carecheck.errors import UsageError
-from carecheck.catalog.loading import Catalog, builtin_dir
-from carecheck.format.schema import SCHEMA_FILE, schema_text
-from carecheck.format.reader import real_path
 from carecheck.audits.store import dump_yaml, slug, write_atomic
+from carecheck.catalog.loading import Catalog, builtin_dir
+from carecheck.errors import UsageError
+from carecheck.format.reader import real_path
+from carecheck.format.schema import SCHEMA_FILE, schema_text
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,9 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
+from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
 from carecheck.catalog.loading import load_answer_file
+from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -33,7 +34,7 @@ from carecheck.format.model import (
     Respondent,
 )
 from carecheck.lint.rules import answer_problem
-from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
+from carecheck.scoring.score import answer_status
 
 if TYPE_CHECKING:
     from carecheck.catalog.loading import Catalog, ResolvedChecklist
@@ -76,6 +77,21 @@ class Item:
 
     label: str
     key: str
+    done: str | None = None
+    """What to show once chosen when the choice is not an answer ("(skipped for now)"; "" for the
+    question alone); None shows the label as the answer."""
+
+
+class TypingInterrupted(KeyboardInterrupt):
+    """Ctrl-C in a text prompt: what had been typed so far goes with it."""
+
+    def __init__(self, typed: str) -> None:
+        super().__init__(typed)
+        self.typed = typed
+
+
+UNFINISHED_NOTE = " [unfinished]"
+"""Ends a note whose typing Ctrl-C stopped: the text is kept, and says it was not confirmed."""
 
 
 class Prompter(Protocol):
@@ -94,7 +110,10 @@ class Prompter(Protocol):
         validate: Callable[[str], str | None] | None = None,
         instruction: str = "",
     ) -> str:
-        """Let the person type a line; `validate` returns why a line is refused, or None."""
+        """Let the person type a line; `validate` returns why a line is refused, or None.
+
+        Ctrl-C raises TypingInterrupted with the text typed so far.
+        """
 
     def confirm(self, message: str, default: bool = False) -> bool:
         """Ask a yes/no question."""
@@ -174,7 +193,7 @@ class Audit:
 
 @dataclass(frozen=True)
 class Counts:
-    """How the asked questions of an audit stand."""
+    """How the asked questions of an audit stand, counted as the report counts them."""
 
     total: int
     answered: int
@@ -183,26 +202,19 @@ class Counts:
     skipped: int
     unanswered: int
 
+    @property
+    def to_answer(self) -> int:
+        """Skipped or unanswered: what the report lists as "to answer" (and marks DRAFT for)."""
+        return self.skipped + self.unanswered
+
 
 def count(audit: Audit) -> Counts:
-    """Count the asked questions by how they were answered."""
-    answered = na = unknown = skipped = unanswered = 0
-    visible = audit.visible()
-    for q in visible:
-        answer = audit.answers.get(q.id)
-        value = answer.value if answer else None
-        if value is None or audit.stale(q) is not None:
-            if answer is not None and answer.skipped:
-                skipped += 1
-            else:
-                unanswered += 1
-        elif value == NA:
-            na += 1
-        elif value == UNKNOWN:
-            unknown += 1
-        else:
-            answered += 1
-    return Counts(len(visible), answered, na, unknown, skipped, unanswered)
+    """Count the asked questions by the report's `answer_status`; an answer to give again is unanswered."""
+    statuses = [
+        "unanswered" if audit.stale(q) is not None else answer_status(audit.answers.get(q.id)) for q in audit.visible()
+    ]
+    tally = {status: statuses.count(status) for status in ("answered", "na", "unknown", "skipped", "unanswered")}
+    return Counts(len(statuses), *tally.values())
 
 
 @dataclass(frozen=True)
@@ -304,18 +316,18 @@ class Interview:
                 if value is not None and value not in (NA, UNKNOWN):
                     default = "=" + value
             else:
-                items.append(Item(self._type_label(question, value), TYPE))
+                items.append(Item(self._type_label(question, value), TYPE, ""))
                 if value is not None and value not in (NA, UNKNOWN):
                     default = TYPE
             items.append(None)
             if question.allow_na:
-                items.append(Item("Not applicable", NA))
-            items.append(Item("Don't know / not measured", UNKNOWN))
-            items.append(Item("Skip for now", SKIP))
-            items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE))
+                items.append(Item("Not applicable", NA, "(not applicable)"))
+            items.append(Item("Don't know / not measured", UNKNOWN, "(don't know / not measured)"))
+            items.append(Item("Skip for now", SKIP, "(skipped for now)"))
+            items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE, ""))
             if index > 0:
-                items.append(Item("Back to the previous question", BACK))
-            items.append(Item("Go to the section list…", SECTIONS))
+                items.append(Item("Back to the previous question", BACK, "(back to the previous question)"))
+            items.append(Item("Go to the section list…", SECTIONS, "(to the section list)"))
             if value in (NA, UNKNOWN) and (value != NA or question.allow_na):
                 default = value
             if default is not None and not any(i is not None and i.key == default for i in items):
@@ -350,13 +362,12 @@ class Interview:
         section = self.audit.checklist.section_of[question.id]
         in_section = [q.id for q in section.questions if q.id in visible]
         counts = count(self.audit)
-        done = counts.total - counts.unanswered - counts.skipped
         say = self.prompter.say
         say("")
         say(
             f"{section.title}  ·  section {sections.index(section.id) + 1} of {len(sections)}"
             f"  ·  question {in_section.index(question.id) + 1} of {len(in_section)}"
-            f"  ·  {done} of {counts.total} answered",
+            f"  ·  {counts.to_answer} to answer",
             "position",
         )
         stale = self.audit.stale(question)
@@ -409,16 +420,25 @@ class Interview:
                 message, default, check, f"({bounds}leave empty to go back to the choices)"
             ).strip()
             if typed:
-                typed = _tidy_number(typed)
+                typed = _number_value(spec, typed) or typed
         else:
             typed = self.prompter.text("Answer", default, None, "(leave empty to go back to the choices)").strip()
         return typed or None
 
     def _edit_note(self, question: Question) -> None:
         answer = self.audit.answers.get(question.id) or Answer(asked=None)
-        note = self.prompter.text(
-            "Note", answer.note or "", None, "(evidence: where is this written down? Leave empty for no note)"
-        ).strip()
+        try:
+            note = self.prompter.text(
+                "Note", answer.note or "", None, "(evidence: where is this written down? Leave empty for no note)"
+            ).strip()
+        except TypingInterrupted as stop:
+            # Ctrl-C while typing: keep the half-typed note, marked as not confirmed, then stop as usual
+            typed = stop.typed.strip().removesuffix(UNFINISHED_NOTE.strip()).rstrip()
+            if typed and typed != answer.note:
+                self.audit.answers[question.id] = answer.model_copy(
+                    update={"note": typed + UNFINISHED_NOTE, "at": self.now()}
+                )
+            raise
         self.audit.answers[question.id] = answer.model_copy(update={"note": note or None, "at": self.now()})
         self.audit.save()
 
@@ -453,14 +473,15 @@ class Interview:
     def _sections(self, qid: str) -> tuple[str, str]:
         """The section list: go to a section, to the review, or back to the question."""
         visible = {q.id for q in self.audit.visible()}
+        missing = {q.id for q in self.audit.missing()}
         current = self.audit.checklist.section_of[qid] if qid else None
         items: list[Item | None] = []
         for n, section in enumerate(self.audit.checklist.sections, 1):
             shown = [q for q in section.questions if q.id in visible]
             if not shown:
                 continue
-            done = sum(1 for q in shown if not self.audit.is_open(q) and self.audit.value(q.id) is not None)
-            items.append(Item(f"{n}. {section.title}  ({done} of {len(shown)} answered)", "s:" + section.id))
+            left = sum(1 for q in shown if q.id in missing)
+            items.append(Item(f"{n}. {section.title}  ({left} of {len(shown)} to answer)", "s:" + section.id))
         items += [None, Item("Review and finish…", REVIEW)]
         if qid:
             items.append(Item("Back to the question", RETURN))
@@ -482,7 +503,7 @@ class Interview:
             say = self.prompter.say
             say("")
             say("Review", "heading")
-            say(_counts_line(counts))
+            say(counts_text(counts, "  ·  "))
             items: list[Item | None] = []
             for q in missing:
                 answer = self.audit.answers.get(q.id)
@@ -497,7 +518,7 @@ class Interview:
                 items.append(None)
             items += [Item("Finish the audit", FINISH), Item("Go to the section list…", SECTIONS)]
             default = items[0].key if items[0] is not None else None
-            message = "Revisit a question, or finish" if missing else "Every question is answered"
+            message = "Revisit a question, or finish" if missing else "Nothing left to answer"
             key = self.prompter.select(message, items, default)
             if key.startswith("q:"):
                 return key[2:]
@@ -526,10 +547,10 @@ def _number_problem(spec: NumberAnswer, text: str) -> str | None:
     """Why a typed number is refused, in the words of the prompt (empty is fine: back to the menu)."""
     if not text:
         return None
-    try:
-        number = float(text)
-    except ValueError:
+    value = _number_value(spec, text)
+    if value is None:
         return "Please type a number, such as 4 or 6.5."
+    number = float(value)
     if not math.isfinite(number):
         return "Please type a finite number."
     if spec.min is not None and number < spec.min:
@@ -539,38 +560,37 @@ def _number_problem(spec: NumberAnswer, text: str) -> str | None:
     return None
 
 
-def _tidy_number(text: str) -> str:
-    # "6.50" stays as typed; "+6" and " 6 " become "6"
-    return text.lstrip("+")
+def _number_value(spec: NumberAnswer, text: str) -> str | None:
+    """A typed number as stored, read as the import reads a cell: "78%", "6 hours" and "+6" are numbers."""
+    from carecheck.survey.csv_import import number_value
+
+    return number_value(text, spec)
 
 
 def _short(text: str, width: int = 72) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _counts_line(counts: Counts) -> str:
-    parts = [f"{counts.total - counts.unanswered - counts.skipped} of {counts.total} answered"]
-    if counts.not_applicable:
-        parts.append(f"{counts.not_applicable} not applicable")
-    if counts.unknown:
-        parts.append(f"{counts.unknown} don't know")
-    if counts.skipped:
-        parts.append(f"{counts.skipped} skipped")
-    if counts.unanswered:
-        parts.append(f"{counts.unanswered} not answered yet")
-    return "  ·  ".join(parts)
+def counts_text(counts: Counts, separator: str = ", ") -> str:
+    """How an audit stands, in the report's words: answered, not applicable, don't know, to answer."""
+    skipped = f" ({counts.skipped} skipped)" if counts.skipped else ""
+    parts = [
+        f"{counts.answered} answered",
+        f"{counts.not_applicable} not applicable",
+        f"{counts.unknown} don't know",
+        f"{counts.to_answer} to answer{skipped}",
+    ]
+    return f"{counts.total} question{'s' * (counts.total != 1)} asked: " + separator.join(parts)
 
 
 def summary_lines(result: AuditResult) -> list[str]:
     """The short summary printed at the end of an audit: counts, score, rating, the top three actions."""
     from carecheck.scoring.score import score, shown
 
-    c = result.counts
     first = "Audit complete." if result.completed else "Audit saved, not complete."
     lines = [
         first,
-        f"  {c.answered} answered, {c.not_applicable} not applicable, {c.unknown} don't know, "
-        f"{c.skipped + c.unanswered} still open (of {c.total} questions asked).",
+        f"  {counts_text(result.counts)}.",
     ]
     card = score(result.checklist, [result.answers])
     if card.overall is None or card.rating is None:
@@ -725,12 +745,12 @@ def _offer_resume(waiting: list[Unfinished], checklist: Checklist, prompter: Pro
     items: list[Item | None] = []
     for n, u in enumerate(waiting[:9]):
         af = u.answers
-        given = sum(1 for a in af.answers.values() if a.value is not None)
+        left = count(Audit(checklist, u.path, af, dict(af.answers)))
         started = af.started.strftime("%d %b %Y") if af.started else "an earlier date"
         items.append(
             Item(
                 f"Resume: {af.organisation}, {af.respondent.name or 'no name'} ({af.respondent.role}), "
-                f"{af.audit or 'audit'}, started {started}, {given} of {len(checklist.questions)} answered",
+                f"{af.audit or 'audit'}, started {started}, {left.to_answer} of {left.total} to answer",
                 str(n),
             )
         )
@@ -876,27 +896,38 @@ class QuestionaryPrompter:
         self._style = Style.from_dict(self.STYLES)
 
     def say(self, text: str, style: str = "") -> None:
-        import textwrap
-
-        from prompt_toolkit import print_formatted_text
-        from prompt_toolkit.application import get_app_session
-        from prompt_toolkit.formatted_text import FormattedText
-
-        # Wrap at word boundaries: the terminal would cut long help text mid-word.
-        width = max(40, min(get_app_session().output.get_size().columns - 2, 100))
-        text = "\n".join(textwrap.fill(line, width) if len(line) > width else line for line in text.splitlines())
-        print_formatted_text(FormattedText([(f"class:{style}" if style else "", text)]), style=self._style)
+        self._print([(f"class:{style}" if style else "", _wrap(text))])
 
     def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
+        # long entries wrap under themselves: prompt_toolkit would cut them at the terminal's edge
         choices = [
-            self._q.Separator("  ─────") if item is None else self._q.Choice(item.label, value=item.key)
+            self._q.Separator("  ─────")
+            if item is None
+            else self._q.Choice("\n   ".join(_lines(item.label, _width() - 3)), value=item.key)
             for item in items
         ]
+        instruction = "(arrow keys, Enter)"
         with _shared_default_bindings():
             question = self._q.select(
-                message, choices, default=default, style=self._style, instruction="(arrow keys, Enter)"
+                _fit(message, len(instruction) + 1),
+                choices,
+                default=default,
+                style=self._style,
+                instruction=instruction,
             )
+        # questionary would leave "? question  <label>" behind, even for an action such as
+        # "Skip for now": erase the menu and say what was chosen, in words that fit the choice
+        question.application.erase_when_done = True
         key: str = self._ask(question)
+        chosen = next(item for item in items if item is not None and item.key == key)
+        shown = _lines(chosen.label if chosen.done is None else chosen.done, _width() - 4)
+        self._print(
+            [
+                ("class:qmark", "?"),
+                ("class:question", " " + _fit(message, len(shown[0]) + 2) + " "),
+                ("class:answer" if chosen.done is None else "class:instruction", " " + "\n    ".join(shown)),
+            ]
+        )
         return key
 
     def text(
@@ -906,26 +937,77 @@ class QuestionaryPrompter:
         validate: Callable[[str], str | None] | None = None,
         instruction: str = "",
     ) -> str:
+        from prompt_toolkit.key_binding import KeyBindings
+
         def check(value: str) -> bool | str:
             problem = validate(value) if validate else None
             return True if problem is None else problem
 
+        keep = KeyBindings()
+
+        @keep.add("c-c", eager=True)
+        def _interrupt(event: Any) -> None:
+            # prompt_toolkit's own Ctrl-C drops the line; a half-typed note is worth keeping
+            event.app.exit(exception=TypingInterrupted(event.app.current_buffer.text), style="class:aborting")
+
+        tail = len(instruction) + 3 if instruction else 1
         with _shared_default_bindings():
             question = self._q.text(
-                message, default=default, validate=check, instruction=instruction, style=self._style
+                _fit(message, tail),
+                default=default,
+                validate=check,
+                instruction=instruction,
+                style=self._style,
+                key_bindings=keep,
             )
         typed: str = self._ask(question)
         return typed
 
     def confirm(self, message: str, default: bool = False) -> bool:
         with _shared_default_bindings():
-            question = self._q.confirm(message, default=default, style=self._style)
+            question = self._q.confirm(_fit(message, 12), default=default, style=self._style)
         answer: bool = self._ask(question)
         return answer
 
     def _ask(self, question: Any) -> Any:
         """Run one prompt; Ctrl-C raises KeyboardInterrupt (the walk-through saves and stops)."""
         return question.unsafe_ask()
+
+    def _print(self, fragments: list[tuple[str, str]]) -> None:
+        from prompt_toolkit import print_formatted_text
+        from prompt_toolkit.formatted_text import FormattedText
+
+        print_formatted_text(FormattedText(fragments), style=self._style)
+
+
+def _width() -> int:
+    """The columns text is wrapped to: the terminal's (as prompt_toolkit sees it), less a margin, 40 to 100."""
+    from prompt_toolkit.application import get_app_session
+
+    return max(40, min(get_app_session().output.get_size().columns - 2, 100))
+
+
+def _lines(text: str, width: int) -> list[str]:
+    """One line of text as lines of at most `width` columns, broken between words, indented as it is."""
+    import textwrap
+
+    indent = text[: len(text) - len(text.lstrip())]
+    return textwrap.wrap(text, width, subsequent_indent=indent, break_on_hyphens=False) or [text]
+
+
+def _wrap(text: str) -> str:
+    """Text to say, each of its lines wrapped at word boundaries to the terminal (which would break mid-word)."""
+    width = _width()
+    return "\n".join("\n".join(_lines(line, width)) if len(line) > width else line for line in text.splitlines())
+
+
+def _fit(message: str, tail: int) -> str:
+    """A prompt's message wrapped under itself after "? ", its last line leaving `tail` columns for what follows."""
+    width = _width()
+    lines = _lines(message, width - 2)
+    if len(lines[-1]) + 2 + tail > width:
+        lines.append("")  # what follows (the instruction, the answer) gets a line of its own
+    return "\n  ".join(lines)
 
 
 @cache

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, ResolvedChecklist, load_plan
+from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.model import Plan
 
 

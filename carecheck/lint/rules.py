@@ -18,8 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
-from carecheck.errors import Finding, Position
 from carecheck.catalog.loading import ResolvedChecklist
+from carecheck.errors import Finding, Position
 from carecheck.format.model import (
     BUILTIN_ANSWER_SETS,
     NA,

@@ -337,15 +337,32 @@ def _kind(question: Question) -> Kind:
     return "text"
 
 
-def _response(checklist: Checklist, question: Question, answer: Answer | None) -> _Response:
+def answer_status(answer: Answer | None) -> Status:
+    """How an answer to an asked question counts: the one meaning of "answered" and "to answer".
+
+    The report, the interview's review and its closing summary all count with this; a note
+    without a value is unanswered, `skipped: true` without a value is skipped.
+    """
     value = None if answer is None else answer.value
     if value is None:
-        skipped = answer is not None and answer.skipped
-        return _Response("skipped" if skipped else "unanswered", None, None)
+        return "skipped" if answer is not None and answer.skipped else "unanswered"
     if value == NA:
-        return _Response("na", STATUS_LABELS["na"], None)
+        return "na"
     if value == UNKNOWN:
+        return "unknown"
+    return "answered"
+
+
+def _response(checklist: Checklist, question: Question, answer: Answer | None) -> _Response:
+    status = answer_status(answer)
+    if status in ("skipped", "unanswered"):
+        return _Response(status, None, None)
+    if status == "na":
+        return _Response("na", STATUS_LABELS["na"], None)
+    if status == "unknown":
         return _Response("unknown", STATUS_LABELS["unknown"], 0.0)
+    assert answer is not None and answer.value is not None
+    value = answer.value
     problem = answer_problem(checklist, question, value)
     if problem:
         raise InvalidInputError(problem, code="CC203")

@@ -26,6 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from carecheck.audits.store import create_answer_file, default_answer_path, quarter_label
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
 from carecheck.format.model import (
     NA,
@@ -40,7 +41,6 @@ from carecheck.format.model import (
     Respondent,
 )
 from carecheck.lint.rules import RULES, answer_problem
-from carecheck.audits.store import create_answer_file, default_answer_path, quarter_label
 
 if TYPE_CHECKING:
     from carecheck.catalog.loading import Catalog
@@ -380,7 +380,7 @@ def answer_value(
         extra = "na, unknown" if question.allow_na else "unknown"
         return None, f"'{_short(cell)}' is not an answer to '{question.id}'; use one of: {allowed}; or {extra}"
     elif value is None and isinstance(question.answers, NumberAnswer):
-        value = _number(cell, question.answers, decimal_comma)
+        value = number_value(cell, question.answers, decimal_comma)
         if value is None:
             unit = f" ({question.answers.unit})" if question.answers.unit else ""
             return None, f"'{question.id}' takes a number{unit}, not '{_short(cell)}'"
@@ -392,8 +392,11 @@ def answer_value(
     return value, ""
 
 
-def _number(cell: str, spec: NumberAnswer, decimal_comma: bool) -> str | None:
-    """A number as stored (`6.5`), from `6.5`, `+6.5`, `6,5` (semicolon files), `85%` or `6 hours`."""
+def number_value(cell: str, spec: NumberAnswer, decimal_comma: bool = False) -> str | None:
+    """A number as stored (`6.5`), from `6.5`, `+6.5`, `6,5` (semicolon files), `85%` or `6 hours`.
+
+    The one reading of a typed number: the import's cells and the interview's number prompt.
+    """
     text = cell.strip()
     unit = spec.unit.strip()
     for suffix in filter(None, (unit, "%" if unit == "%" else "")):
