@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from carecheck.config import DEFAULT_CHECKLIST
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
 from carecheck.loading import load_answer_file
 from carecheck.model import (
@@ -39,7 +40,6 @@ from carecheck.store import Unfinished, create_answer_file, find_unfinished, qua
 if TYPE_CHECKING:
     from carecheck.loading import Catalog, ResolvedChecklist
 
-DEFAULT_CHECKLIST = "care-essentials"
 
 NO_TERMINAL = (
     "`carecheck audit` asks its questions in a terminal, and there is none here (input or output is "
