@@ -135,3 +135,55 @@ def test_show_broken_checklist_exits_1_with_position(run) -> None:
     result = run("show", str(FIXTURES / "bad.yaml"))
     assert result.exit_code == 1
     assert f"{FIXTURES / 'bad.yaml'}:3:1: CC008" in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------
+# Checklist ids: did you mean, shell completion
+
+
+def test_a_mistyped_checklist_id_gets_a_suggestion(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "survey.csv").write_text("name,role\nJo,front-line\n", encoding="utf-8")
+    answer_file = FIXTURES / "answers" / "good.yaml"
+    for args in (
+        ("show", "care-esentials"),
+        ("import", "survey.csv", "--checklist", "care-esentials"),
+        ("report", str(answer_file), "--checklist", "care-esentials"),
+        ("init", "new", "--from", "care-esentials"),
+    ):
+        result = run(*args)
+        assert result.exit_code == 2, args
+        assert "no checklist 'care-esentials'" in result.stderr, args
+        assert result.stderr.rstrip().endswith("did you mean 'care-essentials'?"), args
+    result = run("show", "nothing-like-it")
+    assert result.exit_code == 2 and "did you mean" not in result.stderr
+
+
+def complete(*words: str) -> list[str]:
+    """What bash completion offers for the last word, through click's completion protocol."""
+    from click.testing import CliRunner
+
+    from carecheck.cli.main import cli
+
+    env = {"_CARECHECK_COMPLETE": "bash_complete", "COMP_WORDS": " ".join(("carecheck", *words))}
+    env["COMP_CWORD"] = str(len(words))
+    result = CliRunner().invoke(cli, [], env=env, prog_name="carecheck")
+    assert result.exit_code == 0, result.output
+    return [line.split(",", 1)[1] for line in result.stdout.splitlines()]
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        ("audit", "care-"),
+        ("show", "care-"),
+        ("import", "x.csv", "--checklist", "care-"),
+        ("report", "a.yaml", "--checklist", "care-"),
+        ("history", "--checklist", "care-"),
+        ("init", "--from", "care-"),
+    ],
+)
+def test_checklist_ids_complete_in_the_shell(words: tuple[str, ...]) -> None:
+    offered = complete(*words)
+    assert {"care-essentials", "care-full"} <= set(offered)
+    assert all(word.startswith("care-") for word in offered)

@@ -265,6 +265,34 @@ def test_unreadable_inputs_exit_2(run, project: Path, args: tuple[str, ...], mes
     assert message in result.stderr
 
 
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_a_device_is_refused_not_read(project: Path, kind: str) -> None:
+    import os
+    import subprocess
+    import sys
+
+    if kind == "fifo":
+        source = project / "survey.csv"
+        os.mkfifo(source)  # opening it to read would wait for a writer forever
+    else:
+        source = Path("/dev/zero")  # reading it never ends
+    command = [sys.executable, "-m", "carecheck", "import", str(source), "--checklist", CHECKLIST]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=30, cwd=project)
+    assert done.returncode == 2, done.stderr
+    assert f"{source}: CC001 not a regular file" in done.stderr
+    assert saved(project / "audits") == []
+
+
+def test_a_huge_csv_is_refused_before_reading(run, project: Path) -> None:
+    from carecheck.survey.csv_import import MAX_BYTES
+
+    with open(project / "huge.csv", "wb") as fh:
+        fh.truncate(MAX_BYTES + 1)  # sparse: nothing to write, but larger than the limit
+    result = run("import", "huge.csv", "--checklist", CHECKLIST)
+    assert result.exit_code == 2
+    assert f"huge.csv: CC004 file is larger than {MAX_BYTES // (1024 * 1024)} MB" in result.stderr
+
+
 def test_checklist_is_required_without_a_configured_one(run, project: Path) -> None:
     result = run("import", "ids.csv")
     assert result.exit_code == 2 and "--checklist" in result.stderr

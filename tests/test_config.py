@@ -195,6 +195,47 @@ def test_rules_and_schema_work_with_a_broken_config(run, project: Path) -> None:
     assert run("--version").exit_code == 0
 
 
+@pytest.mark.parametrize("body", ["bogus: [\n", "oops: 1\n"])
+def test_help_works_with_a_broken_config_and_the_command_still_refuses(run, project: Path, body: str) -> None:
+    write_config(project / "carecheck.yaml", body)
+    for command in ("audit", "show", "import", "report", "history", "init", "list", "config"):
+        result = run(command, "--help")
+        assert result.exit_code == 0 and f" {command} [OPTIONS]" in result.stdout, command
+    assert run("--help").exit_code == 0
+    assert "the configuration has errors" in run("audit", "--help").stdout
+    result = run("show", "team/minimal.yaml")  # running the command reports the configuration's error
+    assert result.exit_code == 2 and result.stderr.startswith("carecheck.yaml:")
+    result = run("import", "x.csv")  # the configuration's error first, not a missing option it may have set
+    assert result.exit_code == 2 and result.stderr.startswith("carecheck.yaml:")
+
+
+def test_help_and_config_show_the_checklist_in_effect(run, project: Path) -> None:
+    def in_effect(command: str, env: dict[str, str] | None = None) -> str:
+        text = " ".join(run(command, "--help", env=env).stdout.split())
+        return text.split("Checklist in effect: ")[1].split(". ")[0]
+
+    assert in_effect("audit") == "care-essentials (the built-in default)"
+    assert any(
+        line.split() == ["checklist", "care-essentials", "[default]"] for line in run("config").stdout.splitlines()
+    )
+    write_config(project / "carecheck.yaml", "checklist: other\n")
+    assert in_effect("audit") == in_effect("show") == "other (from carecheck.yaml:2:12)"
+    assert in_effect("audit", env={"CARECHECK_CHECKLIST": "minimal"}) == "minimal (from CARECHECK_CHECKLIST)"
+    assert any(
+        line.split() == ["checklist", "other", "[carecheck.yaml:2:12]"] for line in run("config").stdout.splitlines()
+    )
+    help_text = " ".join(run("import", "--help").stdout.split())
+    assert "[default: other]" in help_text and "[required]" not in help_text
+
+
+def test_import_takes_the_configured_checklist(run, project: Path) -> None:
+    write_config(project / "carecheck.yaml", "checklists: [team]\nchecklist: minimal\n")
+    (project / "survey.csv").write_text("name,role,organisation\nJo,front-line,Acme\n", encoding="utf-8")
+    result = run("import", "survey.csv", "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Missing option" not in result.output
+
+
 def test_validate_reports_a_broken_config_as_findings(run, project: Path) -> None:
     write_config(project / "carecheck.yaml", "oops: 1\n")
     result = run("validate", "team")

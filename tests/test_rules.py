@@ -72,3 +72,25 @@ def test_a_child_of_a_checklist_with_errors_is_refused(tmp_path: Path) -> None:
     assert codes(tmp_path / "child.yaml") == ["CC107"]
     findings = validate_file(tmp_path / "child.yaml", Catalog())
     assert findings is not None and "which has errors" in findings[0].message
+
+
+def test_a_duplicate_id_names_where_the_first_one_is(tmp_path: Path) -> None:
+    findings = validate_file(RULE_FIXTURES / "CC101-fail.yaml", Catalog())
+    assert findings is not None
+    (f,) = findings
+    assert f.position is not None and (f.position.line, f.position.col) == (10, 14)
+    assert f.message == "duplicate id 'q' (first at line 9, column 14)"
+    # an id the parent already has: the parent's file, line and column
+    (tmp_path / "child.yaml").write_text(
+        f"carecheck: 1\nid: child\ntitle: C\nversion: '1'\nextends: {RULE_FIXTURES / 'CC101-pass.yaml'}\n"
+        "sections:\n  - id: mine\n    title: Mine\n    questions:\n"
+        "      - {id: q2, text: Q?, answers: yes-no, recommendation: Do it.}\n"
+    )
+    findings = validate_file(tmp_path / "child.yaml", Catalog())
+    assert findings is not None
+    (f,) = findings
+    parent = (RULE_FIXTURES / "CC101-pass.yaml").read_text().splitlines()
+    line = next(n for n, text in enumerate(parent, 1) if "id: q2" in text)
+    col = parent[line - 1].index("q2") + 1
+    assert f.code == "CC101"
+    assert f.message == f"duplicate id 'q2' (already in 'cc101-pass', {RULE_FIXTURES / 'CC101-pass.yaml'}:{line}:{col})"

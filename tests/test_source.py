@@ -151,3 +151,52 @@ def test_a_control_character_is_a_syntax_error_with_line_and_column(padding: str
     assert info.value.code == "CC003"
     assert info.value.position == Position(2, 5 + len(padding))
     assert "U+0001" in info.value.message
+
+
+HEAD = 'carecheck: 1\nid: shop\ntitle: Shop\nversion: "1"\nsections:\n  - id: contact\n    title: Contact\n'
+MISINDENTED = {
+    # a key one space short of its siblings
+    "short-key": (
+        HEAD + "    questions:\n      - id: phone\n        text: Do you answer?\n       answers: yes-no\n",
+        11,
+        "line 11",
+    ),
+    # a key two spaces too deep: it reads as more of the value above
+    "deep-key": (
+        HEAD + "    questions:\n      - id: phone\n        text: Do you answer?\n          answers: yes-no\n",
+        11,
+        "line 11",
+    ),
+    # a question one space short, after a blank line and a comment
+    "short-item": (
+        HEAD + "    questions:\n      - id: phone\n        text: Q?\n\n    # email\n     - id: email\n",
+        13,
+        "line 13",
+    ),
+    # the first question deeper than the second: they should line up
+    "first-item-deep": (HEAD + "    questions:\n        - id: phone\n      - id: email\n", 10, "lines 9 and 10"),
+}
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+@pytest.mark.parametrize("name", sorted(MISINDENTED))
+def test_an_indentation_error_names_the_line_to_fix(monkeypatch: pytest.MonkeyPatch, loader: str, name: str) -> None:
+    import yaml
+
+    if not hasattr(yaml, loader):
+        pytest.skip("PyYAML without libyaml")
+    monkeypatch.setattr("carecheck.format.reader._Loader", getattr(yaml, loader))
+    text, line, lines = MISINDENTED[name]
+    with pytest.raises(CarecheckError) as info:
+        parse(text)
+    assert info.value.code == "CC003" and info.value.position is not None
+    assert info.value.position.line == line
+    assert info.value.message.endswith(
+        f"check the indentation of {lines}" + (", which should line up" * (" and " in lines))
+    )
+
+
+def test_a_colon_in_a_value_is_not_called_an_indentation_error() -> None:
+    with pytest.raises(CarecheckError) as info:
+        parse(HEAD.replace("title: Contact", "title: Contact: phone"))
+    assert "indentation" not in info.value.message and "needs quotes" in info.value.message

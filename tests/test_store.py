@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -47,10 +48,26 @@ def answer_file(**changes: Any) -> AnswerFile:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("Acme Ltd", "acme-ltd"), ("  Zeta & Co. ", "zeta-co"), ("Ana Núñez", "ana-nunez"), ("Øre/..", "re"), ("!!", "x")],
+    [
+        ("Acme Ltd", "acme-ltd"),
+        ("  Zeta & Co. ", "zeta-co"),
+        ("Ana Núñez", "ana-nunez"),
+        ("Øre/..", "ore"),
+        ("!!", "x"),
+        ("Łódź Café", "lodz-cafe"),
+        ("Ørsted", "orsted"),
+        ("Ромашка", "romashka"),
+    ],
 )
 def test_slug(text: str, expected: str) -> None:
     assert slug(text, "x") == expected
+
+
+def test_names_in_other_scripts_stay_distinct_and_readable() -> None:
+    names = ["東京商事", "大阪商事", "Ромашка", "Василёк", "Ελληνικά"]
+    slugs = [slug(name) for name in names]
+    assert len(set(slugs)) == len(names) and "unnamed" not in slugs
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) for s in slugs)
 
 
 @pytest.mark.parametrize(

@@ -8,13 +8,13 @@ import os
 import re
 import stat
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, ClassVar
 
 import yaml
+from anyascii import anyascii
 
 from carecheck.errors import CarecheckError, InputError
 from carecheck.format.model import AnswerFile
@@ -94,8 +94,12 @@ ANSWERS_GLOB = "*.yaml"
 
 
 def slug(text: str, fallback: str = "unnamed") -> str:
-    """A lower-case, hyphenated, ASCII form of a name, for folder and file names."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    """A lower-case, hyphenated, ASCII form of a name, for folder and file names.
+
+    Non-Latin names are transliterated ("Ромашка" -> "romashka", "Łódź" -> "lodz"), not dropped,
+    so that two organisations named in Cyrillic or Japanese do not both become the fallback.
+    """
+    ascii_text = anyascii(text)
     # Capped so that <org>/<audit>/<checklist>--<name>.yaml parts stay within file-name limits.
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower())[:60].strip("-") or fallback
 

@@ -42,6 +42,7 @@ from carecheck.errors import CarecheckError, Finding, FindingsError, Position, U
 from carecheck.format.reader import real_path
 
 CONFIG_NAME = "carecheck.yaml"
+DEFAULT_CHECKLIST = "care-essentials"  # what `audit` walks through when nothing names a checklist
 DEFAULT_AUDITS = Path("audits")
 LOCAL_CHECKLISTS = Path("checklists")
 
@@ -194,6 +195,8 @@ class Settings:
                 shown = " ".join(t.as_option() for t in value) or "-"
             elif name == "checklists":
                 shown = os.pathsep.join(str(p) for p in value) or "-"
+            elif name == "checklist" and value is None:
+                shown = DEFAULT_CHECKLIST  # what audit takes
             else:
                 shown = "-" if value is None else str(value)
             rows.append((name, shown, self.origin(name)))

@@ -165,7 +165,7 @@ class Catalog:
     def find(self, ref: str, near: Path | None = None) -> Path | None:
         """The file of a checklist given by id or path; `<id>.yaml` is tried first in each folder."""
         as_path = Path(ref)
-        if ref.endswith(YAML_SUFFIXES) or len(as_path.parts) > 1:
+        if _is_path_ref(ref):
             candidate = as_path if as_path.is_absolute() or near is None else near / as_path
             if candidate.is_file():
                 return candidate
@@ -185,7 +185,9 @@ class Catalog:
         """Load and resolve a checklist by id or path; InputError when there is none."""
         path = self.find(ref, near)
         if path is None:
-            raise InputError(f"no checklist '{ref}' (looked in {self._where(near)})", code="CC001")
+            close = [] if _is_path_ref(ref) else difflib.get_close_matches(ref, self.ids(near), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            raise InputError(f"no checklist '{ref}' (looked in {self._where(near)}){hint}", code="CC001")
         return self.resolve_file(path)
 
     def resolve_file(self, path: Path) -> ResolvedChecklist:
@@ -213,18 +215,27 @@ class Catalog:
             self._resolved[key] = resolved
         return self._resolved[key]
 
-    def all(self) -> Iterator[tuple[Path, str]]:
+    def all(self, near: Path | None = None) -> Iterator[tuple[Path, str]]:
         """Every checklist file of the search path with its id, first seen wins."""
         seen: set[str] = set()
-        for folder in self.search_path():
+        for folder in self.search_path(near):
             for path in _yaml_files(folder):
                 cid = _declared_id(path)
                 if cid and cid not in seen:
                     seen.add(cid)
                     yield path, cid
 
+    def ids(self, near: Path | None = None) -> list[str]:
+        """The ids of every checklist on the search path, sorted (for suggestions and shell completion)."""
+        return sorted(cid for _, cid in self.all(near))
+
     def _where(self, near: Path | None) -> str:
         return ", ".join(str(p) if p != builtin_dir() else "built-ins" for p in self.search_path(near))
+
+
+def _is_path_ref(ref: str) -> bool:
+    """Whether a checklist reference is a path (`x.yaml`, `team/x`) rather than an id."""
+    return ref.endswith(YAML_SUFFIXES) or len(Path(ref).parts) > 1
 
 
 def _yaml_files(folder: Path) -> list[Path]:

@@ -27,8 +27,42 @@ FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
 GATE_FORMATS = ["json", "github", "junit", "sarif"]  # = gates.GATE_FORMATS, kept light
 PROGRESS_MIN_FILES = 20  # fewer files than this finish before a bar would be worth drawing
 _SETTINGS = "carecheck.settings"
+_BROKEN_SETTINGS = "carecheck.broken-settings"
 # validate reports a broken configuration as findings; rules and schema never read it
 _SETTINGS_NOT_NEEDED = {"validate", "rules", "schema"}
+
+
+class Command(click.Command):
+    """Every subcommand: a configuration that cannot be used stops the command, not its --help."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        broken: CarecheckError | None = ctx.meta.get(_BROKEN_SETTINGS)
+        if broken is not None:
+            raise broken
+        return super().invoke(ctx)
+
+
+class DefaultChecklistCommand(Command):
+    """A command whose CHECKLIST defaults to the configured one: its --help says which that is now."""
+
+    def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        super().format_help_text(ctx, formatter)
+        from carecheck.catalog.config import DEFAULT_CHECKLIST
+
+        try:
+            current = settings(ctx)
+        except CarecheckError:
+            in_effect = "unknown: the configuration has errors (`carecheck config` names them)"
+        else:
+            if current.checklist is not None:
+                in_effect = f"{current.checklist} (from {current.origin('checklist')})"
+            elif self.name == "audit":
+                in_effect = f"{DEFAULT_CHECKLIST} (the built-in default)"
+            else:
+                in_effect = "none configured"
+        formatter.write_paragraph()
+        with formatter.indentation():
+            formatter.write_text(f"Checklist in effect: {in_effect}.")
 
 
 class Boundary(click.Group):
@@ -38,6 +72,8 @@ class Boundary(click.Group):
     (whoever holds unsaved answers saves them on the way out); anything else is a
     bug: one line asking to report it, exit 3, and the traceback with --debug.
     """
+
+    command_class = Command
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug")) or os.environ.get("CARECHECK_DEBUG", "") not in ("", "0", "false")
@@ -86,7 +122,13 @@ def cli(ctx: click.Context, debug: bool, config: Path | None) -> None:
     3 internal error (rerun with --debug), 130 interrupted (answers are saved first).
     """
     if ctx.invoked_subcommand not in _SETTINGS_NOT_NEEDED:
-        ctx.default_map = {**settings().default_map(), **(ctx.default_map or {})}
+        try:
+            configured = settings().default_map()
+        except CarecheckError as exc:
+            # raised when the command runs (see Command), so that `SUBCOMMAND --help` still works
+            ctx.meta[_BROKEN_SETTINGS] = exc
+            configured = {}
+        ctx.default_map = {**configured, **(ctx.default_map or {})}
 
 
 def settings(ctx: click.Context | None = None) -> Settings:
@@ -282,14 +324,14 @@ def list_checklists(fmt: str) -> None:
 
 
 def complete_checklist(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    """Shell completion of a CHECKLIST argument: the ids the catalog knows."""
+    """Shell completion of a checklist id (an argument or --checklist): the ids the catalog knows."""
     try:
-        return [cid for _, cid in _catalog(ctx).all() if cid.startswith(incomplete)]
+        return [cid for cid in _catalog(ctx).ids(Path.cwd()) if cid.startswith(incomplete)]
     except Exception:  # completion runs outside the error boundary and must never break the shell
         return []
 
 
-@cli.command()
+@cli.command(cls=DefaultChecklistCommand)
 @click.argument("checklist", required=False, shell_complete=complete_checklist)
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "yaml", "json"]))
 @click.option("--refs", is_flag=True, help="Print the traceability table: seed point -> questions.")
@@ -312,8 +354,8 @@ def _terminal_attached() -> bool:
     return sys.stdin.isatty() and sys.stdout.isatty()
 
 
-@cli.command()
-@click.argument("checklist", required=False)
+@cli.command(cls=DefaultChecklistCommand)
+@click.argument("checklist", required=False, shell_complete=complete_checklist)
 @click.option(
     "--dir",
     "folder",
@@ -347,7 +389,7 @@ def audit(
     new: bool,
     answers: Path | None,
 ) -> None:
-    """Walk through a checklist (an id or a path; default care-essentials) and save the answers.
+    """Walk through a checklist (an id or a path; default: the configured `checklist`) and save the answers.
 
     Every answer is saved the moment it is given. Running the command again offers
     to resume an unfinished audit. Without a terminal, use --answers FILE: questions
@@ -388,8 +430,9 @@ def audit(
 @click.option(
     "--checklist",
     metavar="ID|PATH",
-    required=True,
-    help="The checklist the survey asked (an id or a path; default: the configured `checklist`).",
+    show_default=True,
+    shell_complete=complete_checklist,
+    help="The checklist the survey asked (an id or a path) [required unless carecheck.yaml names one].",
 )
 @click.option(
     "--dir",
@@ -408,7 +451,7 @@ def audit(
     "--organisation", metavar="NAME", help="The organisation of every row (wins over an organisation column)."
 )
 def import_survey(
-    source: Path, checklist: str, folder: Path, dry_run: bool, audit_label: str | None, organisation: str | None
+    source: Path, checklist: str | None, folder: Path, dry_run: bool, audit_label: str | None, organisation: str | None
 ) -> None:
     """Turn a survey export (CSV, one row per respondent) into answer files, one per row.
 
@@ -421,6 +464,8 @@ def import_survey(
     from carecheck.render.findings import format_finding
     from carecheck.survey.csv_import import ImportRequest, run_import
 
+    if checklist is None:
+        raise UsageError("name the checklist the survey asked: --checklist ID|PATH, or `checklist:` in carecheck.yaml")
     request = ImportRequest(
         source=source,
         checklist=checklist,
@@ -519,7 +564,12 @@ def show_config(fmt: str) -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write the report to FILE (atomically) instead of the terminal.",
 )
-@click.option("--checklist", metavar="ID|PATH", help="The checklist to score against (default: the answers' own).")
+@click.option(
+    "--checklist",
+    metavar="ID|PATH",
+    shell_complete=complete_checklist,
+    help="The checklist to score against (default: the answers' own).",
+)
 @click.option(
     "--template-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -759,7 +809,7 @@ def _write(path: Path, content: str | bytes) -> None:
     help="Default: from the extension of -o, else txt to the terminal.",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically).")
-@click.option("--checklist", metavar="ID", help="Only the audits of this checklist.")
+@click.option("--checklist", metavar="ID", shell_complete=complete_checklist, help="Only the audits of this checklist.")
 def history(folder: Path | None, fmt: str | None, output: Path | None, checklist: str | None) -> None:
     """Audits over time: per organisation and checklist, each audit's date, respondents, overall
     score, rating and section scores, with the change from the audit before.

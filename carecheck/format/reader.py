@@ -100,24 +100,34 @@ class Document:
 
 def read_document(path: Path) -> Document:
     """Read and safely compose a YAML file; raise InputError with a position on any trouble."""
+    return parse_document(read_bounded(path, MAX_BYTES), path)
+
+
+def read_bounded(path: Path, limit: int, noun: str = "file") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; InputError (exit 2) for anything else.
+
+    Every input file goes through here: a named pipe would make open() or read() wait forever and
+    a device (/dev/zero) never ends, so the file is opened without blocking and checked before reading.
+    """
     try:
-        st = os.stat(path)  # before open(): opening a named pipe would wait forever
-        if stat.S_ISDIR(st.st_mode):
-            raise InputError("is a folder, not a file", path=path, code="CC001")
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError("not a regular file (a pipe or a device?)", path=path, code="CC001")
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
+        if os.path.isdir(path):
+            raise InputError(f"is a folder, not a {noun}", path=path, code="CC001")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("not a regular file (a pipe or a device?)", path=path, code="CC001")
+            raw = fh.read(limit + 1) if st.st_size <= limit else b""
     except FileNotFoundError:
         raise InputError("no such file", path=path, code="CC001") from None
     except IsADirectoryError:
-        raise InputError("is a folder, not a file", path=path, code="CC001") from None
+        raise InputError(f"is a folder, not a {noun}", path=path, code="CC001") from None
     except (OSError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise InputError(f"cannot read: {reason}", path=path, code="CC001") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", path=path, code="CC004")
-    return parse_document(raw, path)
+    if st.st_size > limit or len(raw) > limit:
+        raise InputError(f"file is larger than {limit // (1024 * 1024)} MB", path=path, code="CC004")
+    return raw
 
 
 def parse_document(raw: bytes, path: Path) -> Document:
@@ -176,8 +186,53 @@ def _syntax_error(exc: yaml.YAMLError, path: Path, text: str) -> InputError:
         problem = "a tab character; YAML indents with spaces only"
     elif exc.context:
         problem = f"{problem} ({exc.context})"
+    if mark is not None and not at_tab and exc.problem and exc.problem.startswith(_INDENT_PROBLEMS):
+        problem += f"; {_indentation_hint(lines, mark.line, mark.column)}"
     position = Position(mark.line + 1, mark.column + 1) if mark else None
     return InputError(f"YAML syntax error: {problem}", path=path, position=position, code="CC003")
+
+
+# what libyaml and PyYAML say when a line is indented too much or too little
+_INDENT_PROBLEMS = (
+    "mapping values are not allowed",
+    "did not find expected key",
+    "did not find expected '-' indicator",
+    "expected <block end>",
+)
+
+
+def _indentation_hint(lines: list[str], line: int, column: int) -> str:
+    """Which line's indentation to fix, in words: the parser's words name a token, not the line."""
+
+    def content(n: int) -> bool:
+        return n < len(lines) and lines[n].strip() != "" and not lines[n].lstrip().startswith("#")
+
+    def indent(n: int) -> int:
+        return len(lines[n]) - len(lines[n].lstrip(" "))
+
+    def before(n: int) -> int | None:
+        return next((m for m in range(n - 1, -1, -1) if content(m)), None)
+
+    here = line if content(line) else before(line)  # the mark can sit after the line it is about
+    if here is None:
+        return f"check the indentation of line {line + 1}"
+    text = lines[here]
+    if here == line and ": " in text[indent(here) : column]:
+        # `title: Contact: phone` is a colon in a value, not an indentation problem
+        return "a value that holds ': ' needs quotes"
+    above = before(here)
+    opener = before(above) if above is not None else None
+    if (
+        above is not None
+        and opener is not None
+        and indent(above) > indent(opener)
+        and lines[opener].rstrip().endswith((":", "-"))
+        and lines[above].lstrip().startswith("- ") == text.lstrip().startswith("- ")
+        and indent(above) != indent(here)
+    ):
+        # the first entry of a block and the next one do not line up: either can be the wrong one
+        return f"check the indentation of lines {above + 1} and {here + 1}, which should line up"
+    return f"check the indentation of line {here + 1}"
 
 
 def _depth_bound(text: str) -> int:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
+from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
 from carecheck.format.model import (
@@ -39,7 +40,6 @@ from carecheck.scoring.score import answer_status
 if TYPE_CHECKING:
     from carecheck.catalog.loading import Catalog, ResolvedChecklist
 
-DEFAULT_CHECKLIST = "care-essentials"
 
 NO_TERMINAL = (
     "`carecheck audit` asks its questions in a terminal, and there is none here (input or output is "

@@ -207,16 +207,28 @@ def duplicate_id(ctx: ChecklistContext) -> Iterator[Hit]:
     parent = ctx.resolved.parent.checklist if ctx.resolved.parent else None
     parent_sections = {s.id for s in parent.sections} if parent else set()
     parent_ids = parent_sections | set(parent.questions) if parent else set()
-    seen: set[str] = set()
+    seen: dict[str, tuple[str | int, ...]] = {}
+
+    def duplicate(item_id: str) -> str:
+        """The message, saying where the first use is (here, or in the parent) so it can be found."""
+        if item_id in seen:
+            first = ctx.doc.locate((*seen[item_id], "id"))
+            return f"duplicate id '{item_id}' (first at line {first.line}, column {first.col})"
+        origin = ctx.resolved.parent.origins.get(item_id) if ctx.resolved.parent else None
+        if origin is None or parent is None:
+            return f"duplicate id '{item_id}' (already in the parent checklist)"
+        first = origin.doc.locate((*origin.loc, "id"))
+        return f"duplicate id '{item_id}' (already in '{parent.id}', {origin.doc.path}:{first.line}:{first.col})"
+
     for i, section in enumerate(ctx.raw.sections):
         merging = section.id in parent_sections
         if section.id in seen or (section.id in parent_ids and not merging):
-            yield Hit(f"duplicate id '{section.id}'", ("sections", i, "id"))
-        seen.add(section.id)
+            yield Hit(duplicate(section.id), ("sections", i, "id"))
+        seen.setdefault(section.id, ("sections", i))
         for j, question in enumerate(section.questions):
             if question.id in seen or question.id in parent_ids:
-                yield Hit(f"duplicate id '{question.id}'", ("sections", i, "questions", j, "id"))
-            seen.add(question.id)
+                yield Hit(duplicate(question.id), ("sections", i, "questions", j, "id"))
+            seen.setdefault(question.id, ("sections", i, "questions", j))
 
 
 @rule("CC102", "unknown-answer-set", "checklist")

@@ -12,9 +12,7 @@ import base64
 import csv
 import io
 import json
-import os
 import re
-import stat
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
@@ -26,6 +24,7 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import InputError, Position, UsageError
+from carecheck.format.reader import read_bounded
 from carecheck.lint.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
 from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
@@ -157,15 +156,9 @@ def read_logo(path: Path) -> str:
     """A logo file as a data: URI; InputError when it cannot be read, is not a file or is too large."""
     logo_data_uri(b"", path.name)  # the type first: nothing is read for a wrong one
     try:
-        st = os.stat(path)
-        if not stat.S_ISREG(st.st_mode):
-            raise InputError("the logo is not a regular file", path=path)
-        if st.st_size > MAX_LOGO_BYTES:
-            raise InputError(f"the logo is larger than {MAX_LOGO_BYTES // (1024 * 1024)} MB", path=path)
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_LOGO_BYTES + 1)
-    except OSError as exc:
-        raise InputError(f"cannot read the logo: {exc.strerror or exc}", path=path) from None
+        data = read_bounded(path, MAX_LOGO_BYTES, "logo file")
+    except InputError as exc:
+        raise InputError(f"cannot read the logo: {exc.message}", path=path) from None
     return logo_data_uri(data, path.name)
 
 

@@ -40,6 +40,7 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
+from carecheck.format.reader import read_bounded
 from carecheck.lint.rules import RULES, answer_problem
 
 if TYPE_CHECKING:
@@ -202,19 +203,8 @@ class ImportResult:
 
 
 def read_survey_bytes(path: Path) -> bytes:
-    """The bytes of a CSV file; InputError (exit 2) when it cannot be read or is too large."""
-    try:
-        with open(path, "rb") as fh:
-            raw = fh.read(MAX_BYTES + 1)
-    except FileNotFoundError:
-        raise InputError("no such file", path=path, code="CC001") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a CSV file", path=path, code="CC001") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror or exc}", path=path, code="CC001") from None
-    if len(raw) > MAX_BYTES:
-        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB", path=path, code="CC004")
-    return raw
+    """The bytes of a CSV file; InputError (exit 2) when it cannot be read, is not a file or is too large."""
+    return read_bounded(path, MAX_BYTES, "CSV file")
 
 
 def decode(raw: bytes, path: str) -> str:
