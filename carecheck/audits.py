@@ -28,7 +28,7 @@ from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
 from carecheck.model import AnswerFile, Checklist
 from carecheck.scoring import GAP_THRESHOLD, Aggregate, Scorecard, aware
-from carecheck.store import slug
+from carecheck.store import audit_label, slug
 from carecheck.trends import AuditPoint, History, Series, compare
 from carecheck.validation import SKIPPED_DIRS, discover
 
@@ -108,13 +108,14 @@ class _Router:
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
-        key = (answers.organisation, answers.checklist.id, answers.audit)
+        label = audit_label(answers)
+        key = (answers.organisation, answers.checklist.id, label)
         group = self.groups.get(key)
         if group is None:
             aggregate = Aggregate(
                 checklist, anonymous=self.anonymous, lenient=True, gap_threshold=self.gap_threshold
             )  # lint errors are kept per group and raised only for the audit reported
-            group = self.groups[key] = AuditGroup(answers.organisation, answers.checklist.id, answers.audit, aggregate)
+            group = self.groups[key] = AuditGroup(answers.organisation, answers.checklist.id, label, aggregate)
         group.add(answers, source, findings)
 
     def of(self, organisation: str) -> list[AuditGroup]:

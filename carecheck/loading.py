@@ -35,6 +35,7 @@ from carecheck.model import (
     Section,
 )
 from carecheck.source import Document, read_document, real_path
+from carecheck.store import audit_label
 
 M = TypeVar("M", bound=BaseModel)
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -513,12 +514,15 @@ class AnswerStream:
 
     def _same_audit(self, path: Path, doc: Document, answers: AnswerFile) -> None:
         ref_path, ref = self._reference
-        hints = {
-            "organisation": "report on one organisation at a time",
-            "audit": "report on one audit at a time (comparing audits is what --baseline is for)",
+        facts = {
+            "organisation": (answers.organisation, ref.organisation, "report on one organisation at a time"),
+            "audit": (
+                audit_label(answers),
+                audit_label(ref),
+                "report on one audit at a time (comparing audits is what --baseline is for)",
+            ),
         }
-        for key, hint in hints.items():
-            mine, theirs = getattr(answers, key), getattr(ref, key)
+        for key, (mine, theirs, hint) in facts.items():
             if mine != theirs:
                 raise UsageError(
                     f"{key} '{mine or '(none)'}' differs from '{theirs or '(none)'}' in {ref_path}; {hint}",

@@ -40,7 +40,7 @@ from carecheck.model import (
     Respondent,
 )
 from carecheck.rules import RULES, answer_problem
-from carecheck.store import create_answer_file, default_answer_path, quarter_label
+from carecheck.store import audit_label, create_answer_file, default_answer_path, quarter_label
 
 if TYPE_CHECKING:
     from carecheck.loading import Catalog
@@ -659,7 +659,12 @@ def _row(
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
     """Who answered which audit: checklist id, organisation, audit label and name, compared loosely."""
-    return (answers.checklist.id, normal(answers.organisation), answers.audit or "", normal(answers.respondent.name))
+    return (
+        answers.checklist.id,
+        normal(answers.organisation),
+        audit_label(answers) or "",
+        normal(answers.respondent.name),
+    )
 
 
 def _duplicates(survey: Survey) -> None:

@@ -449,3 +449,38 @@ def test_an_unanswered_critical_question_fails_its_gate_in_an_anonymous_report(p
     assert result.exit_code == 1
     assert "critical question 'charter' is not answered" in result.stderr
     assert json.loads(result.stdout)["to_answer"] == ["charter"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Answer files without an audit label
+
+
+def unlabelled(tmp_path: Path) -> Path:
+    """The example's two quarters written by hand: no `audit:` lines, all in one folder."""
+    folder = tmp_path / "audits" / "by-hand"
+    folder.mkdir(parents=True)
+    for path in EXAMPLE.glob("*/*.yaml"):
+        text = re.sub(r"(?m)^audit: .*\n", "", path.read_text(encoding="utf-8"))
+        (folder / f"{path.parent.name}-{path.name}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_files_without_an_audit_label_belong_to_the_quarter_they_were_started(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = unlabelled(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run("report", str(folder), "--baseline", "auto", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "CC206" not in result.stderr
+    data = json.loads(result.stdout)
+    assert data["audit"] == "2026-Q3" and len(data["respondents"]) == 4
+    assert data["comparison"]["baseline"]["audit"] == "2026-Q2"
+    assert data["comparison"]["baseline"]["respondents"] == 3
+    history = run("history", "audits", "--format", "json")
+    assert history.exit_code == 0, history.stderr
+    (series,) = json.loads(history.stdout)["series"]
+    assert [(a["audit"], a["respondents"]) for a in series["audits"]] == [("2026-Q2", 3), ("2026-Q3", 4)]
+    # one quarter alone is one audit, reported as such
+    q3 = sorted(str(p) for p in folder.glob("2026-Q3-*.yaml"))
+    assert json.loads(run("report", *q3, "--format", "json").stdout)["audit"] == "2026-Q3"
