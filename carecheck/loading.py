@@ -438,10 +438,21 @@ class AnswerStream:
     warnings are collected in `warnings` and the files used in `sources`, both filled as the
     stream is read (it can be read once). `items()` reads the same files without the one-audit
     check and without raising lint errors, for a caller that groups files by organisation and
-    audit itself (carecheck.audits).
+    audit itself (carecheck.audits). With `several` (and no `checklist` given), files of other
+    checklists are not refused: each is read against its own, found as the first one's was;
+    `checklists` holds the checklist of each id met.
     """
 
-    def __init__(self, paths: Iterable[tuple[Path, bool]], catalog: Catalog, checklist: str | None = None) -> None:
+    def __init__(
+        self,
+        paths: Iterable[tuple[Path, bool]],
+        catalog: Catalog,
+        checklist: str | None = None,
+        *,
+        several: bool = False,
+    ) -> None:
+        self._catalog = catalog
+        self._several = several and checklist is None
         self._seen: set[Path] = set()
         self._files = read_answer_files(paths, self._seen)
         self.sources: list[str] = []
@@ -452,14 +463,21 @@ class AnswerStream:
         path, doc, answers = self._first
         self._reference = (path, answers)
         self._given = checklist
+        if checklist is not None:
+            self.resolved = catalog.load(checklist, near=Path.cwd())
+        else:
+            self.resolved = self._load(path, doc, answers)
+        self.checklist = self.resolved.checklist
+        self.checklists: dict[str, ResolvedChecklist] = {self.checklist.id: self.resolved}
+
+    def _load(self, path: Path, doc: Document, answers: AnswerFile) -> ResolvedChecklist:
+        """The checklist an answer file names, found from its folder; CC201 at its id when there is none."""
         try:
-            near = Path.cwd() if checklist else path.parent
-            self.resolved = catalog.load(checklist or answers.checklist.id, near=near)
+            return self._catalog.load(answers.checklist.id, near=path.parent)
         except InputError as exc:
-            if exc.code != "CC001" or checklist is not None:
+            if exc.code != "CC001":
                 raise
             raise InputError(exc.message, path=path, position=doc.locate(("checklist", "id")), code="CC201") from None
-        self.checklist = self.resolved.checklist
 
     def _next(self) -> tuple[Path, Document, AnswerFile] | None:
         return next(self._files, None)
@@ -494,8 +512,12 @@ class AnswerStream:
             item = self._next()
         while item is not None:
             path, doc, answers = item
-            self._same_checklist(path, doc, answers)
-            findings = run_rules("answers", AnswersContext(doc, answers, self.resolved)) if lint else []
+            resolved = self.checklists.get(answers.checklist.id)
+            if resolved is None and self._several:
+                resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
+            elif resolved is None:
+                self._same_checklist(path, doc, answers)  # raises: another checklist
+            findings = run_rules("answers", AnswersContext(doc, answers, resolved)) if lint else []
             self.sources.append(str(path))
             yield path, doc, answers, findings
             item = self._next()

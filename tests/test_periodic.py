@@ -484,3 +484,50 @@ def test_files_without_an_audit_label_belong_to_the_quarter_they_were_started(
     # one quarter alone is one audit, reported as such
     q3 = sorted(str(p) for p in folder.glob("2026-Q3-*.yaml"))
     assert json.loads(run("report", *q3, "--format", "json").stdout)["audit"] == "2026-Q3"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Organisations on different checklists
+
+
+def client(folder: Path, organisation: str, checklist: str, name: str, value: str = "yes") -> Path:
+    """A small answer file of `organisation` to a built-in checklist."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{checklist}--{name.lower().replace(' ', '-')}.yaml"
+    path.write_text(
+        "carecheck-answers: 1\n"
+        f"checklist: {{id: {checklist}}}\n"
+        f"organisation: {organisation}\n"
+        "audit: 2026-Q3\n"
+        f"respondent: {{name: {name}, role: management}}\n"
+        "started: 2026-09-01T10:00:00Z\n"
+        "completed: 2026-09-01T10:30:00Z\n"
+        f"answers:\n  service-standards-published: {{value: {value}}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_by_organisation_reports_each_client_on_its_own_checklist(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    client(tmp_path / "audits" / "care-home", "Care Home", "care-essentials", "Ann Lee")
+    client(tmp_path / "audits" / "corner-shop", "Corner Shop", "retail", "Ben Roy", "partial")
+    result = run("report", "audits", "--by", "organisation", "-o", "reports/{organisation}.json")
+    assert result.exit_code == 0, result.stderr
+    care = json.loads((tmp_path / "reports" / "care-home.json").read_text(encoding="utf-8"))
+    shop = json.loads((tmp_path / "reports" / "corner-shop.json").read_text(encoding="utf-8"))
+    assert care["checklist"]["id"] == "care-essentials" and shop["checklist"]["id"] == "retail"
+    assert len(care["sections"]) != len(shop["sections"])
+    # a baseline is read against each organisation's own checklist
+    assert (
+        run("report", "audits", "--by", "organisation", "--baseline", "auto", "-o", "r/{organisation}.md").exit_code
+        == 0
+    )
+    # without --by, and within one organisation, answers of two checklists are still refused
+    assert run("report", "audits").exit_code == 2
+    client(tmp_path / "audits" / "corner-shop", "Corner Shop", "care-essentials", "Cat Dunn")
+    mixed = run("report", "audits", "--by", "organisation", "-o", "reports/{organisation}.json")
+    assert mixed.exit_code == 2
+    assert "the answers of 'Corner Shop' are to 2 checklists: care-essentials, retail" in mixed.stderr
