@@ -158,6 +158,11 @@ class Catalog:
 
     folders: list[Path] = field(default_factory=list)
     _resolved: dict[Path, ResolvedChecklist] = field(default_factory=dict)
+    # Answer files name their checklist by id, thousands of times in one run: each folder is
+    # scanned once, each id looked up once (misses too), and a checklist with errors read once.
+    _ids: dict[Path, dict[str, Path]] = field(default_factory=dict)
+    _found: dict[tuple[str, Path | None], Path | None] = field(default_factory=dict)
+    _failed: dict[Path, CarecheckError] = field(default_factory=dict)
 
     def search_path(self, near: Path | None = None) -> list[Path]:
         extra = [near] if near is not None else []
@@ -171,16 +176,29 @@ class Catalog:
             if candidate.is_file():
                 return candidate
             return as_path if as_path.is_file() else None
+        key = (ref, near)
+        if key not in self._found:
+            self._found[key] = self._find_id(ref, near)
+        return self._found[key]
+
+    def _find_id(self, ref: str, near: Path | None) -> Path | None:
         for folder in self.search_path(near):
             for suffix in YAML_SUFFIXES:
                 candidate = folder / f"{ref}{suffix}"
                 if candidate.is_file() and _declared_id(candidate) == ref:
                     return candidate
-        for folder in self.search_path(near):
-            for candidate in _yaml_files(folder):
-                if _declared_id(candidate) == ref:
-                    return candidate
-        return None
+        return next((ids[ref] for ids in map(self._ids_in, self.search_path(near)) if ref in ids), None)
+
+    def _ids_in(self, folder: Path) -> dict[str, Path]:
+        """The checklists of a folder by id (the first file in name order wins), scanned once."""
+        if folder not in self._ids:
+            ids: dict[str, Path] = {}
+            for path in _yaml_files(folder):
+                cid = _declared_id(path)
+                if cid:
+                    ids.setdefault(cid, path)
+            self._ids[folder] = ids
+        return self._ids[folder]
 
     def load(self, ref: str, near: Path | None = None) -> ResolvedChecklist:
         """Load and resolve a checklist by id or path; InputError when there is none."""
@@ -198,19 +216,25 @@ class Catalog:
         from carecheck.rules import ChecklistContext, run_rules
 
         key = real_path(path)
+        if key in self._failed:  # linted once: every answer file naming it gets the same error
+            raise self._failed[key].with_traceback(None)
         if key not in self._resolved:
-            doc = read_document(path)
-            if document_kind(doc) != "carecheck":
-                raise InvalidInputError(
-                    "not a checklist (a checklist starts with `carecheck: 1`)",
-                    path=path,
-                    position=Position(1, 1),
-                    code="CC007",
-                )
-            resolved = resolve(doc, validate_model(doc, Checklist), self, chain=())
-            errors = [f for f in run_rules("checklist", ChecklistContext(doc, resolved)) if f.severity == "error"]
-            if errors:
-                raise FindingsError(errors)
+            try:
+                doc = read_document(path)
+                if document_kind(doc) != "carecheck":
+                    raise InvalidInputError(
+                        "not a checklist (a checklist starts with `carecheck: 1`)",
+                        path=path,
+                        position=Position(1, 1),
+                        code="CC007",
+                    )
+                resolved = resolve(doc, validate_model(doc, Checklist), self, chain=())
+                errors = [f for f in run_rules("checklist", ChecklistContext(doc, resolved)) if f.severity == "error"]
+                if errors:
+                    raise FindingsError(errors)
+            except CarecheckError as exc:
+                self._failed[key] = exc
+                raise
             self._resolved[key] = resolved
         return self._resolved[key]
 
