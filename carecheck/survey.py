@@ -41,7 +41,7 @@ from carecheck.model import (
 )
 from carecheck.rules import RULES, answer_problem
 from carecheck.source import read_bounded
-from carecheck.store import create_answer_file, default_answer_path, quarter_label
+from carecheck.store import audit_label, create_answer_file, default_answer_path, quarter_label
 
 if TYPE_CHECKING:
     from carecheck.loading import Catalog
@@ -652,7 +652,12 @@ def _row(
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
     """Who answered which audit: checklist id, organisation, audit label and name, compared loosely."""
-    return (answers.checklist.id, normal(answers.organisation), answers.audit or "", normal(answers.respondent.name))
+    return (
+        answers.checklist.id,
+        normal(answers.organisation),
+        audit_label(answers) or "",
+        normal(answers.respondent.name),
+    )
 
 
 def _duplicates(survey: Survey) -> None:
