@@ -405,3 +405,27 @@ def test_one_person_twice_in_an_audit_is_an_error(run: Any, tmp_path: Path) -> N
     result = run("report", str(tmp_path / "q3"), "--format", "txt")
     assert result.exit_code == 1
     assert "CC206" in result.stderr and "answered this audit twice" in result.stderr
+
+
+def test_a_warning_many_files_share_is_said_once_with_a_count(run: Any, tmp_path: Path) -> None:
+    for name in ("Ann Lee", "Ben Roy", "Cat Dunn", "Dan Eze"):
+        (tmp_path / f"{name.split()[0].lower()}.yaml").write_text(
+            "carecheck-answers: 1\n"
+            "checklist: {id: care-essentials, sha256: 0000000000000000}\n"  # answered before it changed
+            "organisation: Acme\naudit: 2026-Q3\n"
+            f"respondent: {{name: {name}, role: management}}\n"
+            "answers:\n  service-standards-published: {value: yes}\n",
+            encoding="utf-8",
+        )
+    result = run("report", str(tmp_path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stderr.splitlines() if "CC204" in line]
+    assert len(lines) == 1
+    assert lines[0].startswith(f"{tmp_path / 'ann.yaml'}:2:")
+    assert lines[0].endswith("changed since these answers were given (and 3 more files; -v lists them)")
+    verbose = run("report", str(tmp_path), "--format", "json", "-v")
+    listed = [line for line in verbose.stderr.splitlines() if "CC204" in line]
+    assert [line.split(":")[0] for line in listed] == [
+        str(tmp_path / f"{n}.yaml") for n in ("ann", "ben", "cat", "dan")
+    ]
+    assert "more file" not in verbose.stderr

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -90,3 +91,51 @@ def test_a_checklist_with_lint_errors_is_refused_for_use() -> None:
     assert [f.code for f in info.value.findings] == ["CC103"]
     # warnings do not stop a checklist from being used
     assert Catalog().load(str(FIXTURES / "rules" / "CC112-fail.yaml")).checklist.id == "cc112-fail"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Finding checklists by id, many times in one run
+
+
+def _answer_files(folder: Path, count: int, checklist_id: str) -> None:
+    for n in range(count):
+        (folder / f"a{n:03}.yaml").write_text(
+            "carecheck-answers: 1\n"
+            f"checklist: {{id: {checklist_id}}}\n"
+            "organisation: Acme\naudit: 2026-Q3\n"
+            f"respondent: {{name: P{n}, role: front-line}}\n"
+            "answers:\n  service-standards-published: {value: yes}\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_checklist_found_by_id_is_looked_for_once_however_many_answer_files(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    import carecheck.catalog.loading
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "checklists").mkdir()
+    (tmp_path / "checklists" / "mine.yaml").write_text(  # not named after its id: folders are scanned
+        "carecheck: 1\nid: my-list\ntitle: Mine\nversion: '1'\nextends: care-essentials\n", encoding="utf-8"
+    )
+    (tmp_path / "checklists" / "broken.yaml").write_text(  # has errors: linted once, not once per file
+        "carecheck: 1\nid: broken-list\ntitle: Broken\nextends: no-such-parent\n", encoding="utf-8"
+    )
+    audits = tmp_path / "audits"
+    (audits / "mine").mkdir(parents=True)
+    (audits / "broken").mkdir()
+    _answer_files(audits / "mine", count, "my-list")
+    _answer_files(audits / "broken", count, "broken-list")
+    scans: list[Path] = []
+    reads: list[Path] = []
+    scan, read = carecheck.catalog.loading._yaml_files, carecheck.catalog.loading.read_document
+    monkeypatch.setattr(carecheck.catalog.loading, "_yaml_files", lambda folder: scans.append(folder) or scan(folder))
+    monkeypatch.setattr(carecheck.catalog.loading, "read_document", lambda path: reads.append(path) or read(path))
+    result = run("validate", "audits")
+    assert result.exit_code == 1
+    assert result.stdout.count("CC115") == 0 and result.stdout.count("its checklist has errors") == count
+    assert len(scans) == len(set(scans)) <= 4  # ./checklists, the two answer folders, the built-ins
+    assert [p.name for p in reads].count("broken.yaml") == 1
+    assert [p.name for p in reads].count("mine.yaml") == 1

@@ -449,3 +449,85 @@ def test_an_unanswered_critical_question_fails_its_gate_in_an_anonymous_report(p
     assert result.exit_code == 1
     assert "critical question 'charter' is not answered" in result.stderr
     assert json.loads(result.stdout)["to_answer"] == ["charter"]
+
+
+# ---------------------------------------------------------------------------------------------------
+# Answer files without an audit label
+
+
+def unlabelled(tmp_path: Path) -> Path:
+    """The example's two quarters written by hand: no `audit:` lines, all in one folder."""
+    folder = tmp_path / "audits" / "by-hand"
+    folder.mkdir(parents=True)
+    for path in EXAMPLE.glob("*/*.yaml"):
+        text = re.sub(r"(?m)^audit: .*\n", "", path.read_text(encoding="utf-8"))
+        (folder / f"{path.parent.name}-{path.name}").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_files_without_an_audit_label_belong_to_the_quarter_they_were_started(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = unlabelled(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    result = run("report", str(folder), "--baseline", "auto", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    assert "CC206" not in result.stderr
+    data = json.loads(result.stdout)
+    assert data["audit"] == "2026-Q3" and len(data["respondents"]) == 4
+    assert data["comparison"]["baseline"]["audit"] == "2026-Q2"
+    assert data["comparison"]["baseline"]["respondents"] == 3
+    history = run("history", "audits", "--format", "json")
+    assert history.exit_code == 0, history.stderr
+    (series,) = json.loads(history.stdout)["series"]
+    assert [(a["audit"], a["respondents"]) for a in series["audits"]] == [("2026-Q2", 3), ("2026-Q3", 4)]
+    # one quarter alone is one audit, reported as such
+    q3 = sorted(str(p) for p in folder.glob("2026-Q3-*.yaml"))
+    assert json.loads(run("report", *q3, "--format", "json").stdout)["audit"] == "2026-Q3"
+
+
+# ---------------------------------------------------------------------------------------------------
+# Organisations on different checklists
+
+
+def client(folder: Path, organisation: str, checklist: str, name: str, value: str = "yes") -> Path:
+    """A small answer file of `organisation` to a built-in checklist."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{checklist}--{name.lower().replace(' ', '-')}.yaml"
+    path.write_text(
+        "carecheck-answers: 1\n"
+        f"checklist: {{id: {checklist}}}\n"
+        f"organisation: {organisation}\n"
+        "audit: 2026-Q3\n"
+        f"respondent: {{name: {name}, role: management}}\n"
+        "started: 2026-09-01T10:00:00Z\n"
+        "completed: 2026-09-01T10:30:00Z\n"
+        f"answers:\n  service-standards-published: {{value: {value}}}\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_by_organisation_reports_each_client_on_its_own_checklist(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    client(tmp_path / "audits" / "care-home", "Care Home", "care-essentials", "Ann Lee")
+    client(tmp_path / "audits" / "corner-shop", "Corner Shop", "retail", "Ben Roy", "partial")
+    result = run("report", "audits", "--by", "organisation", "-o", "reports/{organisation}.json")
+    assert result.exit_code == 0, result.stderr
+    care = json.loads((tmp_path / "reports" / "care-home.json").read_text(encoding="utf-8"))
+    shop = json.loads((tmp_path / "reports" / "corner-shop.json").read_text(encoding="utf-8"))
+    assert care["checklist"]["id"] == "care-essentials" and shop["checklist"]["id"] == "retail"
+    assert len(care["sections"]) != len(shop["sections"])
+    # a baseline is read against each organisation's own checklist
+    assert (
+        run("report", "audits", "--by", "organisation", "--baseline", "auto", "-o", "r/{organisation}.md").exit_code
+        == 0
+    )
+    # without --by, and within one organisation, answers of two checklists are still refused
+    assert run("report", "audits").exit_code == 2
+    client(tmp_path / "audits" / "corner-shop", "Corner Shop", "care-essentials", "Cat Dunn")
+    mixed = run("report", "audits", "--by", "organisation", "-o", "reports/{organisation}.json")
+    assert mixed.exit_code == 2
+    assert "the answers of 'Corner Shop' are to 2 checklists: care-essentials, retail" in mixed.stderr

@@ -286,3 +286,17 @@ def test_write_atomic_reports_what_the_os_refuses(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot write") as info:
         write_atomic(tmp_path / "afile" / "report.txt", "x")
     assert info.value.exit_code == 2
+
+
+def test_the_audit_label_of_a_file_without_one_is_the_quarter_it_was_started() -> None:
+    from carecheck.audits.store import audit_label
+
+    def answers(**fields: Any) -> AnswerFile:
+        base = {"carecheck-answers": 1, "checklist": {"id": "c"}, "organisation": "O"}
+        return AnswerFile.model_validate({**base, **fields})
+
+    started, completed = datetime(2026, 9, 30, 23, 0, tzinfo=timezone.utc), datetime(2026, 10, 2)
+    assert audit_label(answers(audit="Spring review", started=started)) == "Spring review"
+    assert audit_label(answers(started=started, completed=completed)) == "2026-Q3"
+    # no start, no period: such files make one audit of their own, "(no audit label)"
+    assert audit_label(answers(completed=completed)) is None and audit_label(answers()) is None

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from carecheck.audits.store import slug
+from carecheck.audits.store import audit_label, slug
 from carecheck.catalog.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.model import AnswerFile, Checklist
@@ -108,13 +108,14 @@ class _Router:
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
-        key = (answers.organisation, answers.checklist.id, answers.audit)
+        label = audit_label(answers)
+        key = (answers.organisation, answers.checklist.id, label)
         group = self.groups.get(key)
         if group is None:
             aggregate = Aggregate(
                 checklist, anonymous=self.anonymous, lenient=True, gap_threshold=self.gap_threshold
             )  # lint errors are kept per group and raised only for the audit reported
-            group = self.groups[key] = AuditGroup(answers.organisation, answers.checklist.id, answers.audit, aggregate)
+            group = self.groups[key] = AuditGroup(answers.organisation, answers.checklist.id, label, aggregate)
         group.add(answers, source, findings)
 
     def of(self, organisation: str) -> list[AuditGroup]:
@@ -179,11 +180,11 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
     if request.by is not None and request.by not in BY_CHOICES:
         raise UsageError(f"--by takes one of {', '.join(BY_CHOICES)}, not '{request.by}'")
     files = request.files if request.files is not None else discover(list(request.answers))
-    stream = AnswerStream(files, catalog, request.checklist)
-    checklist = stream.checklist
+    # one report per organisation: each on its own checklist (a sector profile per client)
+    stream = AnswerStream(files, catalog, request.checklist, several=request.by == "organisation")
     router = _Router(request.anonymous, request.gap_threshold)
     for path, answers, findings in stream.items():
-        router.add(checklist, answers, str(path), findings)
+        router.add(stream.checklists[answers.checklist.id].checklist, answers, str(path), findings)
     organisations = router.organisations()
     if len(organisations) > 1 and request.by != "organisation":
         listed = "; ".join(f"'{org}' ({_files(sum(g.files for g in router.of(org)))})" for org in organisations)
@@ -191,15 +192,25 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
             f"these answers are of {len(organisations)} organisations: {listed}. Report on one at a time, "
             "or give --by organisation -o 'reports/{organisation}.html' for one report each"
         )
+    resolved_of: dict[str, ResolvedChecklist] = {}
+    for organisation in organisations:
+        ids = sorted({g.checklist for g in router.of(organisation)})
+        if len(ids) > 1:
+            raise UsageError(
+                f"the answers of '{organisation}' are to {len(ids)} checklists: {', '.join(ids)}; "
+                "report on one checklist at a time"
+            )
+        resolved_of[organisation] = stream.checklists[ids[0]]
+    checklist_of = {org: resolved.checklist for org, resolved in resolved_of.items()}
     earlier_router = _Router(request.anonymous, request.gap_threshold)
     if auto:
         roots = _baseline_roots(request.answers, request.audits_folder)
         for path, answers in _candidates(roots, stream.seen):
-            if answers.checklist.id == checklist.id and answers.organisation in organisations:
+            checklist = checklist_of.get(answers.organisation)
+            if checklist is not None and answers.checklist.id == checklist.id:
                 earlier_router.add(checklist, answers, str(path))
     elif request.baseline:
-        _read_baseline(request.baseline, checklist, earlier_router)
-        given = earlier_router.organisations()
+        given = _read_baseline(request.baseline, checklist_of, earlier_router)
         if not set(given) & set(organisations):
             raise UsageError(
                 f"the baseline answers are of {_names(given)} and the report's of {_names(organisations)}: "
@@ -233,14 +244,14 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
                 baseline, earlier = _given_baseline(current, audits[:-1], earlier_router.of(organisation))
             if baseline is None:
                 notices.append(
-                    f"no earlier completed audit of '{organisation}' ({checklist.id}) was found"
+                    f"no earlier completed audit of '{organisation}' ({checklist_of[organisation].id}) was found"
                     f"{' in ' + _where(request) if auto else ' in the baseline answers'}: "
                     f"the report of {current.label} has no comparison"
                 )
             else:
                 points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
                 card = replace(card, comparison=compare(card, baseline.aggregate.scorecard(), points))
-        reports.append(Report(card, stream.resolved, tuple(current.sources)))
+        reports.append(Report(card, resolved_of[organisation], tuple(current.sources)))
     return Reports(tuple(reports), tuple(warnings), tuple(notices))
 
 
@@ -336,19 +347,26 @@ def _given_baseline(
     return (in_time_order(baselines)[-1] if baselines else None), earlier
 
 
-def _read_baseline(paths: Sequence[str], checklist: Checklist, router: _Router) -> None:
+def _read_baseline(paths: Sequence[str], checklist_of: dict[str, Checklist], router: _Router) -> list[str]:
+    """Read the --baseline answers of the organisations reported into `router`; every organisation met."""
+    met: dict[str, None] = {}
     for path, _, answers in read_answer_files(discover([Path(p) for p in paths])):
-        if answers.checklist.id != checklist.id:
+        met[answers.organisation] = None
+        checklist = checklist_of.get(answers.organisation)
+        ids = sorted({c.id for c in checklist_of.values()}) if checklist is None else [checklist.id]
+        if answers.checklist.id not in ids:
             raise UsageError(
                 f"these baseline answers are to checklist '{answers.checklist.id}' and the report's to "
-                f"'{checklist.id}': answers of different checklists cannot be compared",
+                f"{_names(ids)}: answers of different checklists cannot be compared",
                 path=path,
             )
-        router.add(checklist, answers, str(path))
-    if not router.groups:
+        if checklist is not None:  # else another organisation's: said below if no baseline is of these
+            router.add(checklist, answers, str(path))
+    if not met:
         raise UsageError(
             "no answer files in the --baseline files and folders (an answer file starts with `carecheck-answers: 1`)"
         )
+    return sorted(met, key=lambda name: (name.casefold(), name))
 
 
 def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list[tuple[Path, int | None]]:

@@ -109,9 +109,16 @@ def quarter_label(when: datetime) -> str:
     return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
 
 
+def audit_label(answers: AnswerFile) -> str | None:
+    """The audit an answer file belongs to: its `audit:`, else the quarter of its `started` date (the
+    interview's default); None without either (such files make one audit, "(no audit label)")."""
+    started = answers.started
+    return answers.audit or (quarter_label(started) if started is not None else None)
+
+
 def default_answer_path(folder: Path, answers: AnswerFile) -> Path:
     """`<folder>/<organisation-slug>/<audit>/<checklist-id>--<respondent-slug>.yaml`."""
-    audit = answers.audit or quarter_label(answers.started or datetime.now(timezone.utc))
+    audit = audit_label(answers) or quarter_label(datetime.now(timezone.utc))
     name = f"{slug(answers.checklist.id)}--{slug(answers.respondent.name, 'anonymous')}"
     label = re.sub(r"[^A-Za-z0-9._-]+", "-", audit).strip("-.") or "audit"  # as written: 2026-Q3
     return folder / slug(answers.organisation) / label / f"{name}.yaml"

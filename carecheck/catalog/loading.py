@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from carecheck.audits.store import audit_label
 from carecheck.errors import (
     CarecheckError,
     Finding,
@@ -157,6 +158,11 @@ class Catalog:
 
     folders: list[Path] = field(default_factory=list)
     _resolved: dict[Path, ResolvedChecklist] = field(default_factory=dict)
+    # Answer files name their checklist by id, thousands of times in one run: each folder is
+    # scanned once, each id looked up once (misses too), and a checklist with errors read once.
+    _ids: dict[Path, dict[str, Path]] = field(default_factory=dict)
+    _found: dict[tuple[str, Path | None], Path | None] = field(default_factory=dict)
+    _failed: dict[Path, CarecheckError] = field(default_factory=dict)
 
     def search_path(self, near: Path | None = None) -> list[Path]:
         extra = [near] if near is not None else []
@@ -170,16 +176,29 @@ class Catalog:
             if candidate.is_file():
                 return candidate
             return as_path if as_path.is_file() else None
+        key = (ref, near)
+        if key not in self._found:
+            self._found[key] = self._find_id(ref, near)
+        return self._found[key]
+
+    def _find_id(self, ref: str, near: Path | None) -> Path | None:
         for folder in self.search_path(near):
             for suffix in YAML_SUFFIXES:
                 candidate = folder / f"{ref}{suffix}"
                 if candidate.is_file() and _declared_id(candidate) == ref:
                     return candidate
-        for folder in self.search_path(near):
-            for candidate in _yaml_files(folder):
-                if _declared_id(candidate) == ref:
-                    return candidate
-        return None
+        return next((ids[ref] for ids in map(self._ids_in, self.search_path(near)) if ref in ids), None)
+
+    def _ids_in(self, folder: Path) -> dict[str, Path]:
+        """The checklists of a folder by id (the first file in name order wins), scanned once."""
+        if folder not in self._ids:
+            ids: dict[str, Path] = {}
+            for path in _yaml_files(folder):
+                cid = _declared_id(path)
+                if cid:
+                    ids.setdefault(cid, path)
+            self._ids[folder] = ids
+        return self._ids[folder]
 
     def load(self, ref: str, near: Path | None = None) -> ResolvedChecklist:
         """Load and resolve a checklist by id or path; InputError when there is none."""
@@ -199,19 +218,25 @@ class Catalog:
         from carecheck.lint.rules import ChecklistContext, run_rules
 
         key = real_path(path)
+        if key in self._failed:  # linted once: every answer file naming it gets the same error
+            raise self._failed[key].with_traceback(None)
         if key not in self._resolved:
-            doc = read_document(path)
-            if document_kind(doc) != "carecheck":
-                raise InvalidInputError(
-                    "not a checklist (a checklist starts with `carecheck: 1`)",
-                    path=path,
-                    position=Position(1, 1),
-                    code="CC007",
-                )
-            resolved = resolve(doc, validate_model(doc, Checklist), self, chain=())
-            errors = [f for f in run_rules("checklist", ChecklistContext(doc, resolved)) if f.severity == "error"]
-            if errors:
-                raise FindingsError(errors)
+            try:
+                doc = read_document(path)
+                if document_kind(doc) != "carecheck":
+                    raise InvalidInputError(
+                        "not a checklist (a checklist starts with `carecheck: 1`)",
+                        path=path,
+                        position=Position(1, 1),
+                        code="CC007",
+                    )
+                resolved = resolve(doc, validate_model(doc, Checklist), self, chain=())
+                errors = [f for f in run_rules("checklist", ChecklistContext(doc, resolved)) if f.severity == "error"]
+                if errors:
+                    raise FindingsError(errors)
+            except CarecheckError as exc:
+                self._failed[key] = exc
+                raise
             self._resolved[key] = resolved
         return self._resolved[key]
 
@@ -448,10 +473,21 @@ class AnswerStream:
     warnings are collected in `warnings` and the files used in `sources`, both filled as the
     stream is read (it can be read once). `items()` reads the same files without the one-audit
     check and without raising lint errors, for a caller that groups files by organisation and
-    audit itself (carecheck.audits.grouping).
+    audit itself (carecheck.audits.grouping). With `several` (and no `checklist` given), files of other
+    checklists are not refused: each is read against its own, found as the first one's was;
+    `checklists` holds the checklist of each id met.
     """
 
-    def __init__(self, paths: Iterable[tuple[Path, bool]], catalog: Catalog, checklist: str | None = None) -> None:
+    def __init__(
+        self,
+        paths: Iterable[tuple[Path, bool]],
+        catalog: Catalog,
+        checklist: str | None = None,
+        *,
+        several: bool = False,
+    ) -> None:
+        self._catalog = catalog
+        self._several = several and checklist is None
         self._seen: set[Path] = set()
         self._files = read_answer_files(paths, self._seen)
         self.sources: list[str] = []
@@ -462,14 +498,21 @@ class AnswerStream:
         path, doc, answers = self._first
         self._reference = (path, answers)
         self._given = checklist
+        if checklist is not None:
+            self.resolved = catalog.load(checklist, near=Path.cwd())
+        else:
+            self.resolved = self._load(path, doc, answers)
+        self.checklist = self.resolved.checklist
+        self.checklists: dict[str, ResolvedChecklist] = {self.checklist.id: self.resolved}
+
+    def _load(self, path: Path, doc: Document, answers: AnswerFile) -> ResolvedChecklist:
+        """The checklist an answer file names, found from its folder; CC201 at its id when there is none."""
         try:
-            near = Path.cwd() if checklist else path.parent
-            self.resolved = catalog.load(checklist or answers.checklist.id, near=near)
+            return self._catalog.load(answers.checklist.id, near=path.parent)
         except InputError as exc:
-            if exc.code != "CC001" or checklist is not None:
+            if exc.code != "CC001":
                 raise
             raise InputError(exc.message, path=path, position=doc.locate(("checklist", "id")), code="CC201") from None
-        self.checklist = self.resolved.checklist
 
     def _next(self) -> tuple[Path, Document, AnswerFile] | None:
         return next(self._files, None)
@@ -504,8 +547,12 @@ class AnswerStream:
             item = self._next()
         while item is not None:
             path, doc, answers = item
-            self._same_checklist(path, doc, answers)
-            findings = run_rules("answers", AnswersContext(doc, answers, self.resolved)) if lint else []
+            resolved = self.checklists.get(answers.checklist.id)
+            if resolved is None and self._several:
+                resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
+            elif resolved is None:
+                self._same_checklist(path, doc, answers)  # raises: another checklist
+            findings = run_rules("answers", AnswersContext(doc, answers, resolved)) if lint else []
             self.sources.append(str(path))
             yield path, doc, answers, findings
             item = self._next()
@@ -524,12 +571,15 @@ class AnswerStream:
 
     def _same_audit(self, path: Path, doc: Document, answers: AnswerFile) -> None:
         ref_path, ref = self._reference
-        hints = {
-            "organisation": "report on one organisation at a time",
-            "audit": "report on one audit at a time (comparing audits is what --baseline is for)",
+        facts = {
+            "organisation": (answers.organisation, ref.organisation, "report on one organisation at a time"),
+            "audit": (
+                audit_label(answers),
+                audit_label(ref),
+                "report on one audit at a time (comparing audits is what --baseline is for)",
+            ),
         }
-        for key, hint in hints.items():
-            mine, theirs = getattr(answers, key), getattr(ref, key)
+        for key, (mine, theirs, hint) in facts.items():
             if mine != theirs:
                 raise UsageError(
                     f"{key} '{mine or '(none)'}' differs from '{theirs or '(none)'}' in {ref_path}; {hint}",

@@ -608,6 +608,9 @@ def show_config(fmt: str) -> None:
     "else stderr, for github only].",
 )
 @click.option("-q", "--quiet", is_flag=True, help="Print gate failures and errors only: no warnings, no progress.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="List every file of a warning that many files share (else said once)."
+)
 @click.option("--brand-name", metavar="NAME", help="Branding: the consultancy or team preparing the report.")
 @click.option(
     "--logo",
@@ -650,6 +653,7 @@ def report(
     gate_format: str | None,
     gate_output: Path | None,
     quiet: bool,
+    verbose: bool,
     brand_name: str | None,
     logo: Path | None,
     accent: str | None,
@@ -686,7 +690,7 @@ def report(
     from carecheck.format.reader import real_path
     from carecheck.lint.plans import AppliedPlan, plan_for
     from carecheck.lint.validation import discover
-    from carecheck.render.findings import format_finding
+    from carecheck.render.findings import summarise
     from carecheck.render.report import (
         DEFAULT_ACCENT,
         Branding,
@@ -740,8 +744,8 @@ def report(
         found, plan_warnings = plan_for(plan, r.resolved, catalog, r.card.organisation, today(os.environ), several)
         applied.append(found)
         warnings += plan_warnings
-    for warning in [] if quiet else warnings:
-        click.echo(format_finding(warning), err=True)
+    for line in [] if quiet else summarise(warnings, verbose=verbose):
+        click.echo(line, err=True)
     for notice in [] if quiet else reports.notices:
         click.echo(f"carecheck: {notice}", err=True)
     gate_sets = [

@@ -18,7 +18,14 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, quarter_label, save_answers
+from carecheck.audits.store import (
+    Unfinished,
+    audit_label,
+    create_answer_file,
+    find_unfinished,
+    quarter_label,
+    save_answers,
+)
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
@@ -851,7 +858,7 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
     # The same audit already under way (an earlier --answers run, or one begun interactively):
     # carry on in that file, the given answers taking precedence.
     for waiting in find_unfinished(request.folder, checklist.id, organisation, respondent.name):
-        if waiting.answers.audit == header.audit:
+        if audit_label(waiting.answers) == header.audit:
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
             audit.answers = {**waiting.answers.answers, **answers}
             audit.header = audit.header.model_copy(update={"checklist": header.checklist})

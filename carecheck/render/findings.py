@@ -47,6 +47,23 @@ def format_finding(f: Finding, color: bool = False) -> str:
     return f"{where}: {code}{label} {f.message}"
 
 
+def summarise(findings: Sequence[Finding], *, verbose: bool = False, color: bool = False) -> list[str]:
+    """The lines of findings said to a person: those that say the same (code and message) about many
+    files are said once, the first with how many more there are; `verbose` lists every one."""
+    if verbose:
+        return [format_finding(f, color) for f in findings]
+    groups: dict[tuple[str, str, str], list[Finding]] = {}
+    for f in findings:
+        groups.setdefault((f.code, f.severity, f.message), []).append(f)
+    lines = []
+    for first, *more in groups.values():
+        line = format_finding(first, color)
+        if more:
+            line += f" (and {len(more):,} more file{'s' * (len(more) != 1)}; -v lists them)"
+        lines.append(line)
+    return lines
+
+
 def _text(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
     return "".join(format_finding(f, color) + "\n" for f in findings)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal
 
+from carecheck.audits.store import audit_label
 from carecheck.errors import InvalidInputError, UsageError
 from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
 from carecheck.lint.rules import answer_problem
@@ -525,12 +526,13 @@ class Aggregate:
 
     def add(self, file: AnswerFile, source: str | None = None) -> None:
         """Add one respondent's answers; UsageError if they belong to another audit or checklist."""
+        audit = audit_label(file)
         if self.organisation is None:
-            self.organisation, self.audit = file.organisation, file.audit
+            self.organisation, self.audit = file.organisation, audit
         elif file.organisation != self.organisation:
             raise UsageError(f"answers of two organisations: '{self.organisation}' and '{file.organisation}'")
-        elif file.audit != self.audit:
-            raise UsageError(f"answers of two audits: '{self.audit}' and '{file.audit}'")
+        elif audit != self.audit:
+            raise UsageError(f"answers of two audits: '{self.audit}' and '{audit}'")
         checklist = self.checklist
         if file.checklist.id != checklist.id:
             raise UsageError(f"answers to checklist '{file.checklist.id}' cannot be scored against '{checklist.id}'")

@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from carecheck.audits.store import create_answer_file, default_answer_path, quarter_label
+from carecheck.audits.store import audit_label, create_answer_file, default_answer_path, quarter_label
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
 from carecheck.format.model import (
     NA,
@@ -652,7 +652,12 @@ def _row(
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
     """Who answered which audit: checklist id, organisation, audit label and name, compared loosely."""
-    return (answers.checklist.id, normal(answers.organisation), answers.audit or "", normal(answers.respondent.name))
+    return (
+        answers.checklist.id,
+        normal(answers.organisation),
+        audit_label(answers) or "",
+        normal(answers.respondent.name),
+    )
 
 
 def _duplicates(survey: Survey) -> None:
