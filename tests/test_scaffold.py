@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from yaml_readers import assert_read_alike, texts
 
-from carecheck.audits.store import dump_yaml
 from carecheck.catalog.loading import Catalog
+from carecheck.format.writer import dump_yaml
 
 
 def test_init_writes_a_valid_tailored_setup(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

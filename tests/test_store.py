@@ -15,20 +15,14 @@ from hypothesis import strategies as st
 from yaml_readers import assert_read_alike
 from yaml_readers import texts as tricky_texts
 
-from carecheck.audits import store
-from carecheck.audits.store import (
-    answers_yaml,
-    create_answer_file,
-    default_answer_path,
-    find_unfinished,
-    quarter_label,
-    save_answers,
-    slug,
-)
+from carecheck import fs
+from carecheck.audits.store import create_answer_file, default_answer_path, find_unfinished, save_answers, slug
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import InputError
+from carecheck.format.answers import quarter_label
 from carecheck.format.model import AnswerFile
 from carecheck.format.reader import parse_document
+from carecheck.format.writer import answers_yaml
 
 
 def answer_file(**changes: Any) -> AnswerFile:
@@ -189,7 +183,7 @@ def test_a_save_that_fails_leaves_the_previous_file_whole(tmp_path: Path, monkey
     def crash(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store.os, "replace", crash)
+    monkeypatch.setattr(fs.os, "replace", crash)
     with pytest.raises(InputError, match="cannot write: No space left on device"):
         save_answers(path, answer_file(answers={"a": {"value": "yes"}, "b": {"value": "no"}}))
     assert path.read_bytes() == before
@@ -232,7 +226,7 @@ def test_create_answer_file_claims_the_name_in_one_step(tmp_path: Path, monkeypa
             target.write_text("carecheck-answers: 1\n# the other run's file\n")
         real_link(src, dst)
 
-    monkeypatch.setattr(store.os, "link", racing_link)
+    monkeypatch.setattr(fs.os, "link", racing_link)
     path = create_answer_file(tmp_path, answer_file())
     assert path.name == "care-essentials--jo-smith--2.yaml"
     assert "the other run's file" in target.read_text()
@@ -248,7 +242,7 @@ def test_text_that_pyyaml_tags_is_quoted_and_reads_back(text: str) -> None:
 
 
 def test_write_atomic_refuses_devices_and_folders(tmp_path: Path) -> None:
-    from carecheck.audits.store import write_atomic
+    from carecheck.fs import write_atomic
 
     for target in (Path("/dev/null"), tmp_path):
         with pytest.raises(InputError, match="not a regular file"):
@@ -256,7 +250,7 @@ def test_write_atomic_refuses_devices_and_folders(tmp_path: Path) -> None:
 
 
 def test_write_atomic_writes_through_symlinks_and_keeps_modes(tmp_path: Path) -> None:
-    from carecheck.audits.store import write_atomic
+    from carecheck.fs import write_atomic
 
     real = tmp_path / "real.txt"
     real.write_text("old")
@@ -280,7 +274,7 @@ def _current_umask() -> int:
 
 
 def test_write_atomic_reports_what_the_os_refuses(tmp_path: Path) -> None:
-    from carecheck.audits.store import write_atomic
+    from carecheck.fs import write_atomic
 
     (tmp_path / "afile").write_text("")
     with pytest.raises(InputError, match="cannot write") as info:
@@ -289,7 +283,7 @@ def test_write_atomic_reports_what_the_os_refuses(tmp_path: Path) -> None:
 
 
 def test_the_audit_label_of_a_file_without_one_is_the_quarter_it_was_started() -> None:
-    from carecheck.audits.store import audit_label
+    from carecheck.format.answers import audit_label
 
     def answers(**fields: Any) -> AnswerFile:
         base = {"carecheck-answers": 1, "checklist": {"id": "c"}, "organisation": "O"}

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.audits.store import answers_yaml
 from carecheck.catalog.loading import Catalog
 from carecheck.errors import Finding, InputError
 from carecheck.format.model import NA, UNKNOWN, Checklist
+from carecheck.format.writer import answers_yaml
 from carecheck.survey.csv_import import (
     Headers,
     Survey,

@@ -24,9 +24,10 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from carecheck.audits.store import audit_label, slug
+from carecheck.audits.store import slug
 from carecheck.catalog.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
 from carecheck.errors import Finding, FindingsError, UsageError
+from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.lint.validation import SKIPPED_DIRS, discover
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware

@@ -13,7 +13,6 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from carecheck.audits.store import audit_label
 from carecheck.errors import (
     CarecheckError,
     Finding,
@@ -23,6 +22,7 @@ from carecheck.errors import (
     Position,
     UsageError,
 )
+from carecheck.format.answers import audit_label
 from carecheck.format.model import (
     DEFAULT_BANDS,
     KEBAB,

@@ -273,8 +273,8 @@ def schema(kind: str, answers: bool, output: Path | None) -> None:
     The checklist schema ships as checklists/carecheck.schema.json; refresh it with
     `carecheck schema -o checklists/carecheck.schema.json`.
     """
-    from carecheck.audits.store import write_atomic
     from carecheck.format.schema import schema_text
+    from carecheck.fs import write_atomic
 
     text = schema_text("answers" if answers else kind)
     if output is None:
@@ -799,7 +799,7 @@ def report(
 
 def _write(path: Path, content: str | bytes) -> None:
     """Write an output file atomically (what cannot be written is an InputError, exit 2)."""
-    from carecheck.audits.store import write_atomic
+    from carecheck.fs import write_atomic
 
     write_atomic(path, content)
 

@@ -6,11 +6,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from carecheck.audits.store import dump_yaml, slug, write_atomic
+from carecheck.audits.store import slug
 from carecheck.catalog.loading import Catalog, builtin_dir
 from carecheck.errors import UsageError
 from carecheck.format.reader import real_path
 from carecheck.format.schema import SCHEMA_FILE, schema_text
+from carecheck.format.writer import dump_yaml
+from carecheck.fs import write_atomic
 
 
 @dataclass(frozen=True)

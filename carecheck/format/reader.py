@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import re
-import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,7 @@ from typing import Any
 import yaml
 
 from carecheck.errors import InputError, InvalidInputError, Position
+from carecheck.fs import read_bounded
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -101,33 +101,6 @@ class Document:
 def read_document(path: Path) -> Document:
     """Read and safely compose a YAML file; raise InputError with a position on any trouble."""
     return parse_document(read_bounded(path, MAX_BYTES), path)
-
-
-def read_bounded(path: Path, limit: int, noun: str = "file") -> bytes:
-    """The bytes of a regular file of at most `limit` bytes; InputError (exit 2) for anything else.
-
-    Every input file goes through here: a named pipe would make open() or read() wait forever and
-    a device (/dev/zero) never ends, so the file is opened without blocking and checked before reading.
-    """
-    try:
-        if os.path.isdir(path):
-            raise InputError(f"is a folder, not a {noun}", path=path, code="CC001")
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-        with open(fd, "rb") as fh:
-            st = os.fstat(fd)
-            if not stat.S_ISREG(st.st_mode):
-                raise InputError("not a regular file (a pipe or a device?)", path=path, code="CC001")
-            raw = fh.read(limit + 1) if st.st_size <= limit else b""
-    except FileNotFoundError:
-        raise InputError("no such file", path=path, code="CC001") from None
-    except IsADirectoryError:
-        raise InputError(f"is a folder, not a {noun}", path=path, code="CC001") from None
-    except (OSError, ValueError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        raise InputError(f"cannot read: {reason}", path=path, code="CC001") from None
-    if st.st_size > limit or len(raw) > limit:
-        raise InputError(f"file is larger than {limit // (1024 * 1024)} MB", path=path, code="CC004")
-    return raw
 
 
 def parse_document(raw: bytes, path: Path) -> Document:

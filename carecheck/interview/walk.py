@@ -18,17 +18,11 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from carecheck.audits.store import (
-    Unfinished,
-    audit_label,
-    create_answer_file,
-    find_unfinished,
-    quarter_label,
-    save_answers,
-)
+from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, save_answers
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
+from carecheck.format.answers import answer_problem, audit_label, is_asked, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -41,7 +35,6 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.lint.rules import answer_problem
 from carecheck.scoring.score import answer_status
 
 if TYPE_CHECKING:
@@ -160,15 +153,8 @@ class Audit:
         return answer.value if answer else None
 
     def is_visible(self, question: Question) -> bool:
-        """Whether a question is asked: no `when`, or its condition holds (and its own question is asked)."""
-        seen: set[str] = set()
-        q: Question | None = question
-        while q is not None and q.when is not None and q.id not in seen:
-            seen.add(q.id)
-            if self.value(q.when.question) not in q.when.values:
-                return False
-            q = self.checklist.questions.get(q.when.question)
-        return True
+        """Whether a question is asked, given the answers so far (format.answers.is_asked)."""
+        return is_asked(self.checklist, question, self.value)
 
     def visible(self) -> list[Question]:
         """The questions asked, given the answers so far, in checklist order."""
@@ -569,7 +555,7 @@ def _number_problem(spec: NumberAnswer, text: str) -> str | None:
 
 def _number_value(spec: NumberAnswer, text: str) -> str | None:
     """A typed number as stored, read as the import reads a cell: "78%", "6 hours" and "+6" are numbers."""
-    from carecheck.survey.csv_import import number_value
+    from carecheck.format.answers import number_value
 
     return number_value(text, spec)
 

@@ -20,6 +20,7 @@ from typing import Any, Literal, TypeVar, cast
 
 from carecheck.catalog.loading import ResolvedChecklist
 from carecheck.errors import Finding, Position
+from carecheck.format.answers import answer_problem
 from carecheck.format.model import (
     BUILTIN_ANSWER_SETS,
     NA,
@@ -433,32 +434,6 @@ def unknown_question(ctx: AnswersContext) -> Iterator[Hit]:
             yield Hit(
                 f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'{hint}", ("answers", qid), key=True
             )
-
-
-def answer_problem(checklist: Checklist, question: Question, value: str) -> str | None:
-    """Why `value` is not a valid answer to `question`, or None when it is."""
-    if value == NA:
-        return None if question.allow_na else f"'{question.id}' cannot be answered not applicable"
-    if value == UNKNOWN:
-        return None
-    options = checklist.options(question)
-    if options is not None:
-        if value in {o.value for o in options}:
-            return None
-        return f"'{value}' is not an answer to '{question.id}'; use one of: " + ", ".join(o.value for o in options)
-    spec = question.answers
-    if isinstance(spec, NumberAnswer):
-        try:
-            number = float(value)
-        except ValueError:
-            return f"'{question.id}' takes a number, not '{value}'"
-        if not math.isfinite(number):
-            return f"'{question.id}' takes a finite number"
-        if spec.min is not None and number < spec.min:
-            return f"{value} is below the smallest allowed value {spec.min:g}"
-        if spec.max is not None and number > spec.max:
-            return f"{value} is above the largest allowed value {spec.max:g}"
-    return None
 
 
 @rule("CC203", "invalid-answer", "answers")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import textwrap
 
-from carecheck.audits.store import dump_yaml
 from carecheck.format.model import Checklist, NumberAnswer, Question
+from carecheck.format.writer import dump_yaml
 
 
 def checklist_as(checklist: Checklist, fmt: str) -> str:

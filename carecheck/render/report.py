@@ -24,7 +24,7 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import InputError, Position, UsageError
-from carecheck.format.reader import read_bounded
+from carecheck.fs import read_bounded
 from carecheck.lint.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
 from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange

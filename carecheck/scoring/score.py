@@ -21,10 +21,9 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Literal
 
-from carecheck.audits.store import audit_label
 from carecheck.errors import InvalidInputError, UsageError
+from carecheck.format.answers import answer_problem, audit_label, is_asked
 from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
-from carecheck.lint.rules import answer_problem
 
 if TYPE_CHECKING:
     from carecheck.scoring.trends import Comparison
@@ -378,23 +377,6 @@ def _response(checklist: Checklist, question: Question, answer: Answer | None) -
     return _Response("answered", value, None)  # text: evidence, never scored
 
 
-def _asked(question: Question, values: dict[str, str | None], asked: dict[str, bool]) -> bool:
-    """Whether `when` lets the question be asked of this respondent.
-
-    Asked when the question it names was asked and has one of the listed values; while that
-    question has no value yet, the dependent one counts only if it was answered anyway.
-    """
-    when = question.when
-    if when is None:
-        return True
-    if not asked.get(when.question, True):
-        return False
-    controlling = values.get(when.question)
-    if controlling is None:
-        return values.get(question.id) is not None
-    return controlling in when.values
-
-
 # ---------------------------------------------------------------------------------------------------
 # Aggregation over respondents
 
@@ -548,11 +530,9 @@ class Aggregate:
         )
         self._unknown.update(qid for qid in file.answers if qid not in self._totals)
         values = {qid: a.value for qid, a in file.answers.items()}
-        asked: dict[str, bool] = {}
         for question in self._questions:
             answer = file.answers.get(question.id)
-            asked[question.id] = _asked(question, values, asked)
-            if not asked[question.id]:
+            if not is_asked(checklist, question, values.get):
                 response = _OFF
             elif self.lenient:
                 try:

@@ -26,8 +26,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from carecheck.audits.store import audit_label, create_answer_file, default_answer_path, quarter_label
+from carecheck.audits.store import create_answer_file, default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
+from carecheck.format.answers import answer_problem, audit_label, is_asked, number_value, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -40,8 +41,8 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.format.reader import read_bounded
-from carecheck.lint.rules import RULES, answer_problem
+from carecheck.fs import read_bounded
+from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
     from carecheck.catalog.loading import Catalog
@@ -93,8 +94,6 @@ ROLE_WORDS: dict[str, str] = {
     "front line (serving customers)": "front-line",
 }
 
-NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
-DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
 DAY_MONTH = re.compile(
     r"^(\d{1,2})([/.])(\d{1,2})\2(\d{4})"
     r"(?:[ T,]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp][Mm])?)?$"
@@ -382,24 +381,6 @@ def answer_value(
     return value, ""
 
 
-def number_value(cell: str, spec: NumberAnswer, decimal_comma: bool = False) -> str | None:
-    """A number as stored (`6.5`), from `6.5`, `+6.5`, `6,5` (semicolon files), `85%` or `6 hours`.
-
-    The one reading of a typed number: the import's cells and the interview's number prompt.
-    """
-    text = cell.strip()
-    unit = spec.unit.strip()
-    for suffix in filter(None, (unit, "%" if unit == "%" else "")):
-        if text.casefold().endswith(suffix.casefold()):
-            text = text[: -len(suffix)].strip()
-            break
-    if decimal_comma and DECIMAL_COMMA.match(text):
-        text = text.replace(",", ".")
-    if not NUMBER.match(text):
-        return None
-    return text.lstrip("+")
-
-
 def role_of(cell: str) -> str | None:
     """The model's role a cell names, or None when it names none of them."""
     key = normal(cell).replace("_", "-")
@@ -573,8 +554,6 @@ def _row(
     decimal_comma: bool,
 ) -> SurveyRow | None:
     """One row as an answer file, or None after adding its findings."""
-    from carecheck.interview.walk import Audit
-
     checklist = headers.checklist
     before = len(survey.findings)
     fields: dict[str, str] = {}
@@ -643,8 +622,9 @@ def _row(
         }
     )
     # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
-    visible = Audit(checklist, Path(), answer_file, answers).visible()
-    missing = tuple(q.id for q in visible if q.id not in values)
+    missing = tuple(
+        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get)
+    )
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
     return SurveyRow(line, answer_file, missing, positions.get("name", 0))

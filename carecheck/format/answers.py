@@ -1,0 +1,88 @@
+"""The domain rules of an answer, in one place: whether a value fits its question, how a typed
+number is read, which questions are asked given the answers so far (`when`), and which audit an
+answer file belongs to. Lint, scoring, the interview and the survey import all use these."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import datetime
+
+from carecheck.format.model import NA, UNKNOWN, AnswerFile, Checklist, NumberAnswer, Question
+
+NUMBER = re.compile(r"^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$")
+DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+
+
+def answer_problem(checklist: Checklist, question: Question, value: str) -> str | None:
+    """Why `value` is not a valid answer to `question`, or None when it is."""
+    if value == NA:
+        return None if question.allow_na else f"'{question.id}' cannot be answered not applicable"
+    if value == UNKNOWN:
+        return None
+    options = checklist.options(question)
+    if options is not None:
+        if value in {o.value for o in options}:
+            return None
+        return f"'{value}' is not an answer to '{question.id}'; use one of: " + ", ".join(o.value for o in options)
+    spec = question.answers
+    if isinstance(spec, NumberAnswer):
+        try:
+            number = float(value)
+        except ValueError:
+            return f"'{question.id}' takes a number, not '{value}'"
+        if not math.isfinite(number):
+            return f"'{question.id}' takes a finite number"
+        if spec.min is not None and number < spec.min:
+            return f"{value} is below the smallest allowed value {spec.min:g}"
+        if spec.max is not None and number > spec.max:
+            return f"{value} is above the largest allowed value {spec.max:g}"
+    return None
+
+
+def number_value(cell: str, spec: NumberAnswer, decimal_comma: bool = False) -> str | None:
+    """A number as stored (`6.5`), from `6.5`, `+6.5`, `6,5` (semicolon files), `85%` or `6 hours`.
+
+    The one reading of a typed number: the import's cells and the interview's number prompt.
+    """
+    text = cell.strip()
+    unit = spec.unit.strip()
+    for suffix in filter(None, (unit, "%" if unit == "%" else "")):
+        if text.casefold().endswith(suffix.casefold()):
+            text = text[: -len(suffix)].strip()
+            break
+    if decimal_comma and DECIMAL_COMMA.match(text):
+        text = text.replace(",", ".")
+    if not NUMBER.match(text):
+        return None
+    return text.lstrip("+")
+
+
+def is_asked(checklist: Checklist, question: Question, value: Callable[[str], str | None]) -> bool:
+    """Whether `when` lets `question` be asked, given the answers so far (`value(id)`).
+
+    Asked when it has no `when`, or the question its `when` names is itself asked and holds one of
+    the listed values. A `when` whose question is unanswered is not asked (yet): the interview asks
+    it once that question is answered so, and an answer given to it anyway is kept, not scored.
+    """
+    seen: set[str] = set()
+    q: Question | None = question
+    while q is not None and q.when is not None and q.id not in seen:
+        seen.add(q.id)
+        if value(q.when.question) not in q.when.values:
+            return False
+        q = checklist.questions.get(q.when.question)
+    return True
+
+
+def quarter_label(when: datetime) -> str:
+    """The audit period label of a date: its year and quarter, e.g. `2026-Q3`."""
+    return f"{when.year}-Q{(when.month - 1) // 3 + 1}"
+
+
+def audit_label(answers: AnswerFile) -> str | None:
+    """The audit an answer file belongs to: its `audit:`, else the quarter of its `started` date (the
+    interview's default); None without either (such files make one audit, "(no audit label)")."""
+    started = answers.started
+    return answers.audit or (quarter_label(started) if started is not None else None)

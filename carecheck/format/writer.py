@@ -1,0 +1,118 @@
+"""Files out as YAML: one dumper that every YAML reader (1.1 or 1.2) reads as the same values."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime, timedelta
+from typing import Any, ClassVar
+
+import yaml
+
+from carecheck.format.model import AnswerFile
+
+_BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+class _Dumper(_BaseDumper):  # type: ignore[misc]
+    """Quotes every string that some YAML reader would take for something else, so all read text.
+
+    YAML 1.1 readers (PyYAML's `safe_load`, Ruby, many add-ins) read `yes`, `on`, `1_000`, `1:20`,
+    `2026-01-02` as a bool, a number or a date; YAML 1.2 readers read `1e5`, `0o7`, `08` as numbers.
+    The resolvers below are the union of both (and of their spellings in any case), written out here
+    rather than taken from PyYAML's defaults, so what is quoted does not depend on the installed PyYAML.
+    Values that are not strings (numbers, `true`, `null`) resolve to their own tag and stay plain.
+    """
+
+    yaml_implicit_resolvers: ClassVar[dict[str, list[tuple[str, re.Pattern[str]]]]] = {}
+
+
+_PLAIN_IS_NOT_TEXT = (  # in this order: an int's text (`6`) must resolve to int before float claims it
+    ("bool", r"y|n|yes|no|on|off|true|false"),
+    ("null", r"~|null|"),
+    ("int", r"[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*|0b[01_]+|0o[0-7_]+|0x[0-9a-f_]+)"),
+    (
+        "float",
+        r"[-+]?(?:[0-9][0-9_]*(?::[0-5]?[0-9])*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:e[-+]?[0-9]+)?|[-+]?\.(?:inf|nan)",
+    ),
+    (
+        "timestamp",
+        r"[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}"
+        r"(?:(?:t|[ \t]+)[0-9]{1,2}:[0-9]{2}:[0-9]{2}(?:\.[0-9]*)?(?:[ \t]*(?:z|[-+][0-9]{1,2}(?::[0-9]{2})?))?)?",
+    ),
+    ("merge", r"<<"),
+    ("value", r"="),
+)
+for _tag, _pattern in _PLAIN_IS_NOT_TEXT:
+    _Dumper.add_implicit_resolver(f"tag:yaml.org,2002:{_tag}", re.compile(rf"^(?:{_pattern})$", re.IGNORECASE), None)
+
+
+class _Flow(dict[str, Any]):
+    """A mapping written on one line: one answer per line reads and diffs well."""
+
+
+_Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, True))
+
+
+def _represent_str(dumper: yaml.BaseDumper, data: str) -> yaml.Node:
+    # a note of several lines stays on its answer's line, with visible \n
+    return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"' if "\n" in data else None)
+
+
+_Dumper.add_representer(str, _represent_str)
+
+
+def _timestamp(when: datetime | None) -> str | None:
+    if when is None:
+        return None
+    if when.tzinfo is not None and when.utcoffset() == timedelta(0):
+        return when.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return when.isoformat()
+
+
+def _scalar(value: str) -> str | int | float:
+    # a number written as a number (`6.5`, not `'6.5'`) when it reads back as the same text
+    try:
+        number: int | float = int(value)
+    except ValueError:
+        try:
+            number = float(value)
+        except ValueError:
+            return value
+    return number if str(number) == value and math.isfinite(number) else value
+
+
+def answers_yaml(answers: AnswerFile) -> str:
+    """An answer file as YAML, keys in the documented order, one line per answer."""
+    entries: dict[str, _Flow] = {}
+    for qid, answer in answers.answers.items():
+        entry = _Flow()
+        if answer.value is not None:
+            entry["value"] = _scalar(answer.value)
+        if answer.skipped:
+            entry["skipped"] = True
+        if answer.note is not None:
+            entry["note"] = answer.note
+        if answer.at is not None:
+            entry["at"] = _timestamp(answer.at)
+        if answer.asked is not None:
+            entry["asked"] = answer.asked
+        entries[qid] = entry
+    ref = answers.checklist
+    data = {
+        "carecheck-answers": 1,
+        "checklist": _Flow({"id": ref.id, "version": ref.version, "sha256": ref.sha256}),
+        "organisation": answers.organisation,
+        "audit": answers.audit,
+        "respondent": _Flow({"name": answers.respondent.name, "role": answers.respondent.role}),
+        "started": _timestamp(answers.started),
+        "completed": _timestamp(answers.completed),
+        "answers": entries,
+    }
+    return dump_yaml(data)
+
+
+def dump_yaml(data: Any, width: int = 1_000_000) -> str:
+    """Data as YAML that every YAML reader (1.1 or 1.2) reads as the same values: what every writer uses."""
+    text: str = yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=width)
+    return text

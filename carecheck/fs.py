@@ -1,0 +1,131 @@
+"""Files in and out, the only place that touches the file system's edge cases: bounded reading
+(no pipe, device or huge file is ever read), atomic writes, exclusive creation."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+from carecheck.errors import InputError
+
+
+def read_bounded(path: Path, limit: int, noun: str = "file") -> bytes:
+    """The bytes of a regular file of at most `limit` bytes; InputError (exit 2) for anything else.
+
+    Every input file goes through here: a named pipe would make open() or read() wait forever and
+    a device (/dev/zero) never ends, so the file is opened without blocking and checked before reading.
+    """
+    try:
+        if os.path.isdir(path):
+            raise InputError(f"is a folder, not a {noun}", path=path, code="CC001")
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            st = os.fstat(fd)
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("not a regular file (a pipe or a device?)", path=path, code="CC001")
+            raw = fh.read(limit + 1) if st.st_size <= limit else b""
+    except FileNotFoundError:
+        raise InputError("no such file", path=path, code="CC001") from None
+    except IsADirectoryError:
+        raise InputError(f"is a folder, not a {noun}", path=path, code="CC001") from None
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise InputError(f"cannot read: {reason}", path=path, code="CC001") from None
+    if st.st_size > limit or len(raw) > limit:
+        raise InputError(f"file is larger than {limit // (1024 * 1024)} MB", path=path, code="CC004")
+    return raw
+
+
+def write_atomic(path: Path, content: str | bytes) -> None:
+    """Write a file so that it is, at every instant, either the old file or the complete new one.
+
+    A temporary file in the same folder is written, flushed and fsynced, then renamed
+    over the target; the folder is fsynced where the OS allows it. A symlink is written
+    through (its target is replaced), a device, pipe or folder is refused, and the file
+    keeps the mode of the one it replaces (a new one gets the usual 0666 less umask).
+    Anything the OS refuses is an InputError (exit 2) naming the path.
+    """
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        target = Path(os.path.realpath(path))
+        try:
+            st = os.stat(target)
+        except FileNotFoundError:
+            mode = 0o666 & ~_umask()
+        else:
+            if not stat.S_ISREG(st.st_mode):
+                raise InputError("cannot write here: it is not a regular file", path=path, code="CC001")
+            mode = stat.S_IMODE(st.st_mode)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name[:100]}.", suffix=".tmp", dir=target.parent)
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot write: {reason(exc)}", path=path, code="CC001") from None
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write: {reason(exc)}", path=path, code="CC001") from None
+        raise
+    _fsync_dir(target.parent)
+
+
+def reason(exc: OSError | ValueError) -> str:
+    return (exc.strerror if isinstance(exc, OSError) else None) or str(exc)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _fsync_dir(folder: Path) -> None:
+    if not hasattr(os, "O_DIRECTORY"):
+        return  # Windows: no directory handles to fsync
+    try:
+        fd = os.open(folder, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def create_exclusive(path: Path, content: str) -> bool:
+    """Write `content` to `path` only if no file is there; False if one is."""
+    if path.exists():
+        return False
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content.encode("utf-8"))
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            return False
+        except OSError:
+            # a file system without hard links: the exists() check above is the best we can do
+            if path.exists():
+                return False
+            os.replace(tmp, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+    _fsync_dir(path.parent)
+    return True
