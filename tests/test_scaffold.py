@@ -10,8 +10,24 @@ import yaml
 from hypothesis import HealthCheck, assume, given, settings
 from yaml_readers import assert_read_alike, texts
 
-from carecheck.catalog.loading import Catalog
+from carecheck.catalog.loading import Catalog, builtin_dir
 from carecheck.format.writer import dump_yaml
+
+
+@pytest.mark.parametrize(("edit", "named_by_id"), [(False, True), (True, False)])
+def test_a_local_copy_of_a_built_in_is_named_by_id_an_edited_one_by_path(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, edit: bool, named_by_id: bool
+) -> None:
+    # ./checklists/ holds a copy of a built-in (a clone of this repository, a consultant's folder): it is
+    # found before the built-in, yet the new checklist should follow the built-in unless the copy differs
+    local = tmp_path / "checklists"
+    local.mkdir()
+    text = (builtin_dir() / "retail.yaml").read_text(encoding="utf-8")
+    (local / "retail.yaml").write_text(text + ("# our edit\n" if edit else ""), encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert run("init", "shop", "--from", "retail", "--id", "shop-care").exit_code == 0
+    written = yaml.safe_load((tmp_path / "shop" / "checklists" / "shop-care.yaml").read_text(encoding="utf-8"))
+    assert written["extends"] == ("retail" if named_by_id else "../../checklists/retail.yaml")
 
 
 def test_init_writes_a_valid_tailored_setup(run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -89,9 +89,14 @@ def _commented_yaml(*parts: str | dict[str, object]) -> str:
 
 
 def _extends(profile: Path, profile_id: str, folder: Path) -> str:
-    """How a checklist in `folder` names its parent: a built-in by id, any other file by a path from `folder`."""
+    """How a checklist in `folder` names its parent: a built-in by id, any other file by a path from `folder`.
+
+    A file that is a built-in byte for byte (a copy in ./checklists/, or the built-ins' own folder)
+    is named by id too, so the new checklist follows the built-in as carecheck is upgraded.
+    """
     target = real_path(profile)
-    if target.parent == real_path(builtin_dir()):
+    builtin = builtin_dir() / f"{profile_id}.yaml"
+    if target.parent == real_path(builtin_dir()) or (builtin.is_file() and builtin.read_bytes() == target.read_bytes()):
         return profile_id
     try:
         return Path(os.path.relpath(target, real_path(folder))).as_posix()
