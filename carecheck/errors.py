@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
 EXIT_OK = 0
 EXIT_FINDINGS = 1
 EXIT_USAGE = 2
@@ -91,8 +93,6 @@ class FindingsError(InvalidInputError):
         self.findings = findings
 
     def __str__(self) -> str:
-        from carecheck.render.findings import format_finding
-
         return "\n".join(format_finding(f) for f in self.findings)
 
 
@@ -100,3 +100,15 @@ class Interrupted(CarecheckError):
     """The person stopped the program (Ctrl-C) after their work was saved: exit 130."""
 
     exit_code = EXIT_INTERRUPTED
+
+
+def format_finding(f: Finding, color: bool = False) -> str:
+    """`file:line:col: CODE message` (warnings say so after the code)."""
+    where = f.path if f.position is None else f"{f.path}:{f.position.line}:{f.position.col}"
+    code = f.code
+    label = f" {f.severity}:" if f.severity in ("warning", "note") else ""
+    if color:
+        tint = {"warning": "yellow", "note": "cyan"}.get(f.severity, "red")
+        code = click.style(code, fg=tint, bold=True)
+        label = click.style(label, fg=tint)
+    return f"{where}: {code}{label} {f.message}"

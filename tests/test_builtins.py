@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from carecheck.catalog.loading import Catalog, builtin_dir, seed_points
-from carecheck.lint.validation import validate_paths
+from carecheck.catalog.validation import validate_paths
 
 ROOT = Path(__file__).parent.parent
 PROFILES = [

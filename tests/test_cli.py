@@ -82,12 +82,12 @@ def test_bad_option_is_a_usage_error(run) -> None:
 
 
 def test_internal_error_is_one_line_and_exit_3_and_debug_shows_it(run, monkeypatch) -> None:
-    import carecheck.lint.validation
+    import carecheck.catalog.validation
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    monkeypatch.setattr(carecheck.lint.validation, "validate_paths", boom)
+    monkeypatch.setattr(carecheck.catalog.validation, "validate_paths", boom)
     result = run("validate", str(FIXTURES / "minimal.yaml"))
     assert result.exit_code == 3
     assert (

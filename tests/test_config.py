@@ -334,9 +334,9 @@ def _doc_blocks(first_key: str) -> list[str]:
 
 @pytest.mark.parametrize("first_key", ["carecheck-config: 1", "carecheck-plan: 1"])
 def test_the_documented_examples_are_valid(first_key: str, tmp_path: Path) -> None:
-    from carecheck.catalog.loading import validate_model
     from carecheck.format.model import Config, Plan
     from carecheck.format.reader import parse_document
+    from carecheck.format.validate import validate_model
 
     (block,) = _doc_blocks(first_key)
     doc = parse_document(block.encode(), tmp_path / "example.yaml")

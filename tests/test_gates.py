@@ -13,8 +13,8 @@ import pytest
 
 from carecheck.audits.gates import Places, check_gates, gate_findings, gate_format_for
 from carecheck.catalog.loading import AnswerStream, Catalog
+from carecheck.catalog.plans import Acceptance, AppliedPlan
 from carecheck.errors import UsageError
-from carecheck.lint.plans import Acceptance, AppliedPlan
 from carecheck.lint.rules import RULES
 from carecheck.scoring.score import Scorecard, score
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from carecheck.catalog.loading import Catalog, load_plan
+from carecheck.catalog.validation import validate_file
 from carecheck.clock import now, today
 from carecheck.errors import FindingsError, InvalidInputError, UsageError
-from carecheck.lint.validation import validate_file
 
 PLANS = Path(__file__).parent / "fixtures" / "plans"
 

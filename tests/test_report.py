@@ -18,9 +18,9 @@ import pytest
 from conftest import require_tool
 
 from carecheck.catalog.loading import AnswerStream, Catalog
+from carecheck.catalog.plans import AppliedPlan, read_plan
+from carecheck.catalog.validation import discover
 from carecheck.errors import InputError, UsageError
-from carecheck.lint.plans import AppliedPlan, read_plan
-from carecheck.lint.validation import discover
 from carecheck.render.report import (
     CSV_COLUMNS,
     FORMATS,

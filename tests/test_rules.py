@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from carecheck.catalog.loading import Catalog
+from carecheck.catalog.validation import validate_file
 from carecheck.lint.rules import RULES
-from carecheck.lint.validation import validate_file
 
 RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
 CHECKLIST_CODES = sorted(code for code, r in RULES.items() if r.applies_to == "checklist" or "CC115" <= code <= "CC118")

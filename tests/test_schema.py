@@ -10,11 +10,12 @@ from typing import Any
 import jsonschema
 import pytest
 
-from carecheck.catalog.loading import Catalog, document_kind
+from carecheck.catalog.loading import Catalog
+from carecheck.catalog.validation import validate_file
 from carecheck.errors import CarecheckError
 from carecheck.format.reader import parse_document, read_document
 from carecheck.format.schema import SCHEMAS, json_schema, schema_text
-from carecheck.lint.validation import validate_file
+from carecheck.format.validate import document_kind
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"

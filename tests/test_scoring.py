@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,13 +12,21 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from carecheck.audits.gates import check_gates, failures
 from carecheck.catalog.loading import AnswerStream, Catalog
 from carecheck.errors import InvalidInputError, UsageError
 from carecheck.format.model import DEFAULT_BANDS, AnswerFile, Checklist
-from carecheck.scoring.score import Scorecard, gate_failures, priority_key, score
+from carecheck.scoring.score import Scorecard, priority_key, score
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def gate_failures(
+    card: Scorecard, fail_under: Sequence[tuple[str | None, float]] = (), *, fail_on_critical: bool = False
+) -> list[str]:
+    """What fails the requested gates, one sentence each (the gates live in carecheck.audits.gates)."""
+    return failures(check_gates(card, fail_under, fail_on_critical=fail_on_critical))
 
 
 def make_checklist(sections: list[dict[str, Any]], **fields: Any) -> Checklist:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from carecheck.catalog.loading import Catalog
-from carecheck.lint.validation import discover, validate_file, validate_paths
+from carecheck.catalog.validation import discover, validate_file, validate_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from carecheck.catalog.loading import ResolvedChecklist
+from carecheck.catalog.plans import Acceptance, AppliedPlan
 from carecheck.errors import Finding, Position, UsageError
 from carecheck.format.reader import Document, read_document
-from carecheck.lint.plans import Acceptance, AppliedPlan
+from carecheck.format.resolved import ResolvedChecklist
 from carecheck.scoring.score import CRITICAL_BELOW, Scorecard, shown
 
 GATE_FORMATS = ("json", "github", "junit", "sarif")

@@ -25,11 +25,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.audits.store import slug
-from carecheck.catalog.loading import AnswerStream, Catalog, ResolvedChecklist, read_answer_files
+from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
+from carecheck.catalog.validation import SKIPPED_DIRS, discover
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
-from carecheck.lint.validation import SKIPPED_DIRS, discover
+from carecheck.format.resolved import ResolvedChecklist
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
 from carecheck.scoring.trends import AuditPoint, History, Series, compare
 

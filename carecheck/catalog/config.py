@@ -94,7 +94,7 @@ class ConfigError(UsageError):
         return cls([Finding(str(exc.path or ""), exc.position, exc.code or "CC001", exc.message)])
 
     def __str__(self) -> str:
-        from carecheck.render.findings import format_finding
+        from carecheck.errors import format_finding
 
         return "\n".join(format_finding(f) for f in self.findings)
 

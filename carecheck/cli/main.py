@@ -196,8 +196,8 @@ def validate(
     """
     from carecheck.catalog.config import ConfigError, Settings
     from carecheck.catalog.loading import Catalog
+    from carecheck.catalog.validation import validate_paths
     from carecheck.clock import today
-    from carecheck.lint.validation import validate_paths
     from carecheck.render.findings import FORMAT_ALIASES, FORMATS
 
     if fmt is None:
@@ -461,7 +461,7 @@ def import_survey(
     the problems are listed as FILE:line:column and nothing is written (exit 1).
     """
     from carecheck.clock import now
-    from carecheck.render.findings import format_finding
+    from carecheck.errors import format_finding
     from carecheck.survey.csv_import import ImportRequest, run_import
 
     if checklist is None:
@@ -686,10 +686,10 @@ def report(
         render_gates,
     )
     from carecheck.audits.grouping import ReportRequest, build_reports, report_paths
+    from carecheck.catalog.plans import AppliedPlan, plan_for
+    from carecheck.catalog.validation import discover
     from carecheck.clock import today
     from carecheck.format.reader import real_path
-    from carecheck.lint.plans import AppliedPlan, plan_for
-    from carecheck.lint.validation import discover
     from carecheck.render.findings import summarise
     from carecheck.render.report import (
         DEFAULT_ACCENT,

@@ -38,7 +38,8 @@ from carecheck.format.model import (
 from carecheck.scoring.score import answer_status
 
 if TYPE_CHECKING:
-    from carecheck.catalog.loading import Catalog, ResolvedChecklist
+    from carecheck.catalog.loading import Catalog
+    from carecheck.format.resolved import ResolvedChecklist
 
 
 NO_TERMINAL = (

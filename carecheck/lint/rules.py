@@ -18,7 +18,6 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal, TypeVar, cast
 
-from carecheck.catalog.loading import ResolvedChecklist
 from carecheck.errors import Finding, Position
 from carecheck.format.answers import answer_problem
 from carecheck.format.model import (
@@ -33,6 +32,7 @@ from carecheck.format.model import (
     Question,
 )
 from carecheck.format.reader import Document
+from carecheck.format.resolved import ResolvedChecklist
 
 Severity = Literal["error", "warning"]
 MAX_WEIGHT = 1000

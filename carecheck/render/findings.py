@@ -18,10 +18,8 @@ from collections.abc import Sequence
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Any
 
-import click
-
 from carecheck import __version__
-from carecheck.errors import Finding
+from carecheck.errors import Finding, format_finding
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -33,18 +31,6 @@ if TYPE_CHECKING:
 
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
-
-
-def format_finding(f: Finding, color: bool = False) -> str:
-    """`file:line:col: CODE message` (warnings say so after the code)."""
-    where = f.path if f.position is None else f"{f.path}:{f.position.line}:{f.position.col}"
-    code = f.code
-    label = f" {f.severity}:" if f.severity in ("warning", "note") else ""
-    if color:
-        tint = {"warning": "yellow", "note": "cyan"}.get(f.severity, "red")
-        code = click.style(code, fg=tint, bold=True)
-        label = click.style(label, fg=tint)
-    return f"{where}: {code}{label} {f.message}"
 
 
 def summarise(findings: Sequence[Finding], *, verbose: bool = False, color: bool = False) -> list[str]:

@@ -23,9 +23,9 @@ from typing import Any
 
 import jinja2
 
+from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.errors import InputError, Position, UsageError
 from carecheck.fs import read_bounded
-from carecheck.lint.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
 from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
 

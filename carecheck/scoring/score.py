@@ -805,24 +805,3 @@ def _rating(overall: float, bands: tuple[Band, ...], cap: str | None, *, capped:
         if cap in rank and rank[band] < rank[cap]:
             label, applied = cap, True
     return Rating(label=label, band=band, capped=applied, provisional=provisional)
-
-
-# ---------------------------------------------------------------------------------------------------
-# Gates (`--fail-under`, `--fail-on critical`)
-
-
-def gate_failures(
-    card: Scorecard,
-    fail_under: Sequence[tuple[str | None, float]] = (),
-    *,
-    fail_on_critical: bool = False,
-) -> list[str]:
-    """What fails the requested gates, one sentence each; empty when everything passes.
-
-    `fail_under` holds (section id, score) pairs; a section of None means the overall score.
-    Scores compare rounded to one decimal, as shown. The gates themselves (waivers, findings
-    for CI) are in gates.py.
-    """
-    from carecheck.audits.gates import check_gates, failures
-
-    return failures(check_gates(card, fail_under, fail_on_critical=fail_on_critical))

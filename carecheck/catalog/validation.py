@@ -8,10 +8,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, document_kind, resolve, validate_model
+from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, resolve
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
 from carecheck.format.reader import Document, read_document, real_path
+from carecheck.format.validate import document_kind, validate_model
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, exit_class, run_rules
 
 SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
