@@ -14,6 +14,7 @@ import io
 import json
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -61,8 +62,8 @@ def golden_options() -> ReportOptions:
 def test_the_report_against_the_previous_audit_matches_its_golden_file(project: Path, fmt: str, golden: Any) -> None:
     request = ReportRequest([Path(Q3)], baseline=("auto",), audits_folder=Path("audits"))
     reports = build_reports(request, Catalog(folders=[Path("checklists")]))
-    (card,) = reports.cards
-    output = render_report(card, fmt, golden_options())
+    (report,) = reports.reports
+    output = render_report(report.card, fmt, replace(golden_options(), comparison=report.comparison))
     assert isinstance(output, str)
     golden(f"northwind-q3.{fmt}", output)
 

@@ -582,10 +582,11 @@ def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violatio
 
     project = Path(__file__).parent / "fixtures" / "periodic"
     request = ReportRequest([project / "audits" / "northwind-care"], baseline=("auto",))
-    (card,) = build_reports(request, Catalog(folders=[project / "checklists"])).cards
-    assert card.comparison is not None and card.perception_gaps
+    (report,) = build_reports(request, Catalog(folders=[project / "checklists"])).reports
+    card = report.card
+    assert report.comparison is not None and card.perception_gaps
     path = tmp_path / "report.html"
-    path.write_text(str(render_report(card, "html", options())), encoding="utf-8")
+    path.write_text(str(render_report(card, "html", options(comparison=report.comparison))), encoding="utf-8")
     page, messages = open_report(browser, path, bypass_csp=True)
     assert messages == []
     page.add_script_tag(path=str(AXE))

@@ -20,7 +20,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -32,7 +32,7 @@ from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
-from carecheck.scoring.trends import AuditPoint, History, Series, compare
+from carecheck.scoring.trends import AuditPoint, Comparison, History, Series, compare
 
 AUTO = "auto"
 BY_CHOICES = ("organisation",)
@@ -158,6 +158,8 @@ class Report:
     resolved: ResolvedChecklist
     sources: tuple[str, ...]
     """The answer files of the audit reported (kept even when the card is anonymous: gates point into them)."""
+    comparison: Comparison | None = None
+    """What changed since the baseline audit, with `--baseline`."""
 
 
 @dataclass(frozen=True)
@@ -168,10 +170,6 @@ class Reports:
     """Lint warnings of the answers reported."""
     notices: tuple[str, ...]
     """What the user should know that is not an error (e.g. no earlier audit was found)."""
-
-    @property
-    def cards(self) -> tuple[Scorecard, ...]:
-        return tuple(r.card for r in self.reports)
 
 
 def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
@@ -234,6 +232,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
             raise FindingsError(current.errors)
         warnings.extend(current.warnings)
         card = current.aggregate.scorecard()
+        comparison = None
         if request.baseline:
             if auto:
                 baseline, earlier, unfinished = _auto_baseline(current, audits[:-1], earlier_router.of(organisation))
@@ -252,8 +251,8 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
                 )
             else:
                 points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
-                card = replace(card, comparison=compare(card, baseline.aggregate.scorecard(), points))
-        reports.append(Report(card, resolved_of[organisation], tuple(current.sources)))
+                comparison = compare(card, baseline.aggregate.scorecard(), points)
+        reports.append(Report(card, resolved_of[organisation], tuple(current.sources), comparison))
     return Reports(tuple(reports), tuple(warnings), tuple(notices))
 
 

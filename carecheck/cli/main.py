@@ -765,7 +765,7 @@ def report(
     if name == "pdf" and terminal:
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
     for r, target, plan_of in zip(reports.reports, targets, applied, strict=True):
-        document = render_report(r.card, name, replace(options, plan=plan_of))
+        document = render_report(r.card, name, replace(options, plan=plan_of, comparison=r.comparison))
         if target is not None:
             _write(target, document)
             if several:

@@ -93,6 +93,8 @@ class ReportOptions:
     """What the report says made it; default "carecheck <version>"."""
     plan: AppliedPlan = field(default_factory=AppliedPlan)
     """Waivers (accepted gaps) and action owners from `--plan`; none by default."""
+    comparison: Comparison | None = None
+    """What changed since a baseline audit (`--baseline`); none by default."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -545,6 +547,7 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
     actions = card.actions if options.top is None else card.actions[: options.top]
     return {
         "card": card,
+        "comparison": options.comparison,
         "title": options.title or DEFAULT_TITLE,
         "generated": options.generated,
         "branding": options.branding,
@@ -555,7 +558,7 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "notes_shown": NOTES_SHOWN,
         "respondents_listed": RESPONDENTS_LISTED,
         "chart": section_chart(card.sections),
-        "trend_chart": trend_chart(card.comparison.trend, card.checklist.bands) if card.comparison else None,
+        "trend_chart": trend_chart(options.comparison.trend, card.checklist.bands) if options.comparison else None,
         "changes_shown": CHANGES_SHOWN,
         "summary_gaps": (card.section_gaps + card.question_gaps)[:GAPS_SUMMARISED],
         "width": options.width,
@@ -756,7 +759,7 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "threshold": card.gap_threshold,
             "items": [_perception_gap_data(g) for g in card.perception_gaps],
         },
-        "comparison": comparison_data(card.comparison) if card.comparison is not None else None,
+        "comparison": comparison_data(options.comparison) if options.comparison is not None else None,
     }
 
 
@@ -820,7 +823,7 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     several = len(card.respondents) > 1
-    changes = {c.id: c for c in card.comparison.questions} if card.comparison else {}
+    changes = {c.id: c for c in options.comparison.questions} if options.comparison else {}
     for q in actions:
         notes = "\n".join(f"{n.respondent}: {n.text}" if several and n.respondent else n.text for n in q.notes)
         action, waiver = options.plan.assigned.get(q.id), options.plan.accepted.get(q.id)

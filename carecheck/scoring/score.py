@@ -19,14 +19,11 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from carecheck.errors import InvalidInputError, UsageError
 from carecheck.format.answers import answer_problem, audit_label, is_asked
 from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
-
-if TYPE_CHECKING:
-    from carecheck.scoring.trends import Comparison
 
 Status = Literal["answered", "na", "unknown", "skipped", "unanswered", "off"]
 Kind = Literal["options", "number", "text"]
@@ -278,7 +275,6 @@ class Scorecard:
     """Ids answered that the checklist no longer has (left out; only when read leniently)."""
     misfits: tuple[str, ...] = ()
     """Questions with answers that no longer fit them (left out; only when read leniently)."""
-    comparison: Comparison | None = None
     """What changed since the baseline audit (trends.compare); None without a baseline."""
 
     @property
