@@ -12,11 +12,13 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(autouse=True)
-def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see no settings from the machine: no CARECHECK_* variables, no CI format switch, no fixed clock."""
+def clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests see no settings from the machine: no CARECHECK_* variables, no CI format switch, no fixed clock;
+    and crash logs go to a cache folder of their own, never the user's."""
     for name in list(os.environ):
         if name.startswith("CARECHECK_") or name in ("GITHUB_ACTIONS", "NO_COLOR", "SOURCE_DATE_EPOCH"):
             monkeypatch.delenv(name)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.getbasetemp() / "cache"))
 
 
 @pytest.fixture

@@ -81,18 +81,24 @@ def test_bad_option_is_a_usage_error(run) -> None:
     assert result.exit_code == 2 and "Invalid value for '--format'" in result.stderr
 
 
-def test_internal_error_is_one_line_and_exit_3_and_debug_shows_it(run, monkeypatch) -> None:
+def test_internal_error_is_one_line_and_exit_3_and_debug_shows_it(run, monkeypatch, tmp_path: Path) -> None:
     import carecheck.catalog.validation
 
     def boom(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
     monkeypatch.setattr(carecheck.catalog.validation, "validate_paths", boom)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     result = run("validate", str(FIXTURES / "minimal.yaml"))
     assert result.exit_code == 3
-    assert (
-        result.stderr == "carecheck: internal error (RuntimeError), please report it; rerun with --debug for details\n"
-    )
+    first, second = result.stderr.splitlines()
+    assert first == "carecheck: internal error (RuntimeError), please report it; rerun with --debug for details"
+    # the evidence is left behind, as pre-commit does: version, command line, traceback
+    log = tmp_path / "cache" / "carecheck" / "carecheck.log"
+    assert second == f"carecheck: the version, command line and traceback are in {log}"
+    text = log.read_text(encoding="utf-8")
+    assert f"version: {__version__}" in text and "command: " in text
+    assert "RuntimeError: a bug" in text and "Traceback (most recent call last)" in text
     with pytest.raises(RuntimeError, match="a bug"):
         run("--debug", "validate", str(FIXTURES / "minimal.yaml"))
 
@@ -187,3 +193,19 @@ def test_checklist_ids_complete_in_the_shell(words: tuple[str, ...]) -> None:
     offered = complete(*words)
     assert {"care-essentials", "care-full"} <= set(offered)
     assert all(word.startswith("care-") for word in offered)
+
+
+def test_an_internal_error_whose_log_cannot_be_written_still_says_one_line(run, monkeypatch, tmp_path: Path) -> None:
+    import carecheck.catalog.validation
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(carecheck.catalog.validation, "validate_paths", boom)
+    (tmp_path / "not-a-folder").write_text("", encoding="utf-8")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "not-a-folder"))
+    result = run("validate", str(FIXTURES / "minimal.yaml"))
+    assert result.exit_code == 3
+    assert (
+        result.stderr == "carecheck: internal error (RuntimeError), please report it; rerun with --debug for details\n"
+    )

@@ -96,8 +96,10 @@ class Boundary(click.Group):
         except Exception as exc:
             if debug:
                 raise
+            log = _crash_log(exc)
             _fail(
-                f"internal error ({type(exc).__name__}), please report it; rerun with --debug for details",
+                f"internal error ({type(exc).__name__}), please report it; rerun with --debug for details"
+                + (f"\ncarecheck: the version, command line and traceback are in {log}" if log else ""),
                 EXIT_INTERNAL,
             )
 
@@ -853,6 +855,27 @@ def _threshold(text: str) -> tuple[str | None, float]:
     except ValueError as exc:
         raise UsageError(f"--fail-under {exc}") from None
     return threshold.section, threshold.score
+
+
+def _crash_log(exc: BaseException) -> Path | None:
+    """Write the evidence of an internal error where pre-commit writes its own: the user's cache folder
+    (`$XDG_CACHE_HOME`, `%LOCALAPPDATA%` or `~/.cache`), `carecheck/carecheck.log`. None if it cannot."""
+    import platform
+    import traceback
+
+    base = os.environ.get("XDG_CACHE_HOME") or os.environ.get("LOCALAPPDATA") or os.path.expanduser("~/.cache")
+    log = Path(base) / "carecheck" / "carecheck.log"
+    text = (
+        "### carecheck internal error\n\n"
+        f"version: {__version__}\npython: {platform.python_version()} on {platform.platform()}\n"
+        f"command: {' '.join(sys.argv)}\n\n```\n{''.join(traceback.format_exception(exc)).rstrip()}\n```\n"
+    )
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(text, encoding="utf-8")
+    except (OSError, ValueError):
+        return None
+    return log
 
 
 def _fail(message: str, code: int) -> NoReturn:
