@@ -192,30 +192,9 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
             f"these answers are of {len(organisations)} organisations: {listed}. Report on one at a time, "
             "or give --by organisation -o 'reports/{organisation}.html' for one report each"
         )
-    resolved_of: dict[str, ResolvedChecklist] = {}
-    for organisation in organisations:
-        ids = sorted({g.checklist for g in router.of(organisation)})
-        if len(ids) > 1:
-            raise UsageError(
-                f"the answers of '{organisation}' are to {len(ids)} checklists: {', '.join(ids)}; "
-                "report on one checklist at a time"
-            )
-        resolved_of[organisation] = stream.checklists[ids[0]]
+    resolved_of = _checklist_of_each(router, organisations, stream)
     checklist_of = {org: resolved.checklist for org, resolved in resolved_of.items()}
-    earlier_router = _Router(request.anonymous, request.gap_threshold)
-    if auto:
-        roots = _baseline_roots(request.answers, request.audits_folder)
-        for path, answers in _candidates(roots, stream.seen):
-            checklist = checklist_of.get(answers.organisation)
-            if checklist is not None and answers.checklist.id == checklist.id:
-                earlier_router.add(checklist, answers, str(path))
-    elif request.baseline:
-        given = _read_baseline(request.baseline, checklist_of, earlier_router)
-        if not set(given) & set(organisations):
-            raise UsageError(
-                f"the baseline answers are of {_names(given)} and the report's of {_names(organisations)}: "
-                "a baseline must be an earlier audit of the same organisation"
-            )
+    earlier_router = _earlier_audits(request, stream, checklist_of, organisations)
     reports: list[Report] = []
     warnings: list[Finding] = []
     notices: list[str] = []
@@ -254,6 +233,41 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
                 comparison = compare(card, baseline.aggregate.scorecard(), points)
         reports.append(Report(card, resolved_of[organisation], tuple(current.sources), comparison))
     return Reports(tuple(reports), tuple(warnings), tuple(notices))
+
+
+def _checklist_of_each(router: _Router, organisations: list[str], stream: AnswerStream) -> dict[str, ResolvedChecklist]:
+    """Each organisation's checklist; answers of one organisation to several checklists are refused."""
+    resolved_of: dict[str, ResolvedChecklist] = {}
+    for organisation in organisations:
+        ids = sorted({g.checklist for g in router.of(organisation)})
+        if len(ids) > 1:
+            raise UsageError(
+                f"the answers of '{organisation}' are to {len(ids)} checklists: {', '.join(ids)}; "
+                "report on one checklist at a time"
+            )
+        resolved_of[organisation] = stream.checklists[ids[0]]
+    return resolved_of
+
+
+def _earlier_audits(
+    request: ReportRequest, stream: AnswerStream, checklist_of: dict[str, Checklist], organisations: list[str]
+) -> _Router:
+    """The audits a baseline may be chosen from: found (auto) or given, of the organisations reported."""
+    earlier_router = _Router(request.anonymous, request.gap_threshold)
+    if tuple(request.baseline) == (AUTO,):
+        roots = _baseline_roots(request.answers, request.audits_folder)
+        for path, answers in _candidates(roots, stream.seen):
+            checklist = checklist_of.get(answers.organisation)
+            if checklist is not None and answers.checklist.id == checklist.id:
+                earlier_router.add(checklist, answers, str(path))
+    elif request.baseline:
+        given = _read_baseline(request.baseline, checklist_of, earlier_router)
+        if not set(given) & set(organisations):
+            raise UsageError(
+                f"the baseline answers are of {_names(given)} and the report's of {_names(organisations)}: "
+                "a baseline must be an earlier audit of the same organisation"
+            )
+    return earlier_router
 
 
 def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path | None]:

@@ -235,6 +235,37 @@ def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, 
         questions = tuple(q for q in section.questions if q.id not in excluded)
         sections.append(section.model_copy(update={"questions": questions}))
 
+    findings += _override(doc, raw, base, sections, excluded)
+
+    for added in raw.sections:
+        index = next((i for i, s in enumerate(sections) if s.id == added.id), None)
+        if index is None:
+            sections.append(added)
+        else:
+            merged = sections[index].questions + added.questions
+            sections[index] = sections[index].model_copy(update={"questions": merged})
+    if findings:
+        raise FindingsError(findings)
+    checklist = raw.model_copy(
+        update={
+            "extends": None,
+            "exclude": (),
+            "override": {},
+            "answer_sets": {**base.answer_sets, **raw.answer_sets},
+            "bands": raw.bands if raw.bands is not None else base.bands,
+            "critical_cap": raw.critical_cap if raw.critical_cap is not None else base.critical_cap,
+            "sections": tuple(sections),
+        }
+    )
+    return ResolvedChecklist(checklist, doc, raw, origins, parent)
+
+
+def _override(
+    doc: Document, raw: Checklist, base: Checklist, sections: list[Section], excluded: set[str]
+) -> list[Finding]:
+    """Apply `override:` to the sections (in place); the findings of overrides that name nothing they may change."""
+    known = {s.id for s in base.sections} | set(base.questions)
+    findings: list[Finding] = []
     for target, changes in raw.override.items():
         fields = changes.model_dump(exclude_none=True)
         index = next((i for i, s in enumerate(sections) if s.id == target), None)
@@ -270,28 +301,7 @@ def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, 
         else:
             message = f"'{target}' is excluded" if target in excluded else _unknown(target, known)
             findings.append(Finding(str(doc.path), doc.locate(("override", target), key=True), "CC117", message))
-
-    for added in raw.sections:
-        index = next((i for i, s in enumerate(sections) if s.id == added.id), None)
-        if index is None:
-            sections.append(added)
-        else:
-            merged = sections[index].questions + added.questions
-            sections[index] = sections[index].model_copy(update={"questions": merged})
-    if findings:
-        raise FindingsError(findings)
-    checklist = raw.model_copy(
-        update={
-            "extends": None,
-            "exclude": (),
-            "override": {},
-            "answer_sets": {**base.answer_sets, **raw.answer_sets},
-            "bands": raw.bands if raw.bands is not None else base.bands,
-            "critical_cap": raw.critical_cap if raw.critical_cap is not None else base.critical_cap,
-            "sections": tuple(sections),
-        }
-    )
-    return ResolvedChecklist(checklist, doc, raw, origins, parent)
+    return findings
 
 
 def _declared(raw: Checklist) -> Iterable[tuple[tuple[str | int, ...], Section | Question]]:

@@ -19,8 +19,10 @@ from carecheck.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, Car
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
+    from carecheck.audits.gates import Gate
     from carecheck.catalog.config import Settings
     from carecheck.catalog.loading import Catalog
+    from carecheck.render.report import Branding
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
@@ -681,9 +683,7 @@ def report(
     from carecheck.audits.gates import (
         LINE_FORMATS,
         Places,
-        accepted,
         check_gates,
-        failures,
         gate_format_for,
         render_gates,
     )
@@ -694,12 +694,8 @@ def report(
     from carecheck.format.reader import real_path
     from carecheck.render.findings import summarise
     from carecheck.render.report import (
-        DEFAULT_ACCENT,
-        Branding,
         ReportOptions,
         format_for,
-        parse_accent,
-        read_logo,
         render_report,
         report_date,
     )
@@ -713,14 +709,8 @@ def report(
         raise UsageError(f"--gate-format {gate_fmt} needs --gate-output FILE, or the report in a file (-o FILE)")
     if gate_output is not None and output is not None and real_path(gate_output) == real_path(output):
         raise UsageError("--gate-output and -o name the same file")
-    configured = settings()  # branding the options leave out comes from the configuration
-    logo = logo if logo is not None else configured.brand_logo
-    accent = accent if accent is not None else configured.brand_accent
-    branding = Branding(
-        name=brand_name if brand_name is not None else configured.brand_name,
-        logo=read_logo(logo) if logo is not None else None,
-        accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
-    )
+    configured = settings()
+    branding = _branding(brand_name, logo, accent)
     catalog = _catalog()
     paths = list(discover(list(answers)))
     request = ReportRequest(
@@ -735,10 +725,7 @@ def report(
     )
     reports = build_reports(request, catalog)
     targets = report_paths(output, [r.card.organisation for r in reports.reports])
-    written = {real_path(p) for p in (*targets, gate_output) if p is not None}
-    clobbered = next((p for p, _ in paths if real_path(p) in written), None)
-    if clobbered is not None:
-        raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
+    _refuse_clobbering([p for p, _ in paths], [*targets, gate_output])
     several = len(reports.reports) > 1
     warnings = list(reports.warnings)
     applied: list[AppliedPlan] = []
@@ -768,14 +755,7 @@ def report(
         raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
     for r, target, plan_of in zip(reports.reports, targets, applied, strict=True):
         document = render_report(r.card, name, replace(options, plan=plan_of, comparison=r.comparison))
-        if target is not None:
-            _write(target, document)
-            if several:
-                click.echo(f"wrote {target}", err=True)
-        elif isinstance(document, bytes):
-            sys.stdout.buffer.write(document)
-        else:
-            click.echo(document, nl=False, color=options.color)
+        _output(document, target, color=options.color, say=several)
     if several:  # each organisation's gates are named after it
         gate_sets = [
             [replace(gate, name=f"{r.card.organisation}: {gate.name}") for gate in gates]
@@ -789,14 +769,57 @@ def report(
         else:
             click.echo(results, nl=False, err=gates_to_stderr)
     if not gates_to_stderr:  # else the annotations on stderr say it already
-        for r, gates in zip(reports.reports, gate_sets, strict=True):
-            about = f"{r.card.organisation}: " if several else ""
-            for message in failures(gates):
-                click.echo(f"carecheck: gate failed: {about}{message}", err=True)
-            for message in [] if quiet else accepted(gates):
-                click.echo(f"carecheck: gate waived: {about}{message}", err=True)
+        _say_gates([r.card.organisation for r in reports.reports], gate_sets, quiet)
     if any(gate.failed for gates in gate_sets for gate in gates):
         sys.exit(EXIT_FINDINGS)
+
+
+def _output(document: str | bytes, target: Path | None, *, color: bool, say: bool) -> None:
+    """A document to its file (atomically; named on stderr when `say`), else to stdout."""
+    if target is not None:
+        _write(target, document)
+        if say:
+            click.echo(f"wrote {target}", err=True)
+    elif isinstance(document, bytes):
+        sys.stdout.buffer.write(document)
+    else:
+        click.echo(document, nl=False, color=color)
+
+
+def _branding(brand_name: str | None, logo: Path | None, accent: str | None) -> Branding:
+    """The report's branding: the options, else the configuration, else the defaults."""
+    from carecheck.render.report import DEFAULT_ACCENT, Branding, parse_accent, read_logo
+
+    configured = settings()
+    logo = logo if logo is not None else configured.brand_logo
+    accent = accent if accent is not None else configured.brand_accent
+    return Branding(
+        name=brand_name if brand_name is not None else configured.brand_name,
+        logo=read_logo(logo) if logo is not None else None,
+        accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
+    )
+
+
+def _refuse_clobbering(inputs: list[Path], outputs: list[Path | None]) -> None:
+    """An output that would replace an answer file (an audit record) is refused before anything is written."""
+    from carecheck.format.reader import real_path
+
+    written = {real_path(p) for p in outputs if p is not None}
+    clobbered = next((p for p in inputs if real_path(p) in written), None)
+    if clobbered is not None:
+        raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
+
+
+def _say_gates(organisations: list[str], gate_sets: list[list[Gate]], quiet: bool) -> None:
+    """Failed (and, unless quiet, waived) gates on stderr, named after their organisation when there are several."""
+    from carecheck.audits.gates import accepted, failures
+
+    for organisation, gates in zip(organisations, gate_sets, strict=True):
+        about = f"{organisation}: " if len(organisations) > 1 else ""
+        for message in failures(gates):
+            click.echo(f"carecheck: gate failed: {about}{message}", err=True)
+        for message in [] if quiet else accepted(gates):
+            click.echo(f"carecheck: gate waived: {about}{message}", err=True)
 
 
 def _write(path: Path, content: str | bytes) -> None:

@@ -302,30 +302,7 @@ class Interview:
             index = self._header(question)
             answer = self.audit.answers.get(question.id)
             value = answer.value if answer else None
-            options = self.audit.checklist.options(question)
-            items: list[Item | None] = []
-            default: str | None = None
-            if options is not None:
-                items += [Item(o.label, "=" + o.value) for o in options]
-                if value is not None and value not in (NA, UNKNOWN):
-                    default = "=" + value
-            else:
-                items.append(Item(self._type_label(question, value), TYPE, ""))
-                if value is not None and value not in (NA, UNKNOWN):
-                    default = TYPE
-            items.append(None)
-            if question.allow_na:
-                items.append(Item("Not applicable", NA, "(not applicable)"))
-            items.append(Item("Don't know / not measured", UNKNOWN, "(don't know / not measured)"))
-            items.append(Item("Skip for now", SKIP, "(skipped for now)"))
-            items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE, ""))
-            if index > 0:
-                items.append(Item("Back to the previous question", BACK, "(back to the previous question)"))
-            items.append(Item("Go to the section list…", SECTIONS, "(to the section list)"))
-            if value in (NA, UNKNOWN) and (value != NA or question.allow_na):
-                default = value
-            if default is not None and not any(i is not None and i.key == default for i in items):
-                default = None  # an earlier answer that is no longer a choice: nothing preselected
+            items, default = self._choices(question, index, answer)
             key = self.prompter.select(question.text, items, default)
             if key.startswith("="):
                 self.set_value(question, key[1:])
@@ -347,6 +324,35 @@ class Interview:
                 self._edit_note(question)
                 continue
             return key  # BACK or SECTIONS
+
+    def _choices(self, question: Question, index: int, answer: Answer | None) -> tuple[list[Item | None], str | None]:
+        """The menu of one question (its answers, then the actions) and the choice preselected."""
+        value = answer.value if answer else None
+        options = self.audit.checklist.options(question)
+        items: list[Item | None] = []
+        default: str | None = None
+        if options is not None:
+            items += [Item(o.label, "=" + o.value) for o in options]
+            if value is not None and value not in (NA, UNKNOWN):
+                default = "=" + value
+        else:
+            items.append(Item(self._type_label(question, value), TYPE, ""))
+            if value is not None and value not in (NA, UNKNOWN):
+                default = TYPE
+        items.append(None)
+        if question.allow_na:
+            items.append(Item("Not applicable", NA, "(not applicable)"))
+        items.append(Item("Don't know / not measured", UNKNOWN, "(don't know / not measured)"))
+        items.append(Item("Skip for now", SKIP, "(skipped for now)"))
+        items.append(Item("Edit the note…" if answer and answer.note else "Add a note…", NOTE, ""))
+        if index > 0:
+            items.append(Item("Back to the previous question", BACK, "(back to the previous question)"))
+        items.append(Item("Go to the section list…", SECTIONS, "(to the section list)"))
+        if value in (NA, UNKNOWN) and (value != NA or question.allow_na):
+            default = value
+        if default is not None and not any(i is not None and i.key == default for i in items):
+            default = None  # an earlier answer that is no longer a choice: nothing preselected
+        return items, default
 
     def _header(self, question: Question) -> int:
         """Show where the person is, the help and the current answer; return the question's index."""
