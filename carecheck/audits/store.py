@@ -1,4 +1,4 @@
-"""Files out: atomic writes; answer files (saving, naming, finding unfinished audits)."""
+"""Answer files on disk: saving them atomically, naming them so they never collide, finding unfinished audits."""
 
 from __future__ import annotations
 

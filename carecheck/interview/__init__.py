@@ -1,1 +1,1 @@
-"""interview."""
+"""The interactive audit (`carecheck audit`): the only place that talks to a person in a terminal."""

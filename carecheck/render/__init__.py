@@ -1,1 +1,1 @@
-"""render."""
+"""Rendering: reports, history, findings and checklist views, from data to text or bytes."""

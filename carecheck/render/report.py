@@ -23,6 +23,7 @@ from typing import Any
 
 import jinja2
 
+from carecheck import clock
 from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.errors import InputError, Position, UsageError
 from carecheck.fs import read_bounded
@@ -123,14 +124,10 @@ def format_for(
 
 
 def report_date(environ: Mapping[str, str], now: Callable[[], datetime] | None = None) -> datetime:
-    """When the report is made: SOURCE_DATE_EPOCH when set (reproducible builds), else now, in UTC."""
-    epoch = environ.get("SOURCE_DATE_EPOCH", "").strip()
-    if epoch:
-        try:
-            return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-        except (ValueError, OverflowError, OSError):
-            raise UsageError(f"SOURCE_DATE_EPOCH must be a number of seconds, not '{epoch}'") from None
-    return now() if now is not None else datetime.now(tz=timezone.utc)
+    """When the report is made: the one clock (SOURCE_DATE_EPOCH when set, else now, in UTC)."""
+    if now is not None and not environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return now()
+    return clock.now(environ)
 
 
 def parse_accent(text: str) -> str:

@@ -1,1 +1,1 @@
-"""scoring."""
+"""Scoring, pure: answer files to a Scorecard, and audits compared over time."""
