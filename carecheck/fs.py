@@ -9,7 +9,7 @@ import stat
 import tempfile
 from pathlib import Path
 
-from carecheck.errors import InputError
+from carecheck.errors import InputError, Position
 
 
 def read_bounded(path: Path, limit: int, noun: str = "file") -> bytes:
@@ -129,3 +129,25 @@ def create_exclusive(path: Path, content: str) -> bool:
             os.unlink(tmp)
     _fsync_dir(path.parent)
     return True
+
+
+UTF8_MESSAGE = "not UTF-8 text (byte 0x{byte:02x}); save the file as UTF-8"
+
+
+def decode_utf8(raw: bytes, path: Path | str, message: str = UTF8_MESSAGE) -> str:
+    """UTF-8 text, a BOM dropped; an InputError (CC002) at the line and column of the first bad byte.
+
+    `message` may name `{byte}` and `{offset}`.
+    """
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        offset = exc.start
+        line_start = raw.rfind(b"\n", 0, offset) + 1
+        col = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
+        raise InputError(
+            message.format(byte=raw[offset], offset=offset),
+            path=path,
+            position=Position(raw.count(b"\n", 0, offset) + 1, col),
+            code="CC002",
+        ) from None

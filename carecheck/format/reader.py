@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from carecheck.errors import InputError, InvalidInputError, Position
-from carecheck.fs import read_bounded
+from carecheck.fs import decode_utf8, read_bounded
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
@@ -105,18 +105,7 @@ def read_document(path: Path) -> Document:
 
 def parse_document(raw: bytes, path: Path) -> Document:
     """Compose YAML bytes (UTF-8, with or without BOM) into a Document."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        offset = exc.start
-        line_start = raw.rfind(b"\n", 0, offset) + 1
-        col = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
-        raise InputError(
-            f"not UTF-8 text (byte 0x{raw[offset]:02x}); save the file as UTF-8",
-            path=path,
-            position=Position(raw.count(b"\n", 0, offset) + 1, col),
-            code="CC002",
-        ) from None
+    text = decode_utf8(raw, path)
     if _depth_bound(text) > MAX_DEPTH:
         _check_depth(text, path)
     try:

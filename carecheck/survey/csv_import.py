@@ -41,7 +41,7 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.fs import read_bounded
+from carecheck.fs import decode_utf8, read_bounded
 from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
@@ -212,18 +212,9 @@ def decode(raw: bytes, path: str) -> str:
         raise InputError(
             "the file is UTF-16 text; export or save it as CSV UTF-8", path=path, position=Position(1, 1), code="CC002"
         )
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        offset = exc.start
-        line_start = raw.rfind(b"\n", 0, offset) + 1
-        col = len(raw[line_start:offset].decode("utf-8", "replace")) + 1
-        raise InputError(
-            f"not UTF-8 text: byte 0x{raw[offset]:02x} at offset {offset}; export or save the file as CSV UTF-8",
-            path=path,
-            position=Position(raw.count(b"\n", 0, offset) + 1, col),
-            code="CC002",
-        ) from None
+    return decode_utf8(
+        raw, path, "not UTF-8 text: byte 0x{byte:02x} at offset {offset}; export or save the file as CSV UTF-8"
+    )
 
 
 def records(text: str, delimiter: str, path: str) -> Iterator[tuple[int, list[str]]]:
