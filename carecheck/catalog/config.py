@@ -218,11 +218,6 @@ def config_path(given: Path | None) -> Path | None:
     return default if default.is_file() else None
 
 
-def wanted(given: Path | None, environ: Mapping[str, str]) -> bool:
-    """Whether there is anything to load (a file or a variable); cheap, so `--help` stays fast."""
-    return config_path(given) is not None or any(environ.get(var) for var in ENV.values())
-
-
 def load_settings(given: Path | None, environ: Mapping[str, str]) -> Settings:
     """The settings from the configuration file (given or ./carecheck.yaml), then the environment."""
     values: dict[str, Any] = {}
