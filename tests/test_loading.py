@@ -139,3 +139,21 @@ def test_a_checklist_found_by_id_is_looked_for_once_however_many_answer_files(
     assert len(scans) == len(set(scans)) <= 4  # ./checklists, the two answer folders, the built-ins
     assert [p.name for p in reads].count("broken.yaml") == 1
     assert [p.name for p in reads].count("mine.yaml") == 1
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_a_checklist_id_that_is_nowhere_is_looked_for_once_however_many_answer_files(
+    run: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, count: int
+) -> None:
+    # a miss is cached too: its did-you-mean must not rescan every folder for every answer file
+    import carecheck.catalog.loading
+
+    monkeypatch.chdir(tmp_path)
+    _answer_files(tmp_path, count, "no-such-list")
+    scans: list[Path] = []
+    scan = carecheck.catalog.loading._yaml_files
+    monkeypatch.setattr(carecheck.catalog.loading, "_yaml_files", lambda folder: scans.append(folder) or scan(folder))
+    result = run("validate", ".")
+    assert result.exit_code == 1
+    assert result.stdout.count("no checklist 'no-such-list'") == count
+    assert len(scans) <= 4  # the answers' folder and the built-ins, for the lookup and for the did-you-mean

@@ -61,6 +61,7 @@ class Catalog:
     _ids: dict[Path, dict[str, Path]] = field(default_factory=dict)
     _found: dict[tuple[str, Path | None], Path | None] = field(default_factory=dict)
     _failed: dict[Path, CarecheckError] = field(default_factory=dict)
+    _missing: dict[tuple[str, Path | None], InputError] = field(default_factory=dict)
 
     def search_path(self, near: Path | None = None) -> list[Path]:
         extra = [near] if near is not None else []
@@ -102,9 +103,13 @@ class Catalog:
         """Load and resolve a checklist by id or path; InputError when there is none."""
         path = self.find(ref, near)
         if path is None:
-            close = [] if _is_path_ref(ref) else difflib.get_close_matches(ref, self.ids(near), n=1)
-            hint = f"; did you mean '{close[0]}'?" if close else ""
-            raise InputError(f"no checklist '{ref}' (looked in {self._where(near)}){hint}", code="CC001")
+            missing = self._missing.get((ref, near))
+            if missing is None:  # said once per id and folder: thousands of answer files may name it
+                close = [] if _is_path_ref(ref) else difflib.get_close_matches(ref, self.ids(near), n=1)
+                hint = f"; did you mean '{close[0]}'?" if close else ""
+                missing = InputError(f"no checklist '{ref}' (looked in {self._where(near)}){hint}", code="CC001")
+                self._missing[(ref, near)] = missing
+            raise missing.with_traceback(None)
         return self.resolve_file(path)
 
     def resolve_file(self, path: Path) -> ResolvedChecklist:

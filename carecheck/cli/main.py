@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from carecheck import __version__
-from carecheck.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, CarecheckError, UsageError
+from carecheck.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CarecheckError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -95,6 +95,11 @@ class Boundary(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
+        except OSError as exc:
+            if debug:
+                raise
+            # not a bug of ours: the system refused (a full disk under `> file`, a vanished device)
+            _fail(f"cannot go on: {exc.strerror or exc}", EXIT_USAGE)
         except Exception as exc:
             if debug:
                 raise
