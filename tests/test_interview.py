@@ -553,6 +553,10 @@ def test_answered_means_the_same_in_the_resume_choice_review_summary_and_report(
     stands = "6 questions asked: 2 answered{0}1 not applicable{0}1 don't know{0}2 to answer (1 skipped)"
     assert stands.format("  ·  ") in prompter.text_said()  # the review
     assert f"  {stands.format(', ')}." in summary_lines(result)  # the closing summary
+    narrow = summary_lines(result, 30)  # wrapped between words, nothing lost, paths and commands whole
+    whole = summary_lines(result)
+    assert all(len(line) <= 30 for line in narrow[:-3]) and narrow[-3:] == whole[-3:] and len(narrow) > len(whole)
+    assert " ".join(narrow).split() == " ".join(summary_lines(result)).split()
     card = score(result.checklist, [result.answers])  # the report
     counts = card.counts
     assert (counts.answered, counts.na, counts.unknown, counts.to_answer, counts.skipped) == (2, 1, 1, 2, 1)

@@ -425,7 +425,9 @@ def audit(
     )
     result = run_audit(request, _catalog(), QuestionaryPrompter() if interactive else None)
     click.echo("")
-    for line in summary_lines(result):
+    import shutil
+
+    for line in summary_lines(result, max(40, shutil.get_terminal_size((80, 24)).columns - 1)):
         click.echo(line)
     if not result.completed:
         click.echo(f"Still to answer ({len(result.missing)}):")

@@ -583,8 +583,28 @@ def counts_text(counts: Counts, separator: str = ", ") -> str:
     return f"{counts.total} question{'s' * (counts.total != 1)} asked: " + separator.join(parts)
 
 
-def summary_lines(result: AuditResult) -> list[str]:
-    """The short summary printed at the end of an audit: counts, score, rating, the top three actions."""
+def summary_lines(result: AuditResult, width: int | None = None) -> list[str]:
+    """The short summary printed at the end of an audit: counts, score, rating, the top three actions.
+
+    With `width`, long lines are broken between words, each continuation under its line's text;
+    the last three (the file, the heading and the report command) stay whole, to be copied.
+    """
+    import re
+    import textwrap
+
+    lines = _summary(result)
+    if width is None:
+        return lines
+    wrapped: list[str] = []
+    for line in lines[:-3]:
+        lead = re.match(r" *(?:\d+\. )?", line)
+        indent = " " * (lead.end() if lead else 0)
+        parts = textwrap.wrap(line, width, subsequent_indent=indent, break_on_hyphens=False, break_long_words=False)
+        wrapped += parts or [line]
+    return wrapped + lines[-3:]
+
+
+def _summary(result: AuditResult) -> list[str]:
     from carecheck.scoring.score import score, shown
 
     first = "Audit complete." if result.completed else "Audit saved, not complete."
