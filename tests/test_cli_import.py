@@ -293,6 +293,20 @@ def test_a_huge_csv_is_refused_before_reading(run, project: Path) -> None:
     assert f"huge.csv: CC004 file is larger than {MAX_BYTES // (1024 * 1024)} MB" in result.stderr
 
 
+def test_more_rows_than_an_import_checks_in_memory_are_refused_before_any_is_written(
+    run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import carecheck.survey.csv_import
+
+    monkeypatch.setattr(carecheck.survey.csv_import, "MAX_ROWS", 3)
+    rows = "".join(f"P{n},front-line,Acme\n" for n in range(5))
+    (project / "many.csv").write_text("name,role,organisation\n" + rows, encoding="utf-8")
+    result = run("import", "many.csv", "--checklist", CHECKLIST)
+    assert result.exit_code == 2
+    assert "many.csv:5:1: CC004 more than 3 rows: import the export in parts" in result.stderr
+    assert saved(project / "audits") == []
+
+
 def test_checklist_is_required_without_a_configured_one(run, project: Path) -> None:
     result = run("import", "ids.csv")
     assert result.exit_code == 2 and "--checklist" in result.stderr

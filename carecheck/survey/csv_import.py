@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import difflib
 import io
+import itertools
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
     from carecheck.catalog.loading import Catalog
 
 MAX_BYTES = 64 * 1024 * 1024
+MAX_ROWS = 100_000
+"""Respondents in one import: far beyond any survey export, well within what a run checks in memory."""
 DELIMITERS = (",", ";", "\t")
 
 # Respondent fields and the header spellings that name them (compared normalised).
@@ -221,7 +224,14 @@ def records(text: str, delimiter: str, path: str) -> Iterator[tuple[int, list[st
     """The CSV records of `text` with the line each starts on; InputError CC502 when the CSV is broken."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
-    while True:
+    for count in itertools.count():
+        if count > MAX_ROWS:  # the header and MAX_ROWS respondents
+            raise InputError(
+                f"more than {MAX_ROWS:,} rows: import the export in parts",
+                path=path,
+                position=Position(start, 1),
+                code="CC004",
+            )
         try:
             row = next(reader)
         except StopIteration:
