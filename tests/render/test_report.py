@@ -38,10 +38,10 @@ from carecheck.render.report import (
 )
 from carecheck.scoring.score import Scorecard, score
 
-EXAMPLE = Path(__file__).parent / "fixtures" / "report"
-PLAN = Path(__file__).parent / "fixtures" / "plans" / "acme.yaml"
+EXAMPLE = Path(__file__).parents[1] / "fixtures" / "report"
+PLAN = Path(__file__).parents[1] / "fixtures" / "plans" / "acme.yaml"
 GENERATED = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
-AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -326,7 +326,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
     ]
     assert data["generated"] == "2026-11-01T09:30:00Z"
     # the question keys docs/report-format.md lists, in its order
-    doc = (Path(__file__).parent.parent / "docs" / "report-format.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[2] / "docs" / "report-format.md").read_text(encoding="utf-8")
     documented = re.search(r"\| `sections\[\]\.questions` \| `\[\{([^}]*)\}\]`", doc)
     assert documented is not None
     assert list(data["sections"][0]["questions"][0]) == documented.group(1).split(", ")
@@ -580,7 +580,7 @@ def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violatio
     require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
     from carecheck.audits.grouping import ReportRequest, build_reports
 
-    project = Path(__file__).parent / "fixtures" / "periodic"
+    project = Path(__file__).parents[1] / "fixtures" / "periodic"
     request = ReportRequest([project / "audits" / "northwind-care"], baseline=("auto",))
     (report,) = build_reports(request, Catalog(folders=[project / "checklists"])).reports
     card = report.card
@@ -609,7 +609,7 @@ def test_script_payloads_never_run(browser: Any, tmp_path: Path) -> None:
     careless = tmp_path / "templates"
     careless.mkdir()
     (careless / "report.html.j2").write_text(
-        (Path(__file__).parent.parent / "templates" / "report.html.j2")
+        (Path(__file__).parents[2] / "templates" / "report.html.j2")
         .read_text(encoding="utf-8")
         .replace("<h1>{{ card.organisation }}</h1>", "<h1>{{ card.organisation|safe }}</h1>"),
         encoding="utf-8",
