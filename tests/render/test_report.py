@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_tool
+from conftest import GOLDEN, SHARED_CSS, require_tool, split_css
 
 from carecheck.catalog.loading import AnswerStream, Catalog
 from carecheck.catalog.plans import AppliedPlan, read_plan
@@ -93,6 +93,22 @@ def test_waivers_and_owners_show_in_every_format(card: Scorecard, fmt: str, gold
     output = render_report(card, fmt, options(plan=example_plan(card)))
     assert isinstance(output, str)
     golden(f"acme-plan.{fmt}", output)
+
+
+def test_every_html_report_carries_the_one_shared_stylesheet(card: Scorecard) -> None:
+    """Draft or final, any organisation, branding, a plan: only the report's own lines differ from report.css."""
+    shared = (GOLDEN / SHARED_CSS).read_text(encoding="utf-8")
+    final = replace(card, organisation="Northwind Care", draft=False)
+    branded = options(branding=Branding(name="Care Consulting", accent="#7a1f5c"))
+    for html in (
+        render_report(card, "html", options()),
+        render_report(card, "html", options(plan=example_plan(card))),
+        render_report(final, "html", branded),
+    ):
+        page, css = split_css(str(html))
+        assert css == shared
+    assert "--accent: #7a1f5c;" in page and '"Northwind Care"' in page and "DRAFT" not in page
+    assert "Northwind" not in shared and "#7a1f5c" not in shared and "DRAFT" not in shared
 
 
 def test_owners_due_dates_and_waivers_in_json_csv_and_html(card: Scorecard) -> None:
