@@ -25,8 +25,8 @@ from carecheck.catalog.loading import Catalog
 from carecheck.render.history import HistoryOptions, render_history
 from carecheck.render.report import ReportOptions, render_report
 
-FIXTURE = Path(__file__).parent / "fixtures" / "periodic"
-EXAMPLE = Path(__file__).parent.parent / "examples" / "audits" / "ardley-home-supplies"
+FIXTURE = Path(__file__).parents[1] / "fixtures" / "periodic"
+EXAMPLE = Path(__file__).parents[2] / "examples" / "audits" / "ardley-home-supplies"
 EPOCH = {"SOURCE_DATE_EPOCH": "1790000000"}
 NAMES = ("Ann Lee", "Ben Roy", "Cat Dunn", "Dan Eze")
 Q1, Q2, Q3 = (f"audits/northwind-care/2026-Q{n}" for n in (1, 2, 3))

@@ -23,7 +23,7 @@ from prompt_toolkit.output.vt100 import Vt100_Output
 from carecheck.catalog.loading import load_answer_file
 from carecheck.cli import main as cli_module
 
-MINIMAL = Path(__file__).parent / "fixtures" / "minimal.yaml"
+MINIMAL = Path(__file__).parents[1] / "fixtures" / "minimal.yaml"
 
 ENTER = "\r"
 DOWN = "\x1b[B"

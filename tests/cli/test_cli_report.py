@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-EXAMPLE = Path(__file__).parent / "fixtures" / "report"
+EXAMPLE = Path(__file__).parents[1] / "fixtures" / "report"
 JO, SAM = str(EXAMPLE / "acme-jo.yaml"), str(EXAMPLE / "acme-sam.yaml")
 EPOCH = {"SOURCE_DATE_EPOCH": "1790000000"}  # 21 September 2026
 
@@ -91,7 +91,7 @@ def test_an_unknown_extension_is_a_usage_error(run: Any, tmp_path: Path) -> None
 def test_the_golden_example_through_the_cli(run: Any, tmp_path: Path) -> None:
     out = tmp_path / "acme.csv"
     assert run("report", JO, SAM, "-o", str(out)).exit_code == 0
-    golden = (Path(__file__).parent / "golden" / "acme.csv").read_bytes()
+    golden = (Path(__file__).parents[1] / "golden" / "acme.csv").read_bytes()
     assert out.read_bytes() == golden
 
 
@@ -221,7 +221,7 @@ def test_answers_of_two_audits_are_refused_until_baselines_exist(run: Any, audit
 
 def test_answers_of_two_checklists_are_refused(run: Any, audit: Path) -> None:
     other = edit(audit / "acme-sam.yaml", "id: service-basics", "id: minimal")
-    shutil.copy(Path(__file__).parent / "fixtures" / "minimal.yaml", audit)
+    shutil.copy(Path(__file__).parents[1] / "fixtures" / "minimal.yaml", audit)
     result = run("report", str(audit / "acme-jo.yaml"), str(other))
     assert result.exit_code == 2
     assert f"{other}:2:17: these answers are to checklist 'minimal'" in result.stderr
@@ -234,7 +234,7 @@ def test_checklist_option_names_the_checklist(run: Any, tmp_path: Path) -> None:
     assert f"{tmp_path / 'acme-jo.yaml'}:2:17: CC201 no checklist 'service-basics'" in lost.stderr
     found = run("report", str(tmp_path / "acme-jo.yaml"), "--checklist", str(EXAMPLE / "service-basics.yaml"))
     assert found.exit_code == 0, found.stderr
-    minimal = str(Path(__file__).parent / "fixtures" / "minimal.yaml")
+    minimal = str(Path(__file__).parents[1] / "fixtures" / "minimal.yaml")
     wrong = run("report", str(tmp_path / "acme-jo.yaml"), "--checklist", minimal)
     assert wrong.exit_code == 2
     assert "these answers are to checklist 'service-basics', but --checklist gives 'minimal'" in wrong.stderr
@@ -353,7 +353,7 @@ def test_an_answer_to_a_removed_question_is_a_warning_not_a_failure(run: Any, au
     assert "has-fax" not in result.stdout
 
 
-EXAMPLE_Q3 = Path(__file__).parent.parent / "examples" / "audits" / "ardley-home-supplies" / "2026-Q3"
+EXAMPLE_Q3 = Path(__file__).parents[2] / "examples" / "audits" / "ardley-home-supplies" / "2026-Q3"
 
 
 def test_the_report_never_overwrites_an_answer_file(run: Any, tmp_path: Path) -> None:

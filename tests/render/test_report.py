@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_tool
+from conftest import GOLDEN, SHARED_CSS, require_tool, split_css
 
 from carecheck.catalog.loading import AnswerStream, Catalog
 from carecheck.catalog.plans import AppliedPlan, read_plan
@@ -38,10 +38,10 @@ from carecheck.render.report import (
 )
 from carecheck.scoring.score import Scorecard, score
 
-EXAMPLE = Path(__file__).parent / "fixtures" / "report"
-PLAN = Path(__file__).parent / "fixtures" / "plans" / "acme.yaml"
+EXAMPLE = Path(__file__).parents[1] / "fixtures" / "report"
+PLAN = Path(__file__).parents[1] / "fixtures" / "plans" / "acme.yaml"
 GENERATED = datetime(2026, 11, 1, 9, 30, tzinfo=timezone.utc)
-AXE = Path(__file__).parent / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+AXE = Path(__file__).parents[1] / "browser" / "node_modules" / "axe-core" / "axe.min.js"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -93,6 +93,22 @@ def test_waivers_and_owners_show_in_every_format(card: Scorecard, fmt: str, gold
     output = render_report(card, fmt, options(plan=example_plan(card)))
     assert isinstance(output, str)
     golden(f"acme-plan.{fmt}", output)
+
+
+def test_every_html_report_carries_the_one_shared_stylesheet(card: Scorecard) -> None:
+    """Draft or final, any organisation, branding, a plan: only the report's own lines differ from report.css."""
+    shared = (GOLDEN / SHARED_CSS).read_text(encoding="utf-8")
+    final = replace(card, organisation="Northwind Care", draft=False)
+    branded = options(branding=Branding(name="Care Consulting", accent="#7a1f5c"))
+    for html in (
+        render_report(card, "html", options()),
+        render_report(card, "html", options(plan=example_plan(card))),
+        render_report(final, "html", branded),
+    ):
+        page, css = split_css(str(html))
+        assert css == shared
+    assert "--accent: #7a1f5c;" in page and '"Northwind Care"' in page and "DRAFT" not in page
+    assert "Northwind" not in shared and "#7a1f5c" not in shared and "DRAFT" not in shared
 
 
 def test_owners_due_dates_and_waivers_in_json_csv_and_html(card: Scorecard) -> None:
@@ -326,7 +342,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
     ]
     assert data["generated"] == "2026-11-01T09:30:00Z"
     # the question keys docs/report-format.md lists, in its order
-    doc = (Path(__file__).parent.parent / "docs" / "report-format.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).parents[2] / "docs" / "report-format.md").read_text(encoding="utf-8")
     documented = re.search(r"\| `sections\[\]\.questions` \| `\[\{([^}]*)\}\]`", doc)
     assert documented is not None
     assert list(data["sections"][0]["questions"][0]) == documented.group(1).split(", ")
@@ -580,7 +596,7 @@ def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violatio
     require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
     from carecheck.audits.grouping import ReportRequest, build_reports
 
-    project = Path(__file__).parent / "fixtures" / "periodic"
+    project = Path(__file__).parents[1] / "fixtures" / "periodic"
     request = ReportRequest([project / "audits" / "northwind-care"], baseline=("auto",))
     (report,) = build_reports(request, Catalog(folders=[project / "checklists"])).reports
     card = report.card
@@ -609,7 +625,7 @@ def test_script_payloads_never_run(browser: Any, tmp_path: Path) -> None:
     careless = tmp_path / "templates"
     careless.mkdir()
     (careless / "report.html.j2").write_text(
-        (Path(__file__).parent.parent / "templates" / "report.html.j2")
+        (Path(__file__).parents[2] / "templates" / "report.html.j2")
         .read_text(encoding="utf-8")
         .replace("<h1>{{ card.organisation }}</h1>", "<h1>{{ card.organisation|safe }}</h1>"),
         encoding="utf-8",

@@ -11,7 +11,7 @@ import pytest
 
 from carecheck import __version__
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def test_version(run) -> None:

@@ -12,7 +12,7 @@ from carecheck.catalog.validation import validate_file
 from carecheck.clock import now, today
 from carecheck.errors import FindingsError, InvalidInputError, UsageError
 
-PLANS = Path(__file__).parent / "fixtures" / "plans"
+PLANS = Path(__file__).parents[1] / "fixtures" / "plans"
 
 
 def epoch(day: str) -> str:

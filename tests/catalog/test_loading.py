@@ -11,7 +11,7 @@ from carecheck.catalog.loading import Catalog, builtin_dir
 from carecheck.errors import FindingsError
 from carecheck.format.model import NumberAnswer
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def test_minimal_checklist_loads_into_frozen_models() -> None:

@@ -18,8 +18,8 @@ from carecheck.errors import InvalidInputError, UsageError
 from carecheck.format.model import DEFAULT_BANDS, AnswerFile, Checklist
 from carecheck.scoring.score import Scorecard, priority_key, score
 
-ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def gate_failures(

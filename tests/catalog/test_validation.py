@@ -7,7 +7,7 @@ from pathlib import Path
 from carecheck.catalog.loading import Catalog
 from carecheck.catalog.validation import discover, validate_file, validate_paths
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def test_a_good_answer_file_is_clean() -> None:

@@ -18,7 +18,7 @@ from carecheck.errors import UsageError
 from carecheck.lint.rules import RULES
 from carecheck.scoring.score import Scorecard, score
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 EXAMPLE = FIXTURES / "report"
 CHECKLIST = EXAMPLE / "service-basics.yaml"
 JO, SAM = str(EXAMPLE / "acme-jo.yaml"), str(EXAMPLE / "acme-sam.yaml")

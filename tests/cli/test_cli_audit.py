@@ -11,7 +11,7 @@ from carecheck.catalog.loading import load_answer_file
 from carecheck.cli.main import ROLE_CHOICES
 from carecheck.format.model import ROLES
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINIMAL = FIXTURES / "minimal.yaml"
 
 HEAD = """\

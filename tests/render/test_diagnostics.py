@@ -12,7 +12,7 @@ from carecheck.errors import Finding, Position
 from carecheck.lint.rules import RULES
 from carecheck.render.findings import FORMATS
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 BAD = str(FIXTURES / "bad.yaml")
 MINIMAL = str(FIXTURES / "minimal.yaml")
 WARNS = str(FIXTURES / "rules" / "CC112-fail.yaml")

@@ -15,7 +15,7 @@ from yaml_readers import assert_read_alike, texts
 
 from carecheck.catalog.loading import load_answer_file
 
-SURVEY = Path(__file__).parent / "fixtures" / "survey"
+SURVEY = Path(__file__).parents[1] / "fixtures" / "survey"
 CHECKLIST = "staff-survey"
 
 

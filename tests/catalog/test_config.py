@@ -12,7 +12,7 @@ import pytest
 from carecheck.catalog.config import ConfigError, Settings, Threshold, load_settings, parse_threshold
 from carecheck.errors import UsageError
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 @pytest.fixture
@@ -322,7 +322,7 @@ def test_config_error_carries_every_finding(project: Path) -> None:
 # ---------------------------------------------------------------------------------------------------
 # The documentation says what the code does
 
-DOC = Path(__file__).parent.parent / "docs" / "configuration.md"
+DOC = Path(__file__).parents[2] / "docs" / "configuration.md"
 
 
 def _doc_blocks(first_key: str) -> list[str]:

@@ -10,7 +10,7 @@ from carecheck.catalog.loading import Catalog
 from carecheck.catalog.validation import validate_file
 from carecheck.lint.rules import RULES
 
-RULE_FIXTURES = Path(__file__).parent / "fixtures" / "rules"
+RULE_FIXTURES = Path(__file__).parents[1] / "fixtures" / "rules"
 CHECKLIST_CODES = sorted(code for code, r in RULES.items() if r.applies_to == "checklist" or "CC115" <= code <= "CC118")
 
 

@@ -12,7 +12,7 @@ import pytest
 from carecheck.errors import CarecheckError, Position
 from carecheck.format.reader import MAX_DEPTH, parse_document, read_document
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def parse(text: str) -> object:

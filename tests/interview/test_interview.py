@@ -16,7 +16,7 @@ from carecheck.errors import EXIT_INTERRUPTED, Interrupted
 from carecheck.format.model import AnswerFile
 from carecheck.interview.walk import AuditRequest, AuditResult, run_audit
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 MINIMAL = FIXTURES / "minimal.yaml"
 MINIMAL_V2 = FIXTURES / "audit" / "minimal-v2.yaml"
 STRICT = FIXTURES / "audit" / "strict.yaml"

@@ -24,7 +24,7 @@ from carecheck.survey.csv_import import (
     write_import,
 )
 
-SURVEY = Path(__file__).parent / "fixtures" / "survey"
+SURVEY = Path(__file__).parents[1] / "fixtures" / "survey"
 NOW = datetime(2026, 11, 2, 9, 30, tzinfo=timezone.utc)
 
 

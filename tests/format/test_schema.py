@@ -17,8 +17,8 @@ from carecheck.format.reader import parse_document, read_document
 from carecheck.format.schema import SCHEMAS, json_schema, schema_text
 from carecheck.format.validate import document_kind
 
-ROOT = Path(__file__).parent.parent
-FIXTURES = Path(__file__).parent / "fixtures"
+ROOT = Path(__file__).parents[2]
+FIXTURES = Path(__file__).parents[1] / "fixtures"
 SHIPPED = ROOT / "checklists" / "carecheck.schema.json"
 MODELINE = "# yaml-language-server: $schema=carecheck.schema.json"
 KIND_OF = {first_key: kind for kind, first_key in SCHEMAS.items()}
