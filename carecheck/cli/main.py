@@ -404,7 +404,7 @@ def audit(
     to resume an unfinished audit. Without a terminal, use --answers FILE: questions
     it leaves out are listed and the command exits 1.
     """
-    from carecheck.errors import UsageError
+    from carecheck.errors import UsageError, outcome_exit_code
     from carecheck.interview.walk import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines
 
     if resume is not None and (new or answers is not None):
@@ -433,7 +433,7 @@ def audit(
         click.echo(f"Still to answer ({len(result.missing)}):")
         for question in result.missing:
             click.echo(f"  {question.id}: {question.text}")
-        sys.exit(1)
+    sys.exit(outcome_exit_code(unanswered=not result.completed))
 
 
 @cli.command("import")
@@ -472,8 +472,8 @@ def import_survey(
     the problems are listed as FILE:line:column and nothing is written (exit 1).
     """
     from carecheck.clock import now
-    from carecheck.errors import format_finding
-    from carecheck.survey.csv_import import ImportRequest, run_import
+    from carecheck.errors import format_finding, outcome_exit_code
+    from carecheck.survey.csv_import import ImportRequest, run_import, summary_lines
 
     if checklist is None:
         raise UsageError("name the checklist the survey asked: --checklist ID|PATH, or `checklist:` in carecheck.yaml")
@@ -489,31 +489,9 @@ def import_survey(
     color = _use_color(sys.stderr)
     for finding in result.warnings:
         click.echo(format_finding(finding, color=color), err=True, color=color)
-    verb = "would create" if dry_run else "created"
-    for item in result.planned:
-        row = item.row
-        if item.existing:
-            click.echo(f"skipped       {item.path}  (line {row.line}: already imported)")
-            continue
-        who = row.answers.respondent.name or "anonymous"
-        given = sum(1 for a in row.answers.answers.values() if a.value is not None)
-        open_ = f", {len(row.missing)} to answer" if row.missing else ""
-        click.echo(
-            f"{verb:<13} {item.path}  (line {row.line}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
-        )
-    created = result.created
-    incomplete = sum(1 for item in created if item.row.missing)
-    n = len(created)
-    files = f"{n} answer file{'s' * (n != 1)}"
-    extra = [f"{incomplete} incomplete"] if incomplete else []
-    extra += [f"{len(result.skipped)} already imported"] if result.skipped else []
-    detail = f" ({', '.join(extra)})" if extra else ""
-    if dry_run:
-        read_as = {",": "comma", ";": "semicolon", "\t": "tab"}.get(result.delimiter, repr(result.delimiter))
-        click.echo(f"Dry run ({source} read as {read_as}-separated): {files} would be created in {folder}{detail}.")
-        click.echo("Nothing was written.")
-    else:
-        click.echo(f"Imported {files} from {source} into {folder}{detail}.")
+    for line in summary_lines(result):
+        click.echo(line)
+    sys.exit(outcome_exit_code(result.warnings))
 
 
 @cli.command()
