@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +13,9 @@ EXIT_FINDINGS = 1
 EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 EXIT_INTERRUPTED = 130
+
+UNREADABLE = frozenset({"CC001", "CC002", "CC003", "CC004"})
+"""The codes of a file that could not be read at all (missing, not UTF-8, not YAML, too large): exit 2."""
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,21 @@ class Interrupted(CarecheckError):
     """The person stopped the program (Ctrl-C) after their work was saved: exit 130."""
 
     exit_code = EXIT_INTERRUPTED
+
+
+def outcome_exit_code(
+    findings: Iterable[Finding] = (), *, strict: bool = False, gate_failed: bool = False, unanswered: bool = False
+) -> int:
+    """The one mapping from what a command found to how it exits (an error raised exits with its class's code).
+
+    2 when a failing finding says a file could not be read at all (UNREADABLE); 1 when the input was
+    read and is wrong: a failing finding (an error, and a warning too when `strict`; a note, such as a
+    waived gate, never fails), a failed report gate, or questions `audit --answers` left unanswered; else 0.
+    """
+    failing = [f for f in findings if f.severity == "error" or (strict and f.severity == "warning")]
+    if any(f.code in UNREADABLE for f in failing):
+        return EXIT_USAGE
+    return EXIT_FINDINGS if failing or gate_failed or unanswered else EXIT_OK
 
 
 def format_finding(f: Finding, color: bool = False) -> str:

@@ -9,11 +9,11 @@ from datetime import date
 from pathlib import Path
 
 from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, resolve
-from carecheck.errors import CarecheckError, Finding, FindingsError, Position
+from carecheck.errors import CarecheckError, Finding, FindingsError, Position, outcome_exit_code
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
-from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, exit_class, run_rules
+from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
 
 SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
@@ -30,12 +30,9 @@ class ValidationResult:
         """How many carecheck files were checked."""
         return len(self.checked)
 
-    def errors(self, strict: bool = False) -> list[Finding]:
-        return [f for f in self.findings if f.severity == "error" or strict]
-
     def exit_code(self, strict: bool = False) -> int:
-        failing = self.errors(strict)
-        return max((exit_class(f.code) for f in failing), default=0)
+        """How `validate` exits: errors.outcome_exit_code of the findings."""
+        return outcome_exit_code(self.findings, strict=strict)
 
 
 def discover(paths: list[Path]) -> Iterator[tuple[Path, bool]]:

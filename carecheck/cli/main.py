@@ -14,15 +14,14 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from carecheck import __version__
-from carecheck.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CarecheckError, UsageError
+from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CarecheckError, UsageError
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-    from carecheck.audits.gates import Gate
+    from carecheck.audits.run import ReportRun
     from carecheck.catalog.config import Settings
     from carecheck.catalog.loading import Catalog
-    from carecheck.render.report import Branding
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 FINDINGS_FORMATS = ["text", "txt", "json", "github", "junit", "sarif"]
@@ -404,7 +403,7 @@ def audit(
     to resume an unfinished audit. Without a terminal, use --answers FILE: questions
     it leaves out are listed and the command exits 1.
     """
-    from carecheck.errors import UsageError
+    from carecheck.errors import UsageError, outcome_exit_code
     from carecheck.interview.walk import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines
 
     if resume is not None and (new or answers is not None):
@@ -433,7 +432,7 @@ def audit(
         click.echo(f"Still to answer ({len(result.missing)}):")
         for question in result.missing:
             click.echo(f"  {question.id}: {question.text}")
-        sys.exit(1)
+    sys.exit(outcome_exit_code(unanswered=not result.completed))
 
 
 @cli.command("import")
@@ -472,8 +471,8 @@ def import_survey(
     the problems are listed as FILE:line:column and nothing is written (exit 1).
     """
     from carecheck.clock import now
-    from carecheck.errors import format_finding
-    from carecheck.survey.csv_import import ImportRequest, run_import
+    from carecheck.errors import format_finding, outcome_exit_code
+    from carecheck.survey.csv_import import ImportRequest, run_import, summary_lines
 
     if checklist is None:
         raise UsageError("name the checklist the survey asked: --checklist ID|PATH, or `checklist:` in carecheck.yaml")
@@ -489,31 +488,9 @@ def import_survey(
     color = _use_color(sys.stderr)
     for finding in result.warnings:
         click.echo(format_finding(finding, color=color), err=True, color=color)
-    verb = "would create" if dry_run else "created"
-    for item in result.planned:
-        row = item.row
-        if item.existing:
-            click.echo(f"skipped       {item.path}  (line {row.line}: already imported)")
-            continue
-        who = row.answers.respondent.name or "anonymous"
-        given = sum(1 for a in row.answers.answers.values() if a.value is not None)
-        open_ = f", {len(row.missing)} to answer" if row.missing else ""
-        click.echo(
-            f"{verb:<13} {item.path}  (line {row.line}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
-        )
-    created = result.created
-    incomplete = sum(1 for item in created if item.row.missing)
-    n = len(created)
-    files = f"{n} answer file{'s' * (n != 1)}"
-    extra = [f"{incomplete} incomplete"] if incomplete else []
-    extra += [f"{len(result.skipped)} already imported"] if result.skipped else []
-    detail = f" ({', '.join(extra)})" if extra else ""
-    if dry_run:
-        read_as = {",": "comma", ";": "semicolon", "\t": "tab"}.get(result.delimiter, repr(result.delimiter))
-        click.echo(f"Dry run ({source} read as {read_as}-separated): {files} would be created in {folder}{detail}.")
-        click.echo("Nothing was written.")
-    else:
-        click.echo(f"Imported {files} from {source} into {folder}{detail}.")
+    for line in summary_lines(result):
+        click.echo(line)
+    sys.exit(outcome_exit_code(result.warnings))
 
 
 @cli.command()
@@ -684,101 +661,57 @@ def report(
     --gate-format writes one finding per failed gate (json, GitHub annotations, JUnit
     with a test case per gate, SARIF); github is chosen under GitHub Actions.
     """
-    import shutil
-    from dataclasses import replace
+    from carecheck.audits.grouping import ReportRequest
+    from carecheck.audits.run import ReportJob, run_report
 
-    from carecheck.audits.gates import (
-        LINE_FORMATS,
-        Places,
-        check_gates,
-        gate_format_for,
-        render_gates,
-    )
-    from carecheck.audits.grouping import ReportRequest, build_reports, report_paths
-    from carecheck.catalog.plans import AppliedPlan, plan_for
-    from carecheck.catalog.validation import discover
-    from carecheck.clock import today
-    from carecheck.format.reader import real_path
-    from carecheck.render.findings import summarise
-    from carecheck.render.report import (
-        ReportOptions,
-        format_for,
-        render_report,
-        report_date,
-    )
-
-    name = format_for(fmt, output)
-    thresholds = [_threshold(text) for text in fail_under]
-    gate_fmt = gate_format_for(gate_format, gate_output, os.environ)
-    # the gate results share stderr with messages when stdout holds the report: only line formats may
-    gates_to_stderr = gate_fmt is not None and gate_output is None and output is None
-    if gates_to_stderr and gate_fmt not in LINE_FORMATS:
-        raise UsageError(f"--gate-format {gate_fmt} needs --gate-output FILE, or the report in a file (-o FILE)")
-    if gate_output is not None and output is not None and real_path(gate_output) == real_path(output):
-        raise UsageError("--gate-output and -o name the same file")
     configured = settings()
-    branding = _branding(brand_name, logo, accent)
-    catalog = _catalog()
-    paths = list(discover(list(answers)))
-    request = ReportRequest(
-        answers,
-        checklist,
-        baseline,
-        by,
-        configured.audits,
-        anonymous,
-        gap_threshold,
-        files=paths if quiet else _progress(paths, "Scoring"),
-    )
-    reports = build_reports(request, catalog)
-    targets = report_paths(output, [r.card.organisation for r in reports.reports])
-    _refuse_clobbering([p for p, _ in paths], [*targets, gate_output])
-    several = len(reports.reports) > 1
-    warnings = list(reports.warnings)
-    applied: list[AppliedPlan] = []
-    for r in reports.reports:
-        found, plan_warnings = plan_for(plan, r.resolved, catalog, r.card.organisation, today(os.environ), several)
-        applied.append(found)
-        warnings += plan_warnings
-    for line in [] if quiet else summarise(warnings, verbose=verbose):
-        click.echo(line, err=True)
-    for notice in [] if quiet else reports.notices:
-        click.echo(f"carecheck: {notice}", err=True)
-    gate_sets = [
-        check_gates(r.card, thresholds, fail_on_critical=fail_on == "critical", plan=plan_of)
-        for r, plan_of in zip(reports.reports, applied, strict=True)
-    ]
     terminal = output is None and sys.stdout.isatty()
-    options = ReportOptions(
-        generated=report_date(os.environ),
+    job = ReportJob(
+        ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold),
+        fmt=fmt,
+        output=output,
+        fail_under=fail_under,
+        fail_on_critical=fail_on == "critical",
+        plan=plan,
+        gate_format=gate_format,
+        gate_output=gate_output,
+        quiet=quiet,
+        verbose=verbose,
         title=title,
         top=top,
-        branding=branding,
         template_dir=template_dir,
-        width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 100) if terminal else 80,
+        brand_name=brand_name if brand_name is not None else configured.brand_name,
+        logo=logo if logo is not None else configured.brand_logo,
+        accent=accent if accent is not None else configured.brand_accent,
+        terminal=terminal,
+        width=_terminal_width(100) if terminal else 80,
         color=terminal and _use_color(sys.stdout),
     )
-    if name == "pdf" and terminal:
-        raise UsageError("a PDF cannot be shown in the terminal: give -o FILE.pdf")
-    for r, target, plan_of in zip(reports.reports, targets, applied, strict=True):
-        document = render_report(r.card, name, replace(options, plan=plan_of, comparison=r.comparison))
-        _output(document, target, color=options.color, say=several)
-    if several:  # each organisation's gates are named after it
-        gate_sets = [
-            [replace(gate, name=f"{r.card.organisation}: {gate.name}") for gate in gates]
-            for r, gates in zip(reports.reports, gate_sets, strict=True)
-        ]
-    places = [Places(r.resolved, r.sources) for r in reports.reports]
-    if gate_fmt is not None:
-        results = render_gates(list(zip(gate_sets, places, strict=True)), gate_fmt)
-        if gate_output is not None:
-            _write(gate_output, results)
+    run = run_report(job, _catalog(), os.environ, None if quiet else lambda paths: _progress(paths, "Scoring"))
+    _say_report(run, color=job.color)
+    sys.exit(run.exit_code)
+
+
+def _say_report(run: ReportRun, *, color: bool) -> None:
+    """A report run's messages, documents (files written atomically) and gate results, in that order."""
+    for line in run.messages:
+        click.echo(line, err=True)
+    for document in run.documents:
+        _output(document.content, document.target, color=color, say=run.name_files)
+    if run.gate_results is not None:
+        if run.gate_output is not None:
+            _write(run.gate_output, run.gate_results)
         else:
-            click.echo(results, nl=False, err=gates_to_stderr)
-    if not gates_to_stderr:  # else the annotations on stderr say it already
-        _say_gates([r.card.organisation for r in reports.reports], gate_sets, quiet)
-    if any(gate.failed for gates in gate_sets for gate in gates):
-        sys.exit(EXIT_FINDINGS)
+            click.echo(run.gate_results, nl=False, err=run.gates_to_stderr)
+    for line in run.gate_messages:
+        click.echo(line, err=True)
+
+
+def _terminal_width(widest: int) -> int:
+    """The terminal's width for a text document, kept between 40 columns and `widest`."""
+    import shutil
+
+    return min(max(shutil.get_terminal_size((80, 24)).columns, 40), widest)
 
 
 def _output(document: str | bytes, target: Path | None, *, color: bool, say: bool) -> None:
@@ -791,42 +724,6 @@ def _output(document: str | bytes, target: Path | None, *, color: bool, say: boo
         sys.stdout.buffer.write(document)
     else:
         click.echo(document, nl=False, color=color)
-
-
-def _branding(brand_name: str | None, logo: Path | None, accent: str | None) -> Branding:
-    """The report's branding: the options, else the configuration, else the defaults."""
-    from carecheck.render.report import DEFAULT_ACCENT, Branding, parse_accent, read_logo
-
-    configured = settings()
-    logo = logo if logo is not None else configured.brand_logo
-    accent = accent if accent is not None else configured.brand_accent
-    return Branding(
-        name=brand_name if brand_name is not None else configured.brand_name,
-        logo=read_logo(logo) if logo is not None else None,
-        accent=parse_accent(accent) if accent is not None else DEFAULT_ACCENT,
-    )
-
-
-def _refuse_clobbering(inputs: list[Path], outputs: list[Path | None]) -> None:
-    """An output that would replace an answer file (an audit record) is refused before anything is written."""
-    from carecheck.format.reader import real_path
-
-    written = {real_path(p) for p in outputs if p is not None}
-    clobbered = next((p for p in inputs if real_path(p) in written), None)
-    if clobbered is not None:
-        raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
-
-
-def _say_gates(organisations: list[str], gate_sets: list[list[Gate]], quiet: bool) -> None:
-    """Failed (and, unless quiet, waived) gates on stderr, named after their organisation when there are several."""
-    from carecheck.audits.gates import accepted, failures
-
-    for organisation, gates in zip(organisations, gate_sets, strict=True):
-        about = f"{organisation}: " if len(organisations) > 1 else ""
-        for message in failures(gates):
-            click.echo(f"carecheck: gate failed: {about}{message}", err=True)
-        for message in [] if quiet else accepted(gates):
-            click.echo(f"carecheck: gate waived: {about}{message}", err=True)
 
 
 def _write(path: Path, content: str | bytes) -> None:
@@ -853,8 +750,6 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     DIR is the audits folder (default: the `audits` setting, ./audits). Earlier audits are scored
     against the checklist as it is now.
     """
-    import shutil
-
     from carecheck.audits.grouping import build_history
     from carecheck.render.history import HistoryOptions, history_format, render_history
     from carecheck.render.report import report_date
@@ -866,7 +761,7 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     terminal = output is None and sys.stdout.isatty()
     options = HistoryOptions(
         generated=report_date(os.environ),
-        width=min(max(shutil.get_terminal_size((80, 24)).columns, 40), 120) if terminal else 80,
+        width=_terminal_width(120) if terminal else 80,
         color=terminal and _use_color(sys.stdout),
     )
     document = render_history(found, name, options)
@@ -874,17 +769,6 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
         _write(output, document)
     else:
         click.echo(document, nl=False, color=options.color)
-
-
-def _threshold(text: str) -> tuple[str | None, float]:
-    """A `--fail-under` value: `60` (the overall score) or `section-id=60`."""
-    from carecheck.catalog.config import parse_threshold
-
-    try:
-        threshold = parse_threshold(text)
-    except ValueError as exc:
-        raise UsageError(f"--fail-under {exc}") from None
-    return threshold.section, threshold.score
 
 
 def _crash_log(exc: BaseException) -> Path | None:

@@ -773,3 +773,36 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     if not request.dry_run:
         planned = write_import(planned, request.folder)
     return ImportResult(request, checklist, tuple(planned), tuple(survey.warnings), delimiter)
+
+
+def summary_lines(result: ImportResult) -> list[str]:
+    """What `carecheck import` prints: a line per row (created, would be created or skipped), then the totals."""
+    request = result.request
+    verb = "would create" if request.dry_run else "created"
+    lines = []
+    for item in result.planned:
+        row = item.row
+        if item.existing:
+            lines.append(f"skipped       {item.path}  (line {row.line}: already imported)")
+            continue
+        who = row.answers.respondent.name or "anonymous"
+        given = sum(1 for a in row.answers.answers.values() if a.value is not None)
+        open_ = f", {len(row.missing)} to answer" if row.missing else ""
+        lines.append(
+            f"{verb:<13} {item.path}  (line {row.line}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
+        )
+    created = result.created
+    incomplete = sum(1 for item in created if item.row.missing)
+    n = len(created)
+    files = f"{n} answer file{'s' * (n != 1)}"
+    extra = [f"{incomplete} incomplete"] if incomplete else []
+    extra += [f"{len(result.skipped)} already imported"] if result.skipped else []
+    detail = f" ({', '.join(extra)})" if extra else ""
+    source, folder = request.source, request.folder
+    if request.dry_run:
+        read_as = {",": "comma", ";": "semicolon", "\t": "tab"}.get(result.delimiter, repr(result.delimiter))
+        lines.append(f"Dry run ({source} read as {read_as}-separated): {files} would be created in {folder}{detail}.")
+        lines.append("Nothing was written.")
+    else:
+        lines.append(f"Imported {files} from {source} into {folder}{detail}.")
+    return lines
