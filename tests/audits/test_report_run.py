@@ -12,7 +12,7 @@ from carecheck.audits.run import ReportJob, run_report
 from carecheck.catalog.loading import Catalog
 from carecheck.errors import UsageError
 
-EXAMPLE = Path(__file__).parent / "fixtures" / "report"
+EXAMPLE = Path(__file__).parents[1] / "fixtures" / "report"
 JO, SAM = EXAMPLE / "acme-jo.yaml", EXAMPLE / "acme-sam.yaml"
 EPOCH = {"SOURCE_DATE_EPOCH": "1790000000"}
 
