@@ -212,10 +212,10 @@ def validate(
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
-        catalog, preset = _catalog(), []
+        catalog, preset, levels = _catalog(), [], settings().lint
     except ConfigError as exc:
         # a broken configuration is one more file with findings, not a reason not to lint the rest
-        catalog, preset = Catalog(folders=Settings().catalog_folders()), exc.findings
+        catalog, preset, levels = Catalog(folders=Settings().catalog_folders()), exc.findings, {}
     result = validate_paths(
         list(paths),
         catalog,
@@ -223,6 +223,7 @@ def validate(
         ignore_unknown=ignore_unknown,
         progress=None if quiet else _progress,
         preset=preset,
+        levels=levels,
     )
     shown = [f for f in result.findings if not quiet or f.severity == "error"]
     color = _use_color(sys.stdout)
