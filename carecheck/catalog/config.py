@@ -19,6 +19,7 @@ API for commands. cli.py loads the settings once per invocation (`cli.settings()
     settings.brand_name / brand_logo / brand_accent   branding for reports (str, Path, "#rrggbb"; or None)
     settings.fail_under   tuple[Threshold, ...]   gates: Threshold(section=None) is the overall score
     settings.fail_on      str | None              "critical"
+    settings.lint         Mapping[str, str]       rules switched off or re-levelled for validate (code: level)
     settings.source       Path | None             the configuration file read, if any
     settings.origin(name) -> str                  where a value came from ("CARECHECK_AUDITS",
                                                   "carecheck.yaml:4:9" or "default")
@@ -39,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, UsageError
-from carecheck.format.reader import real_path
+from carecheck.format.reader import Document, real_path
 
 CONFIG_NAME = "carecheck.yaml"
 DEFAULT_CHECKLIST = "care-essentials"  # what `audit` walks through when nothing names a checklist
@@ -139,6 +140,8 @@ class Settings:
     brand_accent: str | None = None
     fail_under: tuple[Threshold, ...] = ()
     fail_on: str | None = None
+    lint: Mapping[str, str] = field(default_factory=dict)
+    """Rules switched off or re-levelled for `validate`: code to off, error or warning."""
     source: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
     positions: Mapping[str, Position] = field(default_factory=dict)
@@ -257,7 +260,28 @@ def _from_file(path: Path) -> tuple[dict[str, Any], dict[str, Position]]:
         "fail_on": g.fail_on,
     }
     values = {name: value for name, value in values.items() if value is not None}
-    return values, {name: doc.locate(_FILE_LOC[name]) for name in values}
+    positions = {name: doc.locate(_FILE_LOC[name]) for name in values}
+    if config.lint:
+        values["lint"] = _lint_levels(doc, config.lint)
+    return values, positions
+
+
+def _lint_levels(doc: Document, levels: Mapping[str, str]) -> dict[str, str]:
+    """`lint:` by code (a rule may be named by its name); ConfigError (CC403) for a rule that does not exist."""
+    from carecheck.lint.registry import did_you_mean
+    from carecheck.lint.rules import find_rule
+
+    by_code, unknown = {}, []
+    for ref, level in levels.items():
+        found = find_rule(ref)
+        if found is None:
+            message = f"no rule '{ref}'{did_you_mean(ref)}"
+            unknown.append(Finding(str(doc.path), doc.locate(("lint", ref), key=True), "CC403", message))
+        else:
+            by_code[found.code] = level
+    if unknown:
+        raise ConfigError(unknown)
+    return by_code
 
 
 def _checklist_ref(ref: str | None, base: Path) -> str | None:

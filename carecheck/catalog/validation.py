@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -11,9 +11,11 @@ from pathlib import Path
 from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, resolve
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, outcome_exit_code
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
-from carecheck.format.reader import Document, read_document, real_path
+from carecheck.format.reader import MAX_BYTES, Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
+from carecheck.fs import read_bounded
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
+from carecheck.lint.suppress import apply_levels, drop_ignored
 
 SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
@@ -67,6 +69,7 @@ def validate_paths(
     ignore_unknown: bool = False,
     progress: Progress | None = None,
     preset: Iterable[Finding] = (),
+    levels: Mapping[str, str] | None = None,
 ) -> ValidationResult:
     """Lint every carecheck file (checklist, answers, plan, config) under `paths`.
 
@@ -74,7 +77,8 @@ def validate_paths(
     `ignore_unknown` skips YAML that is not a carecheck file even when named (pre-commit passes
     every staged YAML file); `progress` wraps the list of files to check, e.g. in a progress bar;
     `preset` are findings made before (in the configuration file), reported unless that file is
-    checked here too (its own findings then say it all).
+    checked here too (its own findings then say it all); `levels` are the rules switched off or
+    re-levelled (carecheck.yaml's `lint:`, code to off, error or warning).
     """
     result = ValidationResult()
     seen_any: dict[Path, bool] = {p: False for p in paths if p.is_dir()}
@@ -94,6 +98,7 @@ def validate_paths(
             result.findings.append(Finding(str(folder), None, "CC001", "no YAML files in this folder"))
     checked = {real_path(Path(p)) for p in result.checked}
     result.findings += [f for f in preset if real_path(Path(f.path)) not in checked]
+    result.findings = apply_levels(result.findings, levels or {})
     result.findings.sort(key=lambda f: f.sort_key)
     return result
 
@@ -101,7 +106,19 @@ def validate_paths(
 def validate_file(
     path: Path, catalog: Catalog, explicit: bool = True, *, today: date | None = None
 ) -> list[Finding] | None:
-    """The findings of one file; None when it is not a carecheck file and was not named explicitly."""
+    """The findings of one file, less those a `# carecheck: ignore` marker silences on their line;
+    None when it is not a carecheck file and was not named explicitly."""
+    findings = _file_findings(path, catalog, explicit, today=today)
+    if not findings or all(f.position is None for f in findings):
+        return findings
+    try:
+        text = read_bounded(path, MAX_BYTES).decode("utf-8-sig", errors="replace")
+    except (CarecheckError, OSError):
+        return findings
+    return drop_ignored(findings, str(path), text)
+
+
+def _file_findings(path: Path, catalog: Catalog, explicit: bool, *, today: date | None) -> list[Finding] | None:
     try:
         doc = read_document(path)
         kind = document_kind(doc)

@@ -211,10 +211,10 @@ def validate(
     if fmt is None:
         fmt = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     try:
-        catalog, preset = _catalog(), []
+        catalog, preset, levels = _catalog(), [], settings().lint
     except ConfigError as exc:
         # a broken configuration is one more file with findings, not a reason not to lint the rest
-        catalog, preset = Catalog(folders=Settings().catalog_folders()), exc.findings
+        catalog, preset, levels = Catalog(folders=Settings().catalog_folders()), exc.findings, {}
     result = validate_paths(
         list(paths),
         catalog,
@@ -222,6 +222,7 @@ def validate(
         ignore_unknown=ignore_unknown,
         progress=None if quiet else _progress,
         preset=preset,
+        levels=levels,
     )
     shown = [f for f in result.findings if not quiet or f.severity == "error"]
     color = _use_color(sys.stdout)
@@ -241,13 +242,25 @@ def validate(
 
 
 @cli.command()
+@click.argument("code", required=False)
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "json"]))
-def rules(fmt: str) -> None:
-    """List the lint rules (and the report's gate codes, CC6xx) with their codes, severities and explanations."""
+def rules(code: str | None, fmt: str) -> None:
+    """List the lint rules (and the report's gate codes, CC6xx) with their codes, severities and explanations.
+
+    With CODE (a code such as CC112, or a rule's name), print that rule's documentation: what it
+    checks, why, and an example that fails and one that passes.
+    """
     import json
 
-    from carecheck.lint.rules import RULES
+    from carecheck.lint.registry import did_you_mean
+    from carecheck.lint.rules import RULES, find_rule
 
+    chosen = sorted(RULES.values(), key=lambda r: r.code)
+    if code is not None:
+        found = find_rule(code)
+        if found is None:
+            raise click.BadParameter(f"no rule '{code}'{did_you_mean(code)}", param_hint="CODE")
+        chosen = [found]
     if fmt == "json":
         items = [
             {
@@ -256,13 +269,19 @@ def rules(fmt: str) -> None:
                 "severity": r.severity,
                 "applies_to": r.applies_to,
                 "summary": r.summary,
+                "explanation": r.explanation,
+                "fails": r.fails,
+                "passes": r.passes,
             }
-            for r in RULES.values()
+            for r in chosen
         ]
-        click.echo(json.dumps(items, indent=2))
+        click.echo(json.dumps(items if code is None else items[0], indent=2))
         return
-    for r in sorted(RULES.values(), key=lambda r: r.code):
-        click.echo(f"{r.code}  {r.name:<28} {r.severity:<8} {r.summary}")
+    if code is None:
+        for r in chosen:
+            click.echo(f"{r.code}  {r.name:<28} {r.severity:<8} {r.summary}")
+        return
+    click.echo(chosen[0].page(), nl=False)
 
 
 @cli.command()

@@ -393,6 +393,10 @@ class Config(Model):
     plan: Text | None = Field(None, description="The plan file (waivers and action owners), `carecheck-plan: 1`.")
     branding: Branding = Branding(name=None, logo=None, accent=None)
     gates: Gates = Gates(fail_under=None, fail_on=None)
+    lint: dict[Text, Literal["off", "error", "warning"]] = Field(
+        default_factory=dict,
+        description="Rules switched off or re-levelled for `validate`: a rule's code or name to off, error or warning.",
+    )
 
 
 KINDS: dict[str, type[Model]] = {

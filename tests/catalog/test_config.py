@@ -244,7 +244,19 @@ def test_validate_reports_a_broken_config_as_findings(run, project: Path) -> Non
         result.stdout
         == "carecheck.yaml:2:1: CC008 unknown key 'oops'; allowed: "
         + ", ".join(
-            sorted(["carecheck-config", "audits", "templates", "checklist", "checklists", "plan", "branding", "gates"])
+            sorted(
+                [
+                    "carecheck-config",
+                    "audits",
+                    "templates",
+                    "checklist",
+                    "checklists",
+                    "plan",
+                    "branding",
+                    "gates",
+                    "lint",
+                ]
+            )
         )
         + "\n"
     )

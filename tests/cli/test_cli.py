@@ -220,3 +220,18 @@ def test_a_full_disk_on_stdout_is_io_trouble_not_a_bug(args: list[str]) -> None:
         )
     assert proc.returncode == 2, proc.stderr
     assert "No space left on device" in proc.stderr and "internal error" not in proc.stderr
+
+
+def test_rules_code_prints_the_rule_documentation(run) -> None:
+    from carecheck.lint.rules import RULES
+
+    page = run("rules", "CC112").stdout
+    assert page.startswith("CC112 missing-recommendation (warning, checklist)\n\n" + RULES["CC112"].summary)
+    assert RULES["CC112"].explanation in page and "Fails (a fragment of a checklist" in page and "\nPasses:\n" in page
+    assert run("rules", "missing-recommendation").stdout == page  # by name too
+    doc = json.loads(run("rules", "cc112", "--format", "json").stdout)
+    assert doc["code"] == "CC112" and doc["fails"] == RULES["CC112"].fails and doc["passes"] == RULES["CC112"].passes
+    every = json.loads(run("rules", "--format", "json").stdout)
+    assert all(r["explanation"] and r["fails"] and r["passes"] for r in every)
+    unknown = run("rules", "CC1122")
+    assert unknown.exit_code == 2 and "no rule 'CC1122'; did you mean 'CC112'?" in unknown.stderr

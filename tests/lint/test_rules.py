@@ -94,3 +94,41 @@ def test_a_duplicate_id_names_where_the_first_one_is(tmp_path: Path) -> None:
     col = parent[line - 1].index("q2") + 1
     assert f.code == "CC101"
     assert f.message == f"duplicate id 'q2' (already in 'cc101-pass', {RULE_FIXTURES / 'CC101-pass.yaml'}:{line}:{col})"
+
+
+# Each rule's docstring is its documentation, with a failing and a passing example
+
+MINIMAL = {
+    "carecheck": "carecheck: 1\n",
+    "id": "id: example\n",
+    "title": "title: Example\n",
+    "version": 'version: "1"\n',
+    "sections": (
+        "sections:\n  - id: basics\n    title: Basics\n    questions:\n"
+        "      - {id: q1, text: Do you answer every complaint?, answers: yes-no, recommendation: Answer them.}\n"
+    ),
+}
+
+
+def checklist_example(fragment: str) -> str:
+    """A checklist rule's example as a whole file: its keys replace those of a minimal checklist."""
+    given = {line.split(":")[0] for line in fragment.splitlines() if line[:1].isalpha()}
+    head = "".join(text for key, text in MINIMAL.items() if key not in given and key != "sections")
+    tail = MINIMAL["sections"] if "sections" not in given else ""
+    return head + fragment + tail
+
+
+@pytest.mark.parametrize("code", sorted(RULES))
+def test_every_rule_has_a_failing_and_a_passing_example(code: str) -> None:
+    r = RULES[code]
+    assert r.explanation and r.fails and r.passes, code
+    assert r.fails != r.passes and "Fails:" not in r.documentation and "Passes:" not in r.documentation
+
+
+@pytest.mark.parametrize("code", CHECKLIST_CODES)
+def test_checklist_examples_fail_and_pass_as_documented(code: str, tmp_path: Path) -> None:
+    path = tmp_path / "example.yaml"
+    path.write_text(checklist_example(RULES[code].fails))
+    assert code in codes(path), path.read_text()
+    path.write_text(checklist_example(RULES[code].passes))
+    assert codes(path) == [], path.read_text()

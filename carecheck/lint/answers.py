@@ -1,0 +1,171 @@
+"""Answer-file rules (CC2xx): an answer file against its checklist."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from carecheck.format.answers import answer_problem
+from carecheck.format.model import AnswerFile
+from carecheck.format.reader import Document
+from carecheck.format.resolved import ResolvedChecklist
+from carecheck.lint.registry import Hit, register, rule
+
+
+@dataclass
+class AnswersContext:
+    doc: Document
+    answers: AnswerFile
+    resolved: ResolvedChecklist | None
+    missing_reason: str = ""
+
+
+@rule("CC201", "answers-checklist-not-found", "answers")
+def answers_checklist_not_found(ctx: AnswersContext) -> Iterator[Hit]:
+    """The checklist an answer file was given for cannot be found.
+
+    An answer file names its checklist by id; it is looked for with `--checklist`, in the configured
+    folders, ./checklists, the answer file's folder and the built-ins.
+
+    Fails:
+
+        checklist: {id: care-esentials}
+
+    Passes:
+
+        checklist: {id: care-essentials}
+    """
+    if ctx.resolved is None:
+        yield Hit(ctx.missing_reason or f"checklist '{ctx.answers.checklist.id}' not found", ("checklist", "id"))
+
+
+@rule("CC202", "unknown-question", "answers", severity="warning")
+def unknown_question(ctx: AnswersContext) -> Iterator[Hit]:
+    """An answer names a question the checklist does not have (removed since?); it is not scored.
+
+    The answer is kept in the file but not scored: the question was removed or renamed since, or the
+    id is mistyped.
+
+    Fails:
+
+        answers:
+          service-standards-publish: {value: yes}
+
+    Passes:
+
+        answers:
+          service-standards-published: {value: yes}
+    """
+    if ctx.resolved is None:
+        return
+    questions = ctx.resolved.checklist.questions
+    for qid in ctx.answers.answers:
+        if qid not in questions:
+            close = difflib.get_close_matches(qid, list(questions), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else "; it is not scored"
+            yield Hit(
+                f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'{hint}", ("answers", qid), key=True
+            )
+
+
+@rule("CC203", "invalid-answer", "answers")
+def invalid_answer(ctx: AnswersContext) -> Iterator[Hit]:
+    """An answer's value is not one the question accepts.
+
+    An answer must be one of its question's option values, a number for a number question, `na`
+    (where allowed) or `unknown`.
+
+    Fails:
+
+        answers:
+          service-standards-published: {value: maybe}
+
+    Passes:
+
+        answers:
+          service-standards-published: {value: partial}
+    """
+    if ctx.resolved is None:
+        return
+    checklist = ctx.resolved.checklist
+    for qid, answer in ctx.answers.answers.items():
+        question = checklist.questions.get(qid)
+        if question is None or answer.value is None:
+            continue
+        problem = answer_problem(checklist, question, answer.value)
+        if problem:
+            yield Hit(problem, ("answers", qid, "value"))
+
+
+@rule("CC204", "checklist-changed", "answers", severity="warning")
+def checklist_changed(ctx: AnswersContext) -> Iterator[Hit]:
+    """The checklist changed since the answers were given (its recorded sha256 differs).
+
+    An answer file records the sha256 of the checklist it answered. When the checklist changes,
+    scores may shift; `report --rescore stored` scores against the copy kept when it was answered.
+
+    Fails:
+
+        checklist: {id: care-essentials, sha256: 9f2c0000}   # an earlier version
+
+    Passes:
+
+        checklist: {id: care-essentials}   # or the sha256 of the checklist as it is now
+    """
+    recorded = ctx.answers.checklist.sha256
+    if ctx.resolved is not None and recorded and recorded != ctx.resolved.checklist.sha256:
+        yield Hit(
+            f"checklist '{ctx.resolved.checklist.id}' changed since these answers were given",
+            ("checklist", "sha256"),
+        )
+
+
+@rule("CC205", "question-reworded", "answers", severity="warning")
+def question_reworded(ctx: AnswersContext) -> Iterator[Hit]:
+    """A question was reworded since it was answered; the answer may no longer fit.
+
+    Each answer keeps a short hash of the question text it answered (`asked`): a different hash means
+    the question now says something else, and the answer may need a second look.
+
+    Fails:
+
+        answers:
+          service-standards-published: {value: yes, asked: 0a1b2c3d}   # an earlier wording
+
+    Passes:
+
+        answers:
+          service-standards-published: {value: yes}   # answered again
+    """
+    if ctx.resolved is None:
+        return
+    for qid, answer in ctx.answers.answers.items():
+        question = ctx.resolved.checklist.questions.get(qid)
+        if question is not None and answer.asked and answer.asked != question.text_hash:
+            yield Hit(f"question '{qid}' was reworded since it was answered", ("answers", qid))
+
+
+register(
+    "CC206",
+    "respondent-twice",
+    "error",
+    "file",
+    "One person has two answer files in the same audit; a report counts each person once.",
+    details="""A report scores each respondent once per audit, so two answer files with the same respondent
+    (name and role), organisation, checklist and audit are refused: keep one, or give the later one
+    another `audit` label.
+
+    Fails:
+
+        # audits/acme-ltd/2026-Q3/care-essentials--jo-smith.yaml and ...--jo-smith-2.yaml both hold
+        respondent: {name: Jo Smith, role: front-line}
+        audit: 2026-Q3
+
+    Passes:
+
+        # the second file is a later audit
+        respondent: {name: Jo Smith, role: front-line}
+        audit: 2026-Q4
+    """,
+)
