@@ -31,9 +31,7 @@ from carecheck.format.model import (
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
-
-YAML_SUFFIXES = (".yaml", ".yml")
-
+from carecheck.fs import YAML_SUFFIXES
 
 # ---------------------------------------------------------------------------------------------------
 # Finding checklists
