@@ -18,7 +18,7 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import UsageError
-from carecheck.render.report import _date, _round, _signed, _styler, environment
+from carecheck.render.report import _cell, _date, _round, _signed, _styler, environment
 from carecheck.scoring.trends import History
 
 HISTORY_FORMAT_VERSION = 1
@@ -121,11 +121,6 @@ def _csv(history: History, options: HistoryOptions) -> str:
 
 def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
-
-
-def _cell(text: str) -> str:
-    """User text for a spreadsheet: a leading = + - @ would be run as a formula, so it is quoted."""
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
 
 
 def _template(fmt: str) -> Callable[[History, HistoryOptions], str]:

@@ -808,7 +808,8 @@ CSV_COLUMNS = (
 
 
 def _cell(text: str | None) -> str:
-    """User text for a spreadsheet: a leading = + - @ would be run as a formula, so it is quoted."""
+    """User text for a spreadsheet: a leading = + - @ (or tab, CR) would be run as a formula, so it is
+    quoted. The one CSV-cell escaper: the report's and the history's CSV."""
     if not text:
         return ""
     return "'" + text if text[0] in "=+-@\t\r" else text
