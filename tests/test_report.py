@@ -20,7 +20,7 @@ from conftest import require_tool
 from carecheck.catalog.loading import AnswerStream, Catalog
 from carecheck.catalog.plans import AppliedPlan, read_plan
 from carecheck.catalog.validation import discover
-from carecheck.errors import InputError, UsageError
+from carecheck.errors import Finding, InputError, UsageError
 from carecheck.render.report import (
     CSV_COLUMNS,
     FORMATS,
@@ -405,6 +405,21 @@ def test_text_colour_only_when_asked(card: Scorecard) -> None:
     assert "\x1b[1m" in coloured
     plain = re.sub(r"\x1b\[[0-9;]*m", "", coloured)
     assert plain == render_report(card, "txt", options())
+
+
+def test_text_colour_is_clicks_styling_as_the_findings_are(card: Scorecard) -> None:
+    # one colour path: the report, the history and the findings all style through render.style.styler
+    import click
+
+    from carecheck.render.findings import FORMATS as FINDINGS_FORMATS
+    from carecheck.render.style import styler
+
+    coloured = str(render_report(card, "txt", options(color=True)))
+    assert click.style("Critical questions below 50", fg="red", bold=True) in coloured
+    assert click.unstyle(coloured) == render_report(card, "txt", options())
+    finding = Finding("a.yaml", None, "CC008", "bad", severity="warning")
+    assert styler(True)("CC008", "yellow", "bold") in FINDINGS_FORMATS["text"]([finding], ["a.yaml"], color=True)
+    assert styler(False)("CC008", "yellow", "bold") == "CC008"
 
 
 def test_text_strips_terminal_escapes_from_user_text(tmp_path: Path) -> None:

@@ -473,6 +473,7 @@ def import_survey(
     """
     from carecheck.clock import now
     from carecheck.errors import format_finding
+    from carecheck.render.style import styler
     from carecheck.survey.csv_import import ImportRequest, run_import
 
     if checklist is None:
@@ -488,7 +489,7 @@ def import_survey(
     result = run_import(request, _catalog(), lambda: now(os.environ))
     color = _use_color(sys.stderr)
     for finding in result.warnings:
-        click.echo(format_finding(finding, color=color), err=True, color=color)
+        click.echo(format_finding(finding, styler(color)), err=True, color=color)
     verb = "would create" if dry_run else "created"
     for item in result.planned:
         row = item.row

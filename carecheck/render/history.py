@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import UsageError
-from carecheck.render.report import _cell, _date, _round, _signed, _styler, environment
+from carecheck.render.report import _cell, _date, _round, _signed, environment
+from carecheck.render.style import styler
 from carecheck.scoring.trends import History
 
 HISTORY_FORMAT_VERSION = 1
@@ -131,7 +132,7 @@ def _template(fmt: str) -> Callable[[History, HistoryOptions], str]:
             generated=options.generated,
             generator=options.generator or _generator_name(),
             width=options.width,
-            style=_styler(options.color),
+            style=styler(options.color),
         )
 
     return render
