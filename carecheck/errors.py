@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-
-import click
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -121,13 +119,13 @@ def outcome_exit_code(
     return EXIT_FINDINGS if failing or gate_failed or unanswered else EXIT_OK
 
 
-def format_finding(f: Finding, color: bool = False) -> str:
-    """`file:line:col: CODE message` (warnings say so after the code)."""
+def format_finding(f: Finding, style: Callable[..., str] | None = None) -> str:
+    """`file:line:col: CODE message` (warnings say so after the code); `style` (render.style's
+    styler, on a terminal) colours the code and the severity."""
     where = f.path if f.position is None else f"{f.path}:{f.position.line}:{f.position.col}"
     code = f.code
     label = f" {f.severity}:" if f.severity in ("warning", "note") else ""
-    if color:
+    if style is not None:
         tint = {"warning": "yellow", "note": "cyan"}.get(f.severity, "red")
-        code = click.style(code, fg=tint, bold=True)
-        label = click.style(label, fg=tint)
+        code, label = style(code, tint, "bold"), style(label, tint)
     return f"{where}: {code}{label} {f.message}"

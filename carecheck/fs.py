@@ -1,5 +1,5 @@
 """Files in and out, the only place that touches the file system's edge cases: bounded reading
-(no pipe, device or huge file is ever read), atomic writes, exclusive creation."""
+(no pipe, device or huge file is ever read), the one folder walker, atomic writes, exclusive creation."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 from carecheck.errors import InputError, Position
@@ -37,6 +38,32 @@ def read_bounded(path: Path, limit: int, noun: str = "file") -> bytes:
     if st.st_size > limit or len(raw) > limit:
         raise InputError(f"file is larger than {limit // (1024 * 1024)} MB", path=path, code="CC004")
     return raw
+
+
+YAML_SUFFIXES = (".yaml", ".yml")
+SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
+
+
+def walk_yaml(folder: Path, depth: int | None = None) -> Iterator[Path]:
+    """Every YAML file under `folder`, at most `depth` folder levels down (None: all), in a stable order.
+
+    The one folder walker: each folder's files by name, then its subfolders by name. Hidden folders,
+    virtual environments (a folder holding `pyvenv.cfg`), node_modules and the like are not entered;
+    a folder that cannot be read is passed over.
+    """
+    base = len(folder.parts)
+    for root, dirs, names in os.walk(folder):
+        if depth is not None and len(Path(root).parts) - base >= depth:
+            dirs[:] = []
+        else:
+            dirs[:] = sorted(
+                d
+                for d in dirs
+                if not d.startswith(".") and d not in SKIPPED_DIRS and not Path(root, d, "pyvenv.cfg").exists()
+            )
+        for name in sorted(names):
+            if name.endswith(YAML_SUFFIXES):
+                yield Path(root, name)
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:

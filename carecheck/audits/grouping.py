@@ -17,7 +17,6 @@ or that no longer fit their question, are left out and listed (trends.compare), 
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -26,11 +25,12 @@ from pathlib import Path
 
 from carecheck.audits.store import slug
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
-from carecheck.catalog.validation import SKIPPED_DIRS, discover
+from carecheck.catalog.validation import discover
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.resolved import ResolvedChecklist
+from carecheck.fs import walk_yaml
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
 from carecheck.scoring.trends import AuditPoint, Comparison, History, Series, compare
 
@@ -405,20 +405,7 @@ def _candidates(roots: list[tuple[Path, int | None]], seen: Iterable[Path]) -> I
 
 def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
     """YAML files under `root`, at most `depth` folder levels down (None: all), as discover() walks."""
-    base = len(root.parts)
-    for folder, dirs, names in os.walk(root):
-        level = len(Path(folder).parts) - base
-        if depth is not None and level >= depth:
-            dirs[:] = []
-        else:
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if not d.startswith(".") and d not in SKIPPED_DIRS and not Path(folder, d, "pyvenv.cfg").exists()
-            )
-        for name in sorted(names):
-            if name.endswith((".yaml", ".yml")):
-                yield Path(folder, name), False
+    return ((path, False) for path in walk_yaml(root, depth))
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -13,12 +13,10 @@ from carecheck.errors import CarecheckError, InputError
 from carecheck.format.answers import audit_label, quarter_label
 from carecheck.format.model import AnswerFile
 from carecheck.format.writer import answers_yaml
-from carecheck.fs import create_exclusive, reason, write_atomic
+from carecheck.fs import create_exclusive, reason, walk_yaml, write_atomic
 
 # ---------------------------------------------------------------------------------------------------
 # Answer files
-
-ANSWERS_GLOB = "*.yaml"
 
 
 def slug(text: str, fallback: str = "unnamed") -> str:
@@ -90,9 +88,7 @@ def find_unfinished(
     found: list[Unfinished] = []
     if not folder.is_dir():
         return found
-    for path in sorted(folder.rglob(ANSWERS_GLOB)):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
+    for path in walk_yaml(folder):
         try:
             _, answers = load_answer_file(path)
         except CarecheckError:

@@ -60,7 +60,6 @@ ENV = {
     "fail_under": "CARECHECK_FAIL_UNDER",
     "fail_on": "CARECHECK_FAIL_ON",
 }
-CONFIG_ENV = "CARECHECK_CONFIG"
 
 # Where each setting lives in the file, for error positions and origins.
 _FILE_LOC: dict[str, tuple[str, ...]] = {

@@ -17,7 +17,6 @@ from carecheck.errors import (
     Position,
     UsageError,
 )
-from carecheck.format.answers import audit_label
 from carecheck.format.model import (
     DEFAULT_BANDS,
     SECTION_OVERRIDES,
@@ -31,9 +30,7 @@ from carecheck.format.model import (
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
-
-YAML_SUFFIXES = (".yaml", ".yml")
-
+from carecheck.fs import YAML_SUFFIXES
 
 # ---------------------------------------------------------------------------------------------------
 # Finding checklists
@@ -357,15 +354,12 @@ def _load_kind(path: Path, model: type[M], kind: str, what: str) -> tuple[Docume
 class AnswerStream:
     """Answer files for one report, read one at a time and checked as they are read.
 
-    The first answer file names the checklist (unless `checklist` is given: an id or a path);
-    every file must pass the answer-file lint rules and share the first one's checklist,
-    organisation and audit. Files found by walking a folder that are not answer files are
-    skipped; a file named explicitly must be one; a file given twice counts once. Lint
-    warnings are collected in `warnings` and the files used in `sources`, both filled as the
-    stream is read (it can be read once). `items()` reads the same files without the one-audit
-    check and without raising lint errors, for a caller that groups files by organisation and
-    audit itself (carecheck.audits.grouping). With `several` (and no `checklist` given), files of other
-    checklists are not refused: each is read against its own, found as the first one's was;
+    The first answer file names the checklist (unless `checklist` is given: an id or a path).
+    Files found by walking a folder that are not answer files are skipped; a file named
+    explicitly must be one; a file given twice counts once. `items()` reads them (once) with
+    their lint findings, for a caller that groups files by organisation and audit itself
+    (carecheck.audits.grouping); files of another checklist are refused, unless `several` (and
+    no `checklist` given): each is then read against its own, found as the first one's was;
     `checklists` holds the checklist of each id met.
     """
 
@@ -381,8 +375,6 @@ class AnswerStream:
         self._several = several and checklist is None
         self._seen: set[Path] = set()
         self._files = read_answer_files(paths, self._seen)
-        self.sources: list[str] = []
-        self.warnings: list[Finding] = []
         self._first = self._next()
         if self._first is None:
             raise UsageError("no answer files to report on (an answer file starts with `carecheck-answers: 1`)")
@@ -413,24 +405,10 @@ class AnswerStream:
         """The files read so far (their real paths)."""
         return frozenset(self._seen)
 
-    def __iter__(self) -> Iterator[AnswerFile]:
-        """The answer files, each checked: lint errors and a different organisation or audit are refused."""
-        for path, doc, answers, findings in self._items(lint=True):
-            self._same_audit(path, doc, answers)
-            errors = [f for f in findings if f.severity == "error"]
-            if errors:
-                raise FindingsError(errors)
-            self.warnings.extend(f for f in findings if f.severity != "error")
-            yield answers
-
-    def items(self, *, lint: bool = True) -> Iterator[tuple[Path, AnswerFile, list[Finding]]]:
+    def items(self) -> Iterator[tuple[Path, AnswerFile, list[Finding]]]:
         """Every answer file with its lint findings (errors included, not raised), whatever its
         organisation and audit: for a caller that groups files itself. Only another checklist is
-        refused, at once. `lint=False` skips the rules (findings are then empty)."""
-        for path, _, answers, findings in self._items(lint=lint):
-            yield path, answers, findings
-
-    def _items(self, *, lint: bool) -> Iterator[tuple[Path, Document, AnswerFile, list[Finding]]]:
+        refused, at once."""
         from carecheck.lint.rules import AnswersContext, run_rules
 
         item, self._first = self._first, None
@@ -443,9 +421,7 @@ class AnswerStream:
                 resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
             elif resolved is None:
                 self._same_checklist(path, doc, answers)  # raises: another checklist
-            findings = run_rules("answers", AnswersContext(doc, answers, resolved)) if lint else []
-            self.sources.append(str(path))
-            yield path, doc, answers, findings
+            yield path, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
             item = self._next()
 
     def _same_checklist(self, path: Path, doc: Document, answers: AnswerFile) -> None:
@@ -459,24 +435,6 @@ class AnswerStream:
                 path=path,
                 position=doc.locate(("checklist", "id")),
             )
-
-    def _same_audit(self, path: Path, doc: Document, answers: AnswerFile) -> None:
-        ref_path, ref = self._reference
-        facts = {
-            "organisation": (answers.organisation, ref.organisation, "report on one organisation at a time"),
-            "audit": (
-                audit_label(answers),
-                audit_label(ref),
-                "report on one audit at a time (comparing audits is what --baseline is for)",
-            ),
-        }
-        for key, (mine, theirs, hint) in facts.items():
-            if mine != theirs:
-                raise UsageError(
-                    f"{key} '{mine or '(none)'}' differs from '{theirs or '(none)'}' in {ref_path}; {hint}",
-                    path=path,
-                    position=doc.locate((key,)),
-                )
 
 
 def read_answer_files(

@@ -15,10 +15,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
-from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, load_plan
+from carecheck.catalog.loading import Catalog, load_plan
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.model import Plan
 from carecheck.format.resolved import ResolvedChecklist
+from carecheck.fs import YAML_SUFFIXES
 
 
 @dataclass(frozen=True)

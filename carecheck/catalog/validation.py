@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from carecheck.catalog.loading import YAML_SUFFIXES, Catalog, resolve
+from carecheck.catalog.loading import Catalog, resolve
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, outcome_exit_code
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
 from carecheck.format.reader import MAX_BYTES, Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
-from carecheck.fs import read_bounded
+from carecheck.fs import read_bounded, walk_yaml
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
 from carecheck.lint.suppress import apply_levels, drop_ignored
 
-SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
 
 
@@ -40,22 +38,15 @@ class ValidationResult:
 def discover(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
     """Every YAML file under `paths`, with whether it was named explicitly.
 
-    Hidden folders, virtual environments and node_modules are not entered. A path
-    that does not exist or a folder holding no YAML is reported by the caller.
+    Folders are walked by fs.walk_yaml (hidden folders, virtual environments and node_modules
+    are not entered). A path that does not exist or a folder holding no YAML is reported by the caller.
     """
     for path in paths:
         if not path.is_dir():
             yield path, True
             continue
-        for root, dirs, names in os.walk(path):
-            dirs[:] = sorted(
-                d
-                for d in dirs
-                if not d.startswith(".") and d not in SKIPPED_DIRS and not (Path(root, d, "pyvenv.cfg")).exists()
-            )
-            for name in sorted(names):
-                if name.endswith(YAML_SUFFIXES):
-                    yield Path(root, name), False
+        for found in walk_yaml(path):
+            yield found, False
 
 
 Progress = Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]]

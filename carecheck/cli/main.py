@@ -491,6 +491,7 @@ def import_survey(
     """
     from carecheck.clock import now
     from carecheck.errors import format_finding, outcome_exit_code
+    from carecheck.render.style import styler
     from carecheck.survey.csv_import import ImportRequest, run_import, summary_lines
 
     if checklist is None:
@@ -506,7 +507,7 @@ def import_survey(
     result = run_import(request, _catalog(), lambda: now(os.environ))
     color = _use_color(sys.stderr)
     for finding in result.warnings:
-        click.echo(format_finding(finding, color=color), err=True, color=color)
+        click.echo(format_finding(finding, styler(color)), err=True, color=color)
     for line in summary_lines(result):
         click.echo(line)
     sys.exit(outcome_exit_code(result.warnings))

@@ -8,6 +8,7 @@ import math
 import re
 from collections.abc import Callable
 from datetime import datetime
+from typing import Literal
 
 from carecheck.format.model import NA, UNKNOWN, AnswerFile, Checklist, NumberAnswer, Question
 
@@ -32,12 +33,27 @@ def answer_problem(checklist: Checklist, question: Question, value: str) -> str 
             number = float(value)
         except ValueError:
             return f"'{question.id}' takes a number, not '{value}'"
-        if not math.isfinite(number):
+        fault = number_fault(spec, number)
+        if fault == "finite":
             return f"'{question.id}' takes a finite number"
-        if spec.min is not None and number < spec.min:
+        if fault == "min":
             return f"{value} is below the smallest allowed value {spec.min:g}"
-        if spec.max is not None and number > spec.max:
+        if fault == "max":
             return f"{value} is above the largest allowed value {spec.max:g}"
+    return None
+
+
+def number_fault(spec: NumberAnswer, number: float) -> Literal["finite", "min", "max"] | None:
+    """The rule a number breaks: it is not finite, or below `min`, or above `max`; None when it fits.
+
+    The one bounds check: answer_problem words it for files, the interview for its prompt.
+    """
+    if not math.isfinite(number):
+        return "finite"
+    if spec.min is not None and number < spec.min:
+        return "min"
+    if spec.max is not None and number > spec.max:
+        return "max"
     return None
 
 

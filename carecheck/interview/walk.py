@@ -8,7 +8,6 @@ with an atomic write, so an interruption of any kind loses nothing that was conf
 
 from __future__ import annotations
 
-import math
 import shlex
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -22,7 +21,7 @@ from carecheck.audits.store import Unfinished, create_answer_file, find_unfinish
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked, quarter_label
+from carecheck.format.answers import answer_problem, audit_label, is_asked, number_fault, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -550,12 +549,12 @@ def _number_problem(spec: NumberAnswer, text: str) -> str | None:
     value = _number_value(spec, text)
     if value is None:
         return "Please type a number, such as 4 or 6.5."
-    number = float(value)
-    if not math.isfinite(number):
+    fault = number_fault(spec, float(value))
+    if fault == "finite":
         return "Please type a finite number."
-    if spec.min is not None and number < spec.min:
+    if fault == "min":
         return f"The smallest value allowed is {spec.min:g}."
-    if spec.max is not None and number > spec.max:
+    if fault == "max":
         return f"The largest value allowed is {spec.max:g}."
     return None
 

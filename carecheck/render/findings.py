@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from carecheck import __version__
 from carecheck.errors import Finding, format_finding
+from carecheck.render.style import styler
 
 if TYPE_CHECKING:
     from typing import Protocol
@@ -37,13 +38,13 @@ def summarise(findings: Sequence[Finding], *, verbose: bool = False, color: bool
     """The lines of findings said to a person: those that say the same (code and message) about many
     files are said once, the first with how many more there are; `verbose` lists every one."""
     if verbose:
-        return [format_finding(f, color) for f in findings]
+        return [format_finding(f, styler(color)) for f in findings]
     groups: dict[tuple[str, str, str], list[Finding]] = {}
     for f in findings:
         groups.setdefault((f.code, f.severity, f.message), []).append(f)
     lines = []
     for first, *more in groups.values():
-        line = format_finding(first, color)
+        line = format_finding(first, styler(color))
         if more:
             line += f" (and {len(more):,} more file{'s' * (len(more) != 1)}; -v lists them)"
         lines.append(line)
@@ -51,7 +52,7 @@ def summarise(findings: Sequence[Finding], *, verbose: bool = False, color: bool
 
 
 def _text(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:
-    return "".join(format_finding(f, color) + "\n" for f in findings)
+    return "".join(format_finding(f, styler(color)) + "\n" for f in findings)
 
 
 def _json(findings: Sequence[Finding], files: Sequence[str], *, color: bool = False, checked: str = "files") -> str:

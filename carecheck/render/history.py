@@ -18,7 +18,8 @@ from typing import Any
 import jinja2
 
 from carecheck.errors import UsageError
-from carecheck.render.report import _date, _round, _signed, _styler, environment
+from carecheck.render.report import _cell, _date, _round, _signed, environment
+from carecheck.render.style import styler
 from carecheck.scoring.trends import History
 
 HISTORY_FORMAT_VERSION = 1
@@ -123,11 +124,6 @@ def _num(value: float | None) -> str:
     return "" if value is None else f"{value:.1f}"
 
 
-def _cell(text: str) -> str:
-    """User text for a spreadsheet: a leading = + - @ would be run as a formula, so it is quoted."""
-    return "'" + text if text and text[0] in "=+-@\t\r" else text
-
-
 def _template(fmt: str) -> Callable[[History, HistoryOptions], str]:
     def render(history: History, options: HistoryOptions) -> str:
         env = environment(None)
@@ -136,7 +132,7 @@ def _template(fmt: str) -> Callable[[History, HistoryOptions], str]:
             generated=options.generated,
             generator=options.generator or _generator_name(),
             width=options.width,
-            style=_styler(options.color),
+            style=styler(options.color),
         )
 
     return render

@@ -27,6 +27,7 @@ from carecheck import clock
 from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.errors import InputError, Position, UsageError
 from carecheck.fs import read_bounded
+from carecheck.render.style import styler
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
 from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
 
@@ -366,19 +367,6 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 # What the templates receive
 
 
-_ANSI = {"bold": "1", "dim": "2", "red": "31", "green": "32", "yellow": "33", "accent": "36"}
-
-
-def _styler(enabled: bool) -> Callable[..., str]:
-    def style(text: object, *names: str) -> str:
-        if not enabled or not names:
-            return str(text)
-        codes = ";".join(_ANSI[n] for n in names)
-        return f"\x1b[{codes}m{text}\x1b[0m"
-
-    return style
-
-
 @dataclass(frozen=True)
 class ChartBar:
     """One section in the chart: where its bar, its target mark and its labels go (px)."""
@@ -559,7 +547,7 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "changes_shown": CHANGES_SHOWN,
         "summary_gaps": (card.section_gaps + card.question_gaps)[:GAPS_SUMMARISED],
         "width": options.width,
-        "style": _styler(options.color),
+        "style": styler(options.color),
         "generator": _generator(options),
         "plan": options.plan,
         "accepted": options.plan.accepted,
@@ -808,7 +796,8 @@ CSV_COLUMNS = (
 
 
 def _cell(text: str | None) -> str:
-    """User text for a spreadsheet: a leading = + - @ would be run as a formula, so it is quoted."""
+    """User text for a spreadsheet: a leading = + - @ (or tab, CR) would be run as a formula, so it is
+    quoted. The one CSV-cell escaper: the report's and the history's CSV."""
     if not text:
         return ""
     return "'" + text if text[0] in "=+-@\t\r" else text

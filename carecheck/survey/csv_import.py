@@ -42,7 +42,7 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.fs import decode_utf8, read_bounded
+from carecheck.fs import decode_utf8, read_bounded, walk_yaml
 from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
@@ -676,15 +676,13 @@ def same_answers(a: AnswerFile, b: AnswerFile) -> bool:
 
 
 def existing_answer_files(folder: Path) -> list[tuple[Path, AnswerFile]]:
-    """The answer files under `folder` (hidden folders skipped; unreadable files ignored)."""
+    """The answer files under `folder` (walked by fs.walk_yaml; unreadable files ignored)."""
     from carecheck.catalog.loading import load_answer_file
 
     found: list[tuple[Path, AnswerFile]] = []
     if not folder.is_dir():
         return found
-    for path in sorted(folder.rglob("*.yaml")):
-        if any(part.startswith(".") for part in path.relative_to(folder).parts):
-            continue
+    for path in walk_yaml(folder):
         try:
             found.append((path, load_answer_file(path)[1]))
         except CarecheckError:

@@ -15,6 +15,7 @@ from carecheck.audits.gates import Places, check_gates, gate_findings, gate_form
 from carecheck.catalog.loading import AnswerStream, Catalog
 from carecheck.catalog.plans import Acceptance, AppliedPlan
 from carecheck.errors import UsageError
+from carecheck.format.model import AnswerFile
 from carecheck.lint.rules import RULES
 from carecheck.scoring.score import Scorecard, score
 
@@ -35,8 +36,15 @@ CRITICAL = [
 
 def example(*names: str) -> tuple[Scorecard, Places]:
     stream = AnswerStream([(EXAMPLE / n, True) for n in names], Catalog())
-    card = score(stream.checklist, stream, sources=stream.sources)
-    return card, Places(stream.resolved, stream.sources)
+    answers, sources = read(stream)
+    card = score(stream.checklist, answers, sources=sources)
+    return card, Places(stream.resolved, sources)
+
+
+def read(stream: AnswerStream) -> tuple[list[AnswerFile], list[str]]:
+    """The answer files and their paths, read as `carecheck report` reads them (AnswerStream.items)."""
+    items = list(stream.items())
+    return [answers for _, answers, _ in items], [str(path) for path, _, _ in items]
 
 
 def write_plan(folder: Path, waivers: str, organisation: str = "Acme <Care> & Sons") -> Path:
@@ -144,8 +152,9 @@ def test_a_tailored_checklist_points_at_the_file_that_declares_the_question(tmp_
     for name in ("a.yaml", "b.yaml"):
         (tmp_path / name).write_text(answers.replace("Jo Smith", name), encoding="utf-8")
     stream = AnswerStream([(tmp_path / "a.yaml", True), (tmp_path / "b.yaml", True)], Catalog())
-    card = score(stream.checklist, stream, sources=stream.sources)
-    findings = gate_findings(check_gates(card, fail_on_critical=True), Places(stream.resolved, stream.sources))
+    answers, sources = read(stream)
+    card = score(stream.checklist, answers, sources=sources)
+    findings = gate_findings(check_gates(card, fail_on_critical=True), Places(stream.resolved, sources))
     paths = {f.subject: (Path(f.path).name, f.position and f.position.line) for f in findings}
     assert paths["critical question 'trained'"] == ("service-basics.yaml", 52)
     assert paths["critical question 'extra-q'"] == ("child.yaml", 10)

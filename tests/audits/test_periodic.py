@@ -93,7 +93,11 @@ def test_history_lists_every_audit_with_its_change_and_a_sparkline(project: Path
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "md", "txt"])
-def test_history_formats_from_the_option_or_the_extension(project: Path, run: Any, tmp_path: Path, fmt: str) -> None:
+def test_history_formats_from_the_option_or_the_extension(
+    project: Path, run: Any, tmp_path: Path, fmt: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # one clock for both runs: the JSON says when it was generated, and a second may pass between them
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
     out = tmp_path / f"history.{fmt}"
     assert run("history", "audits", "-o", str(out)).exit_code == 0
     by_option = run("history", "audits", "--format", fmt)

@@ -216,6 +216,28 @@ def test_find_unfinished_matches_checklist_organisation_and_respondent(tmp_path:
     assert find_unfinished(tmp_path / "missing", "care-essentials") == []
 
 
+def test_find_unfinished_walks_as_validate_does(tmp_path: Path) -> None:
+    # the one walker (fs.walk_yaml): .yml files are found; virtual environments and node_modules are not entered
+    kept = create_answer_file(tmp_path, answer_file())
+    yml = kept.with_name("kept.yml")
+    kept.rename(yml)
+    for folder in ("node_modules", "env"):
+        (tmp_path / folder).mkdir()
+        create_answer_file(tmp_path / folder, answer_file())
+    (tmp_path / "env" / "pyvenv.cfg").write_text("")
+    assert [u.path for u in find_unfinished(tmp_path, "care-essentials")] == [yml]
+
+
+def test_the_walker_goes_depth_levels_down_in_a_stable_order(tmp_path: Path) -> None:
+    for rel in ("b.yaml", "a.yml", "sub/c.yaml", "sub/deeper/d.yaml", ".hidden/e.yaml", "venv/f.yaml", "g.txt"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x: 1\n")
+    found = [p.relative_to(tmp_path).as_posix() for p in fs.walk_yaml(tmp_path)]
+    assert found == ["a.yml", "b.yaml", "sub/c.yaml", "sub/deeper/d.yaml"]
+    assert [p.name for p in fs.walk_yaml(tmp_path, depth=0)] == ["a.yml", "b.yaml"]
+    assert [p.name for p in fs.walk_yaml(tmp_path, depth=1)] == ["a.yml", "b.yaml", "c.yaml"]
+
+
 def test_create_answer_file_claims_the_name_in_one_step(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # another run creates the file between our check and our link: we must move on, not overwrite
     real_link = os.link

@@ -561,3 +561,28 @@ def test_answered_means_the_same_in_the_resume_choice_review_summary_and_report(
     counts = card.counts
     assert (counts.answered, counts.na, counts.unknown, counts.to_answer, counts.skipped) == (2, 1, 1, 2, 1)
     assert counts.total - counts.off == 6 and card.draft
+
+
+@pytest.mark.parametrize("typed", ["-1", "0", "100", "101", "1e400", "-1e400", "87.5"])
+@pytest.mark.parametrize(("low", "high"), [(0, 100), (None, 100), (0, None), (None, None)])
+def test_the_prompt_refuses_a_number_exactly_when_an_answer_file_may_not_hold_it(
+    typed: str, low: float | None, high: float | None
+) -> None:
+    # one bounds check (format.answers.number_fault): the interview, lint, scoring and the import agree
+    from carecheck.format.answers import answer_problem
+    from carecheck.format.model import Checklist
+    from carecheck.interview.walk import _number_problem
+
+    answers = {"type": "number", "good": 100, "poor": 0, "min": low, "max": high}
+    question = {"id": "q", "text": "How many?", "answers": {k: v for k, v in answers.items() if v is not None}}
+    checklist = Checklist.model_validate(
+        {
+            "carecheck": 1,
+            "id": "c",
+            "title": "C",
+            "version": "1",
+            "sections": [{"id": "s", "title": "S", "questions": [question]}],
+        }
+    )
+    q = checklist.questions["q"]
+    assert (_number_problem(q.answers, typed) is None) == (answer_problem(checklist, q, typed) is None)

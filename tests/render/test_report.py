@@ -20,7 +20,8 @@ from conftest import GOLDEN, SHARED_CSS, require_tool, split_css
 from carecheck.catalog.loading import AnswerStream, Catalog
 from carecheck.catalog.plans import AppliedPlan, read_plan
 from carecheck.catalog.validation import discover
-from carecheck.errors import InputError, UsageError
+from carecheck.errors import Finding, InputError, UsageError
+from carecheck.format.model import AnswerFile
 from carecheck.render.report import (
     CSV_COLUMNS,
     FORMATS,
@@ -57,7 +58,12 @@ def example_card() -> Scorecard:
     """The fixed example: two respondents of Acme <Care> & Sons."""
     files = ("acme-jo.yaml", "acme-sam.yaml")
     stream = AnswerStream([(EXAMPLE / n, True) for n in files], Catalog())
-    return score(stream.checklist, stream, sources=list(files))
+    return score(stream.checklist, answers_of(stream), sources=list(files))
+
+
+def answers_of(stream: AnswerStream) -> list[AnswerFile]:
+    """The answer files, read as `carecheck report` reads them (AnswerStream.items)."""
+    return [answers for _, answers, _ in stream.items()]
 
 
 def options(**changes: Any) -> ReportOptions:
@@ -263,7 +269,7 @@ def hostile_card(tmp_path: Path) -> Scorecard:
         (tmp_path / name).write_text(text, encoding="utf-8")
     shutil.copy(EXAMPLE / "service-basics.yaml", tmp_path)
     stream = AnswerStream([(tmp_path / "acme-jo.yaml", True), (tmp_path / "acme-sam.yaml", True)], Catalog())
-    return score(stream.checklist, stream)
+    return score(stream.checklist, answers_of(stream))
 
 
 def test_html_escapes_everything_the_user_typed(tmp_path: Path) -> None:
@@ -405,7 +411,9 @@ def test_csv_quotes_cells_a_spreadsheet_would_run(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
     shutil.copy(EXAMPLE / "service-basics.yaml", tmp_path)
     stream = AnswerStream([(tmp_path / "a.yaml", True)], Catalog())
-    rows = list(csv.DictReader(io.StringIO(str(render_report(score(stream.checklist, stream), "csv", options())))))
+    rows = list(
+        csv.DictReader(io.StringIO(str(render_report(score(stream.checklist, answers_of(stream)), "csv", options()))))
+    )
     assert next(r for r in rows if r["question"] == "standards-reviewed")["note"] == '\'=HYPERLINK("http://x")'
 
 
@@ -423,6 +431,21 @@ def test_text_colour_only_when_asked(card: Scorecard) -> None:
     assert plain == render_report(card, "txt", options())
 
 
+def test_text_colour_is_clicks_styling_as_the_findings_are(card: Scorecard) -> None:
+    # one colour path: the report, the history and the findings all style through render.style.styler
+    import click
+
+    from carecheck.render.findings import FORMATS as FINDINGS_FORMATS
+    from carecheck.render.style import styler
+
+    coloured = str(render_report(card, "txt", options(color=True)))
+    assert click.style("Critical questions below 50", fg="red", bold=True) in coloured
+    assert click.unstyle(coloured) == render_report(card, "txt", options())
+    finding = Finding("a.yaml", None, "CC008", "bad", severity="warning")
+    assert styler(True)("CC008", "yellow", "bold") in FINDINGS_FORMATS["text"]([finding], ["a.yaml"], color=True)
+    assert styler(False)("CC008", "yellow", "bold") == "CC008"
+
+
 def test_text_strips_terminal_escapes_from_user_text(tmp_path: Path) -> None:
     text = (
         (EXAMPLE / "acme-jo.yaml")
@@ -432,7 +455,7 @@ def test_text_strips_terminal_escapes_from_user_text(tmp_path: Path) -> None:
     (tmp_path / "a.yaml").write_text(text, encoding="utf-8")
     shutil.copy(EXAMPLE / "service-basics.yaml", tmp_path)
     stream = AnswerStream([(tmp_path / "a.yaml", True)], Catalog())
-    output = str(render_report(score(stream.checklist, stream), "txt", options()))
+    output = str(render_report(score(stream.checklist, answers_of(stream)), "txt", options()))
     assert "\x1b" not in output and "\x07" not in output
     assert "Reviewed[2J]0;pwned once" in output
 
@@ -450,7 +473,7 @@ def test_many_notes_are_capped_in_documents_but_kept_in_data(tmp_path: Path) -> 
         text = (EXAMPLE / "acme-sam.yaml").read_text(encoding="utf-8").replace("Sam Lee", f"Person {n}")
         (tmp_path / f"p{n}.yaml").write_text(text, encoding="utf-8")
     stream = AnswerStream(discover([tmp_path]), Catalog())
-    many = score(stream.checklist, stream)
+    many = score(stream.checklist, answers_of(stream))
     assert len(many.respondents) == 6
     html = str(render_report(many, "html", options()))
     assert "and 3 more in the CSV and JSON reports" in html
@@ -464,7 +487,7 @@ def test_many_respondents_are_summarised_in_documents(tmp_path: Path) -> None:
         text = (EXAMPLE / "acme-jo.yaml").read_text(encoding="utf-8").replace("Jo Smith", f"Person {n:02d}")
         (tmp_path / f"p{n:02d}.yaml").write_text(text, encoding="utf-8")
     stream = AnswerStream(discover([tmp_path]), Catalog())
-    many = score(stream.checklist, stream)
+    many = score(stream.checklist, answers_of(stream))
     html = str(render_report(many, "html", options()))
     assert "40 people (listed in the appendix)" in html
     assert "Respondents by role (40 in all; the JSON report lists each)" in html
@@ -482,7 +505,7 @@ def test_a_report_without_scores_says_no_score(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     stream = AnswerStream([(tmp_path / "a.yaml", True)], Catalog())
-    empty = score(stream.checklist, stream)
+    empty = score(stream.checklist, answers_of(stream))
     for fmt in ("html", "md", "txt"):
         out = str(render_report(empty, fmt, options()))
         assert "no score" in out.lower()

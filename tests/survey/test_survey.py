@@ -390,6 +390,20 @@ def test_plan_picks_free_names_beside_existing_files(checklist: Checklist, tmp_p
     assert survey.findings == []
 
 
+def test_existing_answers_are_found_as_validate_walks(checklist: Checklist, tmp_path: Path) -> None:
+    # the one walker (fs.walk_yaml): a .yml file counts; a virtual environment is not entered
+    text = "name,organisation,date,trained\nJo,Acme,2026-09-14,2\n"
+    folder = tmp_path / "audits"
+    (item,) = write_import(plan_import(parse(checklist, text), folder), folder)
+    created = item.path.rename(item.path.with_suffix(".yml"))
+    assert all(p.existing for p in plan_import(parse(checklist, text), folder))
+    venv = tmp_path / "venv-audits"
+    (venv / "venv").mkdir(parents=True)
+    (venv / "venv" / "pyvenv.cfg").write_text("")
+    created.rename(venv / "venv" / "jo.yaml")
+    assert not any(p.existing for p in plan_import(parse(checklist, text), venv))
+
+
 def test_rows_already_imported_are_skipped_and_changed_ones_refused(checklist: Checklist, tmp_path: Path) -> None:
     text = "name,organisation,date,trained\nJo,Acme,2026-09-14,2\nAnn,Acme,2026-09-14,3\n"
     folder = tmp_path / "audits"
