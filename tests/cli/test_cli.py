@@ -213,10 +213,15 @@ def test_an_internal_error_whose_log_cannot_be_written_still_says_one_line(run, 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
 @pytest.mark.parametrize("args", [["schema"], ["rules", "--format", "json"], ["list"]])
-def test_a_full_disk_on_stdout_is_io_trouble_not_a_bug(args: list[str]) -> None:
-    with open("/dev/full", "w") as full:
+def test_a_full_disk_on_stdout_is_io_trouble_not_a_bug(args: list[str], tmp_path: Path) -> None:
+    with open("/dev/full", "w") as full:  # from another folder: the installed carecheck, not the source tree
         proc = subprocess.run(
-            [sys.executable, "-m", "carecheck", *args], stdout=full, stderr=subprocess.PIPE, text=True, check=False
+            [sys.executable, "-m", "carecheck", *args],
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            check=False,
+            cwd=tmp_path,
         )
     assert proc.returncode == 2, proc.stderr
     assert "No space left on device" in proc.stderr and "internal error" not in proc.stderr
