@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from carecheck.format.answers import answer_problem
+from carecheck.format.answers import answer_problem, is_asked
 from carecheck.format.model import AnswerFile
 from carecheck.format.reader import Document
 from carecheck.format.resolved import ResolvedChecklist
@@ -144,6 +144,40 @@ def question_reworded(ctx: AnswersContext) -> Iterator[Hit]:
         question = ctx.resolved.checklist.questions.get(qid)
         if question is not None and answer.asked and answer.asked != question.text_hash:
             yield Hit(f"question '{qid}' was reworded since it was answered", ("answers", qid))
+
+
+@rule("CC207", "answered-not-asked", "answers", severity="warning")
+def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
+    """An answer is given to a question its `when` does not ask; the answer is kept, not scored.
+
+    A question with `when` is asked only while the question it names holds one of the listed values
+    (an unanswered one holds none). An answer given anyway stays in the file, in case the other
+    answer changes, but does not count.
+
+    Fails:
+
+        answers:
+          has-phone-line: {value: 'no'}
+          phone-answered-quickly: {value: 'yes'}   # asked only when has-phone-line is yes
+
+    Passes:
+
+        answers:
+          has-phone-line: {value: 'yes'}
+          phone-answered-quickly: {value: 'yes'}
+    """
+    if ctx.resolved is None:
+        return
+    checklist = ctx.resolved.checklist
+    values = {qid: a.value for qid, a in ctx.answers.answers.items()}
+    for qid, answer in ctx.answers.answers.items():
+        question = checklist.questions.get(qid)
+        if question is None or answer.value is None or question.when is None:
+            continue
+        if answer_problem(checklist, question, answer.value) is None and not is_asked(checklist, question, values.get):
+            held, controller = values.get(question.when.question), question.when.question
+            because = f"'{controller}' is unanswered" if held is None else f"'{controller}' is {held!r}"
+            yield Hit(f"'{qid}' is answered but not asked ({because}): kept, not scored", ("answers", qid))
 
 
 register(
