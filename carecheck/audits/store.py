@@ -10,7 +10,7 @@ from pathlib import Path
 from anyascii import anyascii
 
 from carecheck.errors import CarecheckError, InputError
-from carecheck.format.answers import audit_label, quarter_label
+from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile
 from carecheck.format.writer import answers_yaml
 from carecheck.fs import create_exclusive, reason, walk_yaml, write_atomic
@@ -32,7 +32,7 @@ def slug(text: str, fallback: str = "unnamed") -> str:
 
 def default_answer_path(folder: Path, answers: AnswerFile) -> Path:
     """`<folder>/<organisation-slug>/<audit>/<checklist-id>--<respondent-slug>.yaml`."""
-    audit = audit_label(answers) or quarter_label(datetime.now(timezone.utc))
+    audit = audit_label(answers) or "no-audit-label"  # neither audit: nor started, as grouping says
     name = f"{slug(answers.checklist.id)}--{slug(answers.respondent.name, 'anonymous')}"
     label = re.sub(r"[^A-Za-z0-9._-]+", "-", audit).strip("-.") or "audit"  # as written: 2026-Q3
     return folder / slug(answers.organisation) / label / f"{name}.yaml"

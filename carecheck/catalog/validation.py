@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from carecheck import clock
 from carecheck.catalog.loading import Catalog, resolve
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, outcome_exit_code
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
@@ -118,7 +120,7 @@ def _file_findings(path: Path, catalog: Catalog, explicit: bool, *, today: date 
         if kind == "carecheck-answers":
             return _check_answers(doc, catalog)
         if kind == "carecheck-plan":
-            return _check_plan(doc, catalog, today or date.today())
+            return _check_plan(doc, catalog, today or clock.today(os.environ))
         if kind == "carecheck-config":
             return _check_config(doc)
         if not explicit:

@@ -8,15 +8,17 @@ with an atomic write, so an interruption of any kind loses nothing that was conf
 
 from __future__ import annotations
 
+import os
 import shlex
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from carecheck import clock
 from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, save_answers
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
@@ -125,7 +127,7 @@ class Prompter(Protocol):
 
 def utc_now() -> datetime:
     """The current time in UTC, to the second (the precision of the answer file)."""
-    return datetime.now(timezone.utc).replace(microsecond=0)
+    return clock.now(os.environ).replace(microsecond=0)
 
 
 @dataclass
