@@ -66,6 +66,18 @@ class DefaultChecklistCommand(Command):
             formatter.write_text(f"Checklist in effect: {in_effect}.")
 
 
+AUDITS_DIR = click.option(
+    "--dir",
+    "folder",
+    metavar="DIR",
+    default="audits",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The audits folder: answers go to DIR/<organisation>/<audit>/<checklist>--<name>.yaml.",
+)
+"""`--dir`: where `audit` and `import` save answer files."""
+
+
 class Boundary(click.Group):
     """The one error boundary: every command runs inside `invoke`.
 
@@ -383,15 +395,7 @@ def _terminal_attached() -> bool:
 
 @cli.command(cls=DefaultChecklistCommand)
 @click.argument("checklist", required=False, shell_complete=complete_checklist)
-@click.option(
-    "--dir",
-    "folder",
-    metavar="DIR",
-    default="audits",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The audits folder: answers go to DIR/<organisation>/<audit>/<checklist>--<name>.yaml.",
-)
+@AUDITS_DIR
 @click.option("--organisation", metavar="NAME", help="The organisation audited (asked if not given).")
 @click.option("--respondent", metavar="NAME", help="Your name (asked if not given).")
 @click.option("--role", type=click.Choice(ROLE_CHOICES), help="Your role (asked if not given).")
@@ -463,15 +467,7 @@ def audit(
     shell_complete=complete_checklist,
     help="The checklist the survey asked (an id or a path) [required unless carecheck.yaml names one].",
 )
-@click.option(
-    "--dir",
-    "folder",
-    metavar="DIR",
-    default="audits",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The audits folder: answers go to DIR/<organisation>/<audit>/<checklist>--<name>.yaml.",
-)
+@AUDITS_DIR
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be created; write nothing.")
 @click.option(
     "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter of each row's date."
