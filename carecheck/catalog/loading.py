@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -59,6 +59,8 @@ class Catalog:
     _found: dict[tuple[str, Path | None], Path | None] = field(default_factory=dict)
     _failed: dict[Path, CarecheckError] = field(default_factory=dict)
     _missing: dict[tuple[str, Path | None], InputError] = field(default_factory=dict)
+    levels: Mapping[str, str] = field(default_factory=dict)
+    """`lint:` of carecheck.yaml: rules switched off or re-levelled for the checklists this catalog loads."""
 
     def search_path(self, near: Path | None = None) -> list[Path]:
         extra = [near] if near is not None else []
@@ -116,6 +118,7 @@ class Catalog:
         so nothing downstream meets an unknown answer set or a dangling `when`.
         """
         from carecheck.lint.rules import ChecklistContext, run_rules
+        from carecheck.lint.suppress import silenced
 
         key = real_path(path)
         if key in self._failed:  # linted once: every answer file naming it gets the same error
@@ -131,7 +134,8 @@ class Catalog:
                         code="CC007",
                     )
                 resolved = resolve(doc, validate_model(doc, Checklist), self, chain=())
-                errors = [f for f in run_rules("checklist", ChecklistContext(doc, resolved)) if f.severity == "error"]
+                findings = silenced(run_rules("checklist", ChecklistContext(doc, resolved)), path, self.levels)
+                errors = [f for f in findings if f.severity == "error"]
                 if errors:
                     raise FindingsError(errors)
             except CarecheckError as exc:

@@ -12,11 +12,11 @@ from carecheck import clock
 from carecheck.catalog.loading import Catalog, resolve
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, outcome_exit_code
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
-from carecheck.format.reader import MAX_BYTES, Document, read_document, real_path
+from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
-from carecheck.fs import read_bounded, walk_yaml
+from carecheck.fs import walk_yaml
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
-from carecheck.lint.suppress import apply_levels, drop_ignored
+from carecheck.lint.suppress import apply_levels, silenced
 
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
 
@@ -102,13 +102,7 @@ def validate_file(
     """The findings of one file, less those a `# carecheck: ignore` marker silences on their line;
     None when it is not a carecheck file and was not named explicitly."""
     findings = _file_findings(path, catalog, explicit, today=today)
-    if not findings or all(f.position is None for f in findings):
-        return findings
-    try:
-        text = read_bounded(path, MAX_BYTES).decode("utf-8-sig", errors="replace")
-    except (CarecheckError, OSError):
-        return findings
-    return drop_ignored(findings, str(path), text)
+    return None if findings is None else silenced(findings, path, {})
 
 
 def _file_findings(path: Path, catalog: Catalog, explicit: bool, *, today: date | None) -> list[Finding] | None:

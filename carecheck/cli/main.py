@@ -170,7 +170,8 @@ def settings(ctx: click.Context | None = None) -> Settings:
 def _catalog(ctx: click.Context | None = None) -> Catalog:
     from carecheck.catalog.loading import Catalog
 
-    return Catalog(folders=settings(ctx).catalog_folders())
+    configured = settings(ctx)
+    return Catalog(folders=configured.catalog_folders(), levels=configured.lint)
 
 
 def _use_color(stream: TextIO) -> bool:

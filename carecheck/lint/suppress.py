@@ -11,8 +11,11 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
-from carecheck.errors import Finding
+from carecheck.errors import CarecheckError, Finding
+from carecheck.format.reader import MAX_BYTES
+from carecheck.fs import read_bounded
 from carecheck.lint.registry import find_rule
 
 _MARKER = re.compile(r"\s*carecheck:\s*ignore(?:\[([^\]]*)\])?(?=\s|#|$)")
@@ -77,3 +80,16 @@ def apply_levels(findings: Iterable[Finding], levels: Mapping[str, str]) -> list
             continue
         kept.append(dataclasses.replace(f, severity=level) if level is not None else f)
     return kept
+
+
+def silenced(findings: list[Finding], path: Path, levels: Mapping[str, str]) -> list[Finding]:
+    """The findings of the file at `path` as the user asked to see them: `lint:` levels applied, and those
+    a `# carecheck: ignore` marker silences on their line dropped (the file is read again only then)."""
+    findings = apply_levels(findings, levels)
+    if not findings or all(f.position is None for f in findings):
+        return findings
+    try:
+        text = read_bounded(path, MAX_BYTES).decode("utf-8-sig", errors="replace")
+    except (CarecheckError, OSError):
+        return findings
+    return drop_ignored(findings, str(path), text)

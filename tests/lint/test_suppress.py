@@ -109,3 +109,22 @@ def test_an_unknown_rule_is_a_config_finding_with_a_suggestion(run, project: Pat
 def test_a_level_that_is_not_one_is_a_schema_finding(run, project: Path) -> None:
     config(project, "  CC112: silent\n")
     assert "carecheck.yaml:3:10: CC008" in run("validate", "fail.yaml").stdout
+
+
+def test_show_and_report_honour_the_levels_and_markers_validate_honours(run, tmp_path: Path, monkeypatch) -> None:
+    # a checklist whose only error is one the user switched off loads everywhere, not only in validate
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "bands.yaml").write_text(
+        (RULE_FIXTURES / "CC105-fail.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    refused = run("show", "bands.yaml")
+    assert refused.exit_code == 1 and "CC105" in refused.stderr
+    (tmp_path / "carecheck.yaml").write_text("carecheck-config: 1\nlint: {CC105: 'off'}\n", encoding="utf-8")
+    assert run("show", "bands.yaml").exit_code == 0
+    (tmp_path / "carecheck.yaml").write_text("carecheck-config: 1\nlint: {CC105: warning}\n", encoding="utf-8")
+    assert run("show", "bands.yaml").exit_code == 0
+    (tmp_path / "carecheck.yaml").unlink()
+    lines = (tmp_path / "bands.yaml").read_text(encoding="utf-8").splitlines()
+    lines[5] += "  # carecheck: ignore[CC105]"
+    (tmp_path / "bands.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run("show", "bands.yaml").exit_code == 0
