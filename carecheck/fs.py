@@ -44,6 +44,19 @@ YAML_SUFFIXES = (".yaml", ".yml")
 SKIPPED_DIRS = {"node_modules", "venv", "__pycache__", "site-packages"}
 
 
+def read_head(path: Path, size: int = 16_384) -> str | None:
+    """The first `size` bytes of a regular file as text (for a cheap look at its first keys); None for
+    anything that is not a readable regular file (a pipe, a device, a folder), which is never waited on."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+        with open(fd, "rb") as fh:
+            if not stat.S_ISREG(os.fstat(fd).st_mode):
+                return None
+            return fh.read(size).decode("utf-8-sig", errors="replace")
+    except (OSError, ValueError):
+        return None
+
+
 def walk_yaml(folder: Path, depth: int | None = None) -> Iterator[Path]:
     """Every YAML file under `folder`, at most `depth` folder levels down (None: all), in a stable order.
 

@@ -30,7 +30,7 @@ from carecheck.format.model import (
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
-from carecheck.fs import YAML_SUFFIXES
+from carecheck.fs import YAML_SUFFIXES, read_head
 
 # ---------------------------------------------------------------------------------------------------
 # Finding checklists
@@ -176,11 +176,10 @@ def _yaml_files(folder: Path) -> list[Path]:
 
 def _declared_id(path: Path) -> str | None:
     """The id of a checklist file, read cheaply from its first lines; None if it is not one."""
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            head = [next(fh, "") for _ in range(40)]
-    except OSError:
+    text = read_head(path)
+    if text is None:
         return None
+    head = text.splitlines()[:40]
     if not any(line.startswith("carecheck:") for line in head):
         return None
     for line in head:
@@ -465,12 +464,11 @@ def read_answer_files(
 
 def _answers_header(path: Path) -> bool | None:
     """Whether a YAML file starts like an answer file, read cheaply; None when unreadable."""
-    try:
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            for line in fh:
-                stripped = line.strip()
-                if stripped and not stripped.startswith(("#", "---", "%")):
-                    return stripped.startswith("carecheck-answers:")
-    except OSError:
+    text = read_head(path)
+    if text is None:
         return None
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith(("#", "---", "%")):
+            return stripped.startswith("carecheck-answers:")
     return False

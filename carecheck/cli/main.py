@@ -6,6 +6,7 @@ Only click is imported at start-up; each command imports the core it needs, so
 
 from __future__ import annotations
 
+import errno
 import os
 import sys
 from pathlib import Path
@@ -78,6 +79,10 @@ AUDITS_DIR = click.option(
 """`--dir`: where `audit` and `import` save answer files."""
 
 
+_SYSTEM_REFUSED = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS}
+"""OSErrors that are the system's refusal, not our bug: exit 2 (any other reaching the boundary is exit 3)."""
+
+
 class Boundary(click.Group):
     """The one error boundary: every command runs inside `invoke`.
 
@@ -106,14 +111,13 @@ class Boundary(click.Group):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             sys.exit(0)
-        except OSError as exc:
-            if debug:
-                raise
-            # not a bug of ours: the system refused (a full disk under `> file`, a vanished device)
-            _fail(f"cannot go on: {exc.strerror or exc}", EXIT_USAGE)
         except Exception as exc:
             if debug:
                 raise
+            if isinstance(exc, OSError) and exc.errno in _SYSTEM_REFUSED:
+                # not a bug of ours: the system refused (a full disk or quota under `> file`, a failing device)
+                where = f" ({exc.filename})" if exc.filename else ""
+                _fail(f"cannot go on{where}: {exc.strerror or exc}", EXIT_USAGE)
             log = _crash_log(exc)
             _fail(
                 f"internal error ({type(exc).__name__}), please report it; rerun with --debug for details"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import io
 import json
 import re
@@ -213,11 +214,17 @@ def _autoescape(name: str | None) -> bool:
 
 
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
-    """The one Jinja environment: the user's templates first, then the built-ins."""
+    """The one Jinja environment: the user's templates first, then the built-ins. Built once per template
+    folder and kept, so that its compiled templates serve every document of a run (`--by organisation`)."""
+    if template_dir is not None and not template_dir.is_dir():
+        raise UsageError(f"--template-dir {template_dir} is not a folder")
+    return _environment(template_dir.resolve() if template_dir is not None else None)
+
+
+@functools.cache
+def _environment(template_dir: Path | None) -> jinja2.Environment:
     loaders: list[jinja2.BaseLoader] = []
     if template_dir is not None:
-        if not template_dir.is_dir():
-            raise UsageError(f"--template-dir {template_dir} is not a folder")
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(_PackageTemplates())
     env = jinja2.Environment(

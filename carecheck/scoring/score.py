@@ -275,7 +275,6 @@ class Scorecard:
     """Ids answered that the checklist no longer has (left out; only when read leniently)."""
     misfits: tuple[str, ...] = ()
     """Questions with answers that no longer fit them (left out; only when read leniently)."""
-    """What changed since the baseline audit (trends.compare); None without a baseline."""
 
     @property
     def questions(self) -> tuple[QuestionScore, ...]:

@@ -240,3 +240,17 @@ def test_rules_code_prints_the_rule_documentation(run) -> None:
     assert all(r["explanation"] and r["fails"] and r["passes"] for r in every)
     unknown = run("rules", "CC1122")
     assert unknown.exit_code == 2 and "no rule 'CC1122'; did you mean 'CC112'?" in unknown.stderr
+
+
+def test_an_oserror_that_is_our_bug_is_an_internal_error_with_its_log(run, monkeypatch, tmp_path: Path) -> None:
+    import carecheck.catalog.validation
+
+    def boom(*args: object, **kwargs: object) -> None:
+        raise FileNotFoundError(2, "No such file or directory", "/nowhere/x")
+
+    monkeypatch.setattr(carecheck.catalog.validation, "validate_paths", boom)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    result = run("validate", str(FIXTURES / "minimal.yaml"))
+    assert result.exit_code == 3
+    assert "internal error (FileNotFoundError)" in result.stderr
+    assert (tmp_path / "cache" / "carecheck" / "carecheck.log").is_file()

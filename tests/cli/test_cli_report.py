@@ -428,3 +428,22 @@ def test_a_warning_many_files_share_is_said_once_with_a_count(run: Any, tmp_path
         str(tmp_path / f"{n}.yaml") for n in ("ann", "ben", "cat", "dan")
     ]
     assert "more file" not in verbose.stderr
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize("command", ["report", "history"])
+def test_a_named_pipe_among_the_answers_is_never_waited_on(tmp_path: Path, command: str) -> None:
+    folder = tmp_path / "audits"
+    folder.mkdir()
+    shutil.copy(JO, folder / "jo.yaml")
+    os.mkfifo(folder / "zz-pipe.yaml")  # opening it to read would wait for a writer forever
+    done = subprocess.run(  # a generous hang timeout, not a duration assertion
+        [sys.executable, "-m", "carecheck", command, str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        check=False,
+    )
+    assert done.returncode in (0, 1, 2), done.stderr
+    assert "internal error" not in done.stderr

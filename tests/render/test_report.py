@@ -678,3 +678,17 @@ def test_print_layout_is_a4(browser: Any, card: Scorecard, tmp_path: Path) -> No
     box = pypdf.PdfReader(io.BytesIO(pdf)).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 in points
     page.context.close()
+
+
+def test_the_jinja_environment_is_built_once_per_template_folder(tmp_path: Path) -> None:
+    # --by organisation renders one document per client: the compiled templates must serve them all
+    from carecheck.render.report import environment
+
+    assert environment() is environment(None)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert environment(tmp_path / "a") is environment(tmp_path / "a")
+    assert environment(tmp_path / "a") is not environment(tmp_path / "b")
+    built = environment()
+    built.get_template("report.md.j2")
+    assert len(built.cache or {}) >= 1 and environment() is built
