@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from carecheck.catalog.loading import load_answer_file
-from carecheck.cli.main import ROLE_CHOICES
+from carecheck.cli.audit import ROLE_CHOICES
 from carecheck.format.model import ROLES
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"

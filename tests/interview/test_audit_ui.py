@@ -21,6 +21,7 @@ from prompt_toolkit.output import DummyOutput
 from prompt_toolkit.output.vt100 import Vt100_Output
 
 from carecheck.catalog.loading import load_answer_file
+from carecheck.cli import audit as audit_command
 from carecheck.cli import main as cli_module
 
 MINIMAL = Path(__file__).parents[1] / "fixtures" / "minimal.yaml"
@@ -37,7 +38,7 @@ def down(n: int) -> str:
 @pytest.fixture
 def terminal(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Pretend a terminal is attached; the prompts read the pipe input of each run."""
-    monkeypatch.setattr(cli_module, "_terminal_attached", lambda: True)
+    monkeypatch.setattr(audit_command, "_terminal_attached", lambda: True)
     yield
 
 

@@ -1,0 +1,140 @@
+"""`carecheck audit` and `import`: the two ways answers come in from the command line."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from carecheck.cli.base import AUDITS_DIR, DefaultChecklistCommand, _catalog, _use_color, cli, complete_checklist
+from carecheck.errors import UsageError
+
+if TYPE_CHECKING:
+    pass
+
+
+ROLE_CHOICES = ("leadership", "management", "front-line", "back-office", "other")  # = model.ROLES, kept light
+
+
+def _terminal_attached() -> bool:
+    """Whether a person can answer prompts: both stdin and stdout are a terminal."""
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+@cli.command(cls=DefaultChecklistCommand)
+@click.argument("checklist", required=False, shell_complete=complete_checklist)
+@AUDITS_DIR
+@click.option("--organisation", metavar="NAME", help="The organisation audited (asked if not given).")
+@click.option("--respondent", metavar="NAME", help="Your name (asked if not given).")
+@click.option("--role", type=click.Choice(ROLE_CHOICES), help="Your role (asked if not given).")
+@click.option(
+    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter, e.g. 2026-Q3."
+)
+@click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on with this answer file.")
+@click.option("--new", is_flag=True, help="Start a new audit even if an unfinished one is waiting.")
+@click.option(
+    "--answers",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Take answers from this file (the answer-file format, partial is fine); ask only what is missing.",
+)
+def audit(
+    checklist: str | None,
+    folder: Path,
+    organisation: str | None,
+    respondent: str | None,
+    role: str | None,
+    audit_label: str | None,
+    resume: Path | None,
+    new: bool,
+    answers: Path | None,
+) -> None:
+    """Walk through a checklist (an id or a path; default: the configured `checklist`) and save the answers.
+
+    Every answer is saved the moment it is given. Running the command again offers
+    to resume an unfinished audit. Without a terminal, use --answers FILE: questions
+    it leaves out are listed and the command exits 1.
+    """
+    from carecheck.errors import UsageError, outcome_exit_code
+    from carecheck.interview.walk import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines
+
+    if resume is not None and (new or answers is not None):
+        raise UsageError("--resume cannot be combined with --new or --answers")
+    interactive = _terminal_attached()
+    if not interactive and answers is None:
+        raise UsageError(NO_TERMINAL)
+    request = AuditRequest(
+        folder=folder,
+        checklist=checklist,
+        organisation=organisation,
+        respondent=respondent,
+        role=role,
+        audit=audit_label,
+        resume=resume,
+        new=new,
+        answers=answers,
+    )
+    result = run_audit(request, _catalog(), QuestionaryPrompter() if interactive else None)
+    click.echo("")
+    import shutil
+
+    for line in summary_lines(result, max(40, shutil.get_terminal_size((80, 24)).columns - 1)):
+        click.echo(line)
+    if not result.completed:
+        click.echo(f"Still to answer ({len(result.missing)}):")
+        for question in result.missing:
+            click.echo(f"  {question.id}: {question.text}")
+    sys.exit(outcome_exit_code(unanswered=not result.completed))
+
+
+@cli.command("import")
+@click.argument("source", metavar="FILE.csv", type=click.Path(dir_okay=True, path_type=Path))
+@click.option(
+    "--checklist",
+    metavar="ID|PATH",
+    show_default=True,
+    shell_complete=complete_checklist,
+    help="The checklist the survey asked (an id or a path) [required unless carecheck.yaml names one].",
+)
+@AUDITS_DIR
+@click.option("--dry-run", is_flag=True, help="Check every row and show what would be created; write nothing.")
+@click.option(
+    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter of each row's date."
+)
+@click.option(
+    "--organisation", metavar="NAME", help="The organisation of every row (wins over an organisation column)."
+)
+def import_survey(
+    source: Path, checklist: str | None, folder: Path, dry_run: bool, audit_label: str | None, organisation: str | None
+) -> None:
+    """Turn a survey export (CSV, one row per respondent) into answer files, one per row.
+
+    Columns name a question by its id or exact text; `<question-id> note` columns hold notes;
+    name, role, organisation and date columns describe the respondent. Cells take an option's
+    value or label, a number, text, na or unknown. Every row is checked first: if any fails,
+    the problems are listed as FILE:line:column and nothing is written (exit 1).
+    """
+    from carecheck.clock import now
+    from carecheck.errors import format_finding, outcome_exit_code
+    from carecheck.render.style import styler
+    from carecheck.survey.csv_import import ImportRequest, run_import, summary_lines
+
+    if checklist is None:
+        raise UsageError("name the checklist the survey asked: --checklist ID|PATH, or `checklist:` in carecheck.yaml")
+    request = ImportRequest(
+        source=source,
+        checklist=checklist,
+        folder=folder,
+        organisation=organisation.strip() if organisation and organisation.strip() else None,
+        audit=audit_label,
+        dry_run=dry_run,
+    )
+    result = run_import(request, _catalog(), lambda: now(os.environ))
+    color = _use_color(sys.stderr)
+    for finding in result.warnings:
+        click.echo(format_finding(finding, styler(color)), err=True, color=color)
+    for line in summary_lines(result):
+        click.echo(line)
+    sys.exit(outcome_exit_code(result.warnings))
