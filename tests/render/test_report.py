@@ -343,6 +343,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "waivers",
         "anonymous",
         "role_means",
+        "role_data_gaps",
         "perception_gaps",
         "comparison",
     ]
