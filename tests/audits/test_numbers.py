@@ -3,10 +3,13 @@ and a comparison with respondents who changed shows the like-for-like change bes
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from carecheck.audits.grouping import Report, ReportRequest, build_reports
 from carecheck.catalog.loading import Catalog
@@ -89,3 +92,73 @@ def test_the_same_people_need_no_like_for_like(ardley: Report, tmp_path: Path) -
     text = str(render_report(report.card, "txt", options(comparison=report.comparison)))
     assert "like for like" not in text and "respondents differ" not in text
     assert report.comparison.overall_change == 21.0
+
+
+# ---------------------------------------------------------------------------------------------------
+# Like for like uses only the people who answered both
+
+CHECKLIST = """\
+carecheck: 1
+id: lfl
+title: Like for like
+version: "1"
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: a, text: A?, answers: maturity}
+      - {id: b, text: B?, answers: maturity, weight: 2}
+"""
+POOL = ("Ann", "Ben", "Cat", "Dan", "Eve")
+people = st.dictionaries(
+    st.sampled_from(POOL), st.tuples(st.sampled_from("01234"), st.sampled_from("01234")), min_size=1, max_size=5
+)
+
+
+def _audit(folder: Path, label: str, answered: dict[str, tuple[str, str]]) -> None:
+    (folder / label).mkdir(parents=True)
+    for name, (a, b) in answered.items():
+        (folder / label / f"{name}.yaml").write_text(
+            f"carecheck-answers: 1\nchecklist: {{id: lfl}}\norganisation: Org\naudit: {label}\n"
+            f"respondent: {{name: {name}, role: other}}\nstarted: 2026-01-01T00:00:00Z\n"
+            f"completed: 2026-01-01T00:00:00Z\nanswers: {{a: '{a}', b: '{b}'}}\n",
+            encoding="utf-8",
+        )
+
+
+def _overall(answered: dict[str, tuple[str, str]]) -> float | None:
+    if not answered:
+        return None
+    mean = [sum(int(v[i]) * 25.0 for v in answered.values()) / len(answered) for i in (0, 1)]
+    return (mean[0] + 2 * mean[1]) / 3
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(then=people, now=people)
+def test_like_for_like_scores_only_the_people_who_answered_both(
+    then: dict[str, tuple[str, str]], now: dict[str, tuple[str, str]]
+) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "lfl.yaml").write_text(CHECKLIST, encoding="utf-8")
+        _audit(folder, "2026-Q1", then)
+        _audit(folder, "2026-Q2", now)
+        request = ReportRequest([folder / "2026-Q2"], baseline=("auto",))
+        (report,) = build_reports(request, Catalog(folders=[folder])).reports
+    comparison = report.comparison
+    assert comparison is not None
+    both = set(then) & set(now)
+    if set(then) == set(now):
+        assert comparison.like_for_like is None and not comparison.respondents_differ
+        return
+    people_ = comparison.like_for_like
+    assert people_ is not None
+    assert (people_.respondents, people_.joined, people_.left) == (
+        len(both),
+        len(now) - len(both),
+        len(then) - len(both),
+    )
+    expected_before = _overall({n: v for n, v in then.items() if n in both})
+    expected_after = _overall({n: v for n, v in now.items() if n in both})
+    assert people_.before == (pytest.approx(expected_before) if expected_before is not None else None)
+    assert people_.after == (pytest.approx(expected_after) if expected_after is not None else None)
