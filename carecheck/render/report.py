@@ -739,6 +739,7 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             for r in card.respondents
         ],
         "draft": card.draft,
+        "asked_questions": card.asked_questions,
         "overall": _round(card.overall, 1),
         "rating": asdict(card.rating) if card.rating is not None else None,
         "counts": asdict(card.counts),

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from carecheck.errors import InvalidInputError, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked
+from carecheck.format.answers import answer_problem, asked_scope, audit_label, is_asked
 from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
 
 Status = Literal["answered", "na", "unknown", "skipped", "unanswered", "off"]
@@ -297,6 +297,10 @@ class Scorecard:
     """Ids answered that the checklist no longer has (left out; only when read leniently)."""
     misfits: tuple[str, ...] = ()
     """Questions with answers that no longer fit them (left out; only when read leniently)."""
+    asked_questions: int | None = None
+    """How many of the checklist's questions were asked, when the answer files (`questions:`: a short
+    survey, a role-targeted audit) asked only some; None when every question was. The others are not
+    asked: they have no score, are not to answer, and make no draft."""
 
     @property
     def questions(self) -> tuple[QuestionScore, ...]:
@@ -524,6 +528,8 @@ class Aggregate:
         self._versions: set[str] = set()
         self._unknown: set[str] = set()
         self._misfits: set[str] = set()
+        self._asked: frozenset[str] | None = frozenset()
+        """The questions some answer file asked (`questions:`); None once a file asked every question."""
         self.organisation: str | None = None
         self.audit: str | None = None
         self.completed = 0
@@ -558,9 +564,11 @@ class Aggregate:
         )
         self._unknown.update(qid for qid in file.answers if qid not in self._totals)
         values = {qid: a.value for qid, a in file.answers.items()}
+        scope = asked_scope(file)
+        self._asked = None if scope is None or self._asked is None else self._asked | scope
         for question in self._questions:
             answer = file.answers.get(question.id)
-            if not is_asked(checklist, question, values.get):
+            if not is_asked(checklist, question, values.get, scope=scope):
                 response = _OFF
             elif self.lenient:
                 try:
@@ -598,7 +606,16 @@ class Aggregate:
             versions=tuple(sorted(self._versions)),
             unknown_questions=tuple(sorted(self._unknown)),
             misfits=tuple(q.id for q in self._questions if q.id in self._misfits),
+            asked_questions=_asked_questions(self._questions, self._asked),
         )
+
+
+def _asked_questions(questions: Sequence[Question], asked: frozenset[str] | None) -> int | None:
+    """How many of the questions the answer files asked, when they asked only some (`questions:`)."""
+    if asked is None:
+        return None
+    count = sum(q.id in asked for q in questions)
+    return None if count == len(questions) else count
 
 
 def _not_in_version(totals: _Totals) -> _Totals:

@@ -328,6 +328,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "checklist",
         "respondents",
         "draft",
+        "asked_questions",
         "overall",
         "rating",
         "counts",
