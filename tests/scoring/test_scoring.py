@@ -722,3 +722,30 @@ def test_the_readme_and_docs_say_the_same() -> None:
         return (text[start:] if end == -1 else text[start:end]).strip()
 
     assert section_of(readme) == section_of(docs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(audits(), st.data())
+def test_a_subset_scores_as_a_checklist_of_only_the_questions_asked(
+    case: tuple[Checklist, AnswerFile], data: Any
+) -> None:
+    checklist, file = case
+    ids = list(checklist.questions)
+    asked = data.draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+    # answers to questions not asked stay in the file, kept and not scored
+    subset = score(checklist, [file.model_copy(update={"questions": tuple(asked)})])
+    sections = [
+        {**s, "questions": [x for x in s["questions"] if x["id"] in asked]}
+        for s in checklist.model_dump(mode="json", by_alias=True, exclude_none=True)["sections"]
+    ]
+    only = make_checklist([s for s in sections if s["questions"]], critical_cap="Developing")
+    alone = score(only, [file.model_copy(update={"answers": {q: a for q, a in file.answers.items() if q in asked}})])
+    assert subset.overall == (pytest.approx(alone.overall) if alone.overall is not None else None)
+    assert subset.rating == alone.rating and subset.draft == alone.draft
+    for x in alone.questions:
+        assert subset.question(x.id).score == x.score
+    for s in alone.sections:
+        assert subset.section(s.id).score == (pytest.approx(s.score) if s.score is not None else None)
+    assert [q.id for q in subset.actions] == [q.id for q in alone.actions]
+    assert subset.asked_questions == (None if len(asked) == len(ids) else len(asked))
+    assert all(subset.question(q).counts.off == 1 for q in ids if q not in asked)
