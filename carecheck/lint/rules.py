@@ -13,7 +13,7 @@ from typing import cast
 
 from carecheck.lint.answers import AnswersContext
 from carecheck.lint.checklist import ChecklistContext
-from carecheck.lint.config import ConfigContext
+from carecheck.lint.config import ConfigContext, RolesContext
 from carecheck.lint.plan import PlanContext
 from carecheck.lint.registry import RULES, Hit, Rule, Severity, find_rule, register, rule, run_rules
 
@@ -24,6 +24,7 @@ __all__ = [
     "ConfigContext",
     "Hit",
     "PlanContext",
+    "RolesContext",
     "Rule",
     "find_rule",
     "rule",

@@ -21,7 +21,7 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -43,6 +43,7 @@ from carecheck.format.model import (
     Respondent,
 )
 from carecheck.fs import decode_utf8, read_bounded, walk_yaml
+from carecheck.lint.config import role_label_key
 from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
@@ -179,6 +180,8 @@ class ImportRequest:
     organisation: str | None = None
     audit: str | None = None
     dry_run: bool = False
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    """Survey role labels onto carecheck's roles (`--role-map FILE`, else `roles:` in carecheck.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -263,6 +266,8 @@ class Headers:
     """How the headers of a checklist's CSV are recognised."""
 
     checklist: Checklist
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    """The survey's role labels onto carecheck's roles (role_of)."""
     questions: dict[str, Question] = field(init=False)
     fields: dict[str, str] = field(init=False)
     lookups: dict[str, dict[str, str] | None] = field(init=False)
@@ -382,8 +387,17 @@ def answer_value(
     return value, ""
 
 
-def role_of(cell: str) -> str | None:
-    """The model's role a cell names, or None when it names none of them."""
+def role_of(cell: str, role_map: Mapping[str, str] | None = None) -> str | None:
+    """The model's role a cell names, or None when it names none of them.
+
+    `role_map` (`import --role-map`, or `roles:` in carecheck.yaml) maps the survey's own labels
+    ("Owner", "Restaurant manager") onto the roles, case and spacing ignored; it wins over the
+    built-in spellings."""
+    if role_map:
+        wanted = role_label_key(normal(cell))
+        mapped = next((role for label, role in role_map.items() if role_label_key(normal(label)) == wanted), None)
+        if mapped is not None:
+            return mapped
     key = normal(cell).replace("_", "-")
     return ROLE_WORDS.get(key) or ROLE_WORDS.get(key.replace("-", " "))
 
@@ -445,10 +459,13 @@ def parse_survey(
     organisation: str | None = None,
     audit: str | None = None,
     now: datetime,
+    role_map: Mapping[str, str] | None = None,
 ) -> tuple[Survey, str]:
-    """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too."""
+    """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too.
+
+    `role_map` maps the survey's role labels onto carecheck's roles (role_of)."""
     survey = Survey(path)
-    headers = Headers(checklist)
+    headers = Headers(checklist, dict(role_map or {}))
     hint = SEP_HINT.match(text)
     delimiter = hint.group(1) if hint else choose_delimiter(text, headers)
     rows = list(records(text, delimiter, path))
@@ -591,13 +608,14 @@ def _row(
             when = parsed
     role = "other"
     if fields.get("role"):
-        known = role_of(fields["role"])
+        known = role_of(fields["role"], headers.role_map)
         if known is None:
             survey.add(
                 "CC510",
                 line,
                 positions["role"],
-                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other",
+                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other "
+                "(map it with --role-map FILE or `roles:` in carecheck.yaml)",
             )
         else:
             role = known
@@ -779,7 +797,13 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     text = decode(raw, name)
     moment = now().astimezone(timezone.utc).replace(microsecond=0)
     survey, delimiter = parse_survey(
-        text, name, checklist, organisation=request.organisation, audit=request.audit, now=moment
+        text,
+        name,
+        checklist,
+        organisation=request.organisation,
+        audit=request.audit,
+        now=moment,
+        role_map=request.role_map,
     )
     planned = plan_import(survey, request.folder)  # also when rows have errors: report everything at once
     if survey.errors:

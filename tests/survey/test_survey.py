@@ -128,6 +128,16 @@ def test_roles_are_matched_loosely(cell: str, role: str | None) -> None:
     assert role_of(cell) == role
 
 
+def test_a_role_map_maps_the_survey_labels_first() -> None:
+    role_map = {"Owner": "leadership", "Restaurant manager": "management", "house_keeping": "back-office"}
+    assert role_of("owner", role_map) == "leadership"
+    assert role_of("  Restaurant   MANAGER ", role_map) == "management"
+    assert role_of("House-keeping", role_map) == "back-office"
+    assert role_of("Front line", role_map) == "front-line"  # the built-in spellings still hold
+    assert role_of("Night porter", role_map) is None
+    assert role_of("Owner") is None
+
+
 @pytest.mark.parametrize(
     ("cell", "expected"),
     [
