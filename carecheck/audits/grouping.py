@@ -244,16 +244,16 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
 def _like_for_like(current: AuditGroup, baseline: AuditGroup) -> LikeForLike | None:
     """The change among the people who answered both audits; None when the respondents are the same.
 
-    Only the two audits' files of those people are read again, so an audit of thousands costs
-    nothing more unless its respondents changed."""
+    Only the files of those people in an audit that others answered too are read again, so an
+    audit costs nothing more unless its respondents changed."""
     now, then = current.sources_by_name, baseline.sources_by_name
     both = sorted(set(now) & set(then))
     joined, left = current.files - len(both), baseline.files - len(both)
     if not joined and not left:
         return None
     cards = [
-        _rescore(group, [names[n] for n in both]) if both else None
-        for group, names in ((current, now), (baseline, then))
+        None if not both else group.aggregate.scorecard() if not others else _rescore(group, [names[n] for n in both])
+        for group, names, others in ((current, now, joined), (baseline, then, left))
     ]
     return like_for_like(cards[0], cards[1], respondents=len(both), joined=joined, left=left)
 
