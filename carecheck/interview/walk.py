@@ -863,6 +863,7 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
     )
     started = given.started or now()
     header = _header(checklist, organisation, respondent, request.audit or given.audit, started)
+    header = header.model_copy(update={"questions": given.questions})  # a short survey asks only those
     answers = {
         qid: answer.model_copy(
             update={"at": answer.at or now(), "asked": answer.asked or checklist.questions[qid].text_hash}
@@ -875,7 +876,12 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
         if audit_label(waiting.answers) == header.audit:
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
             audit.answers = {**waiting.answers.answers, **answers}
-            audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+            audit.header = audit.header.model_copy(
+                update={
+                    "checklist": header.checklist,
+                    "questions": waiting.answers.questions if given.questions is None else given.questions,
+                }
+            )
             audit.save()
             return audit
     path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}))
