@@ -254,6 +254,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         sees=_sees,
         role_data_gaps=_role_data_gaps,
         like_for_like=_like_for_like_words,
+        questions_differ=_questions_differ_words,
     )
     return env
 
@@ -525,6 +526,17 @@ def _role_data_gaps(gaps: Sequence[RoleDataGaps]) -> str:
     )
 
 
+def _questions_differ_words(c: Comparison, total: int) -> str:
+    """When the two audits asked different numbers of questions, that in words ("" when they did not)."""
+    if not c.questions_differ:
+        return ""
+    now, then = c.asked_after or total, c.asked_before or total
+    return (
+        f"The questions asked differ: {now} of {total} in {c.current.label}, {then} of {total} in "
+        f"{c.baseline.label}; the overall scores rest on different questions, so compare section by section."
+    )
+
+
 def _like_for_like_words(c: Comparison) -> str:
     """When the respondents differ, what that means for the change, in words ("" when they are the same)."""
     people = c.like_for_like
@@ -697,6 +709,7 @@ def comparison_data(c: Comparison) -> dict[str, Any]:
         },
         "rating": {"before": c.rating_before, "after": c.rating_after},
         "respondents_differ": c.respondents_differ,
+        "asked": {"before": c.asked_before, "after": c.asked_after},
         "like_for_like": _like_for_like_data(c.like_for_like),
         "sections": [_change_data(s) for s in c.sections],
         "questions": [_change_data(q) for q in c.questions],

@@ -158,6 +158,15 @@ class Comparison:
     """Every earlier audit found, then this one, oldest first."""
     like_for_like: LikeForLike | None = None
     """Set when the respondents of the two audits differ: the change among those who answered both."""
+    asked_before: int | None = None
+    """How many questions the baseline asked, when it asked only some (`Scorecard.asked_questions`)."""
+    asked_after: int | None = None
+    """How many questions the audit reported asked, when it asked only some."""
+
+    @property
+    def questions_differ(self) -> bool:
+        """The audits asked different numbers of the questions: their overall scores rest on different ones."""
+        return self.asked_before != self.asked_after
 
     @property
     def respondents_differ(self) -> bool:
@@ -251,6 +260,8 @@ def compare(current: Scorecard, baseline: Scorecard, earlier: Sequence[AuditPoin
         removed=baseline.unknown_questions,
         misfits=tuple(QuestionRef(q.id, q.text, q.section_title) for q in current.questions if q.id in misfits),
         trend=tuple(trend),
+        asked_before=baseline.asked_questions,
+        asked_after=current.asked_questions,
     )
 
 

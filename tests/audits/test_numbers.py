@@ -162,3 +162,28 @@ def test_like_for_like_scores_only_the_people_who_answered_both(
     expected_after = _overall({n: v for n, v in now.items() if n in both})
     assert people_.before == (pytest.approx(expected_before) if expected_before is not None else None)
     assert people_.after == (pytest.approx(expected_after) if expected_after is not None else None)
+
+
+def test_a_comparison_says_when_the_questions_asked_differ(tmp_path: Path) -> None:
+    for quarter in ("2026-Q2", "2026-Q3"):
+        (tmp_path / quarter).mkdir()
+        for path in (EXAMPLE / quarter).glob("*.yaml"):
+            text = path.read_text(encoding="utf-8")
+            if quarter == "2026-Q3":  # a short survey now: two questions
+                text = text.replace(
+                    "answers:\n", "questions: [service-standards-published, easy-to-contact]\nanswers:\n"
+                )
+            (tmp_path / quarter / path.name).write_text(text, encoding="utf-8")
+    (report,) = build_reports(ReportRequest([tmp_path / "2026-Q3"], baseline=("auto",)), Catalog()).reports
+    comparison = report.comparison
+    assert comparison is not None and comparison.questions_differ
+    assert (comparison.asked_before, comparison.asked_after) == (None, 2)
+    text = " ".join(str(render_report(report.card, "txt", options(comparison))).split())
+    assert "The questions asked differ: 2 of 24 in 2026-Q3, 24 of 24 in 2026-Q2" in text
+    assert "Based on 2 of 24 questions (the ones asked)" in text
+    assert not ardley_comparison_differs_in_questions()
+
+
+def ardley_comparison_differs_in_questions() -> bool:
+    (report,) = build_reports(ReportRequest([EXAMPLE / "2026-Q3"], baseline=("auto",)), Catalog()).reports
+    return report.comparison is not None and report.comparison.questions_differ
