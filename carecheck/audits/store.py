@@ -9,9 +9,10 @@ from pathlib import Path
 
 from anyascii import anyascii
 
+from carecheck.audits.records import keep_checklist
 from carecheck.errors import CarecheckError, InputError
 from carecheck.format.answers import audit_label
-from carecheck.format.model import AnswerFile
+from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.writer import answers_yaml
 from carecheck.fs import create_exclusive, reason, walk_yaml, write_atomic
 
@@ -38,8 +39,11 @@ def default_answer_path(folder: Path, answers: AnswerFile) -> Path:
     return folder / slug(answers.organisation) / label / f"{name}.yaml"
 
 
-def create_answer_file(folder: Path, answers: AnswerFile) -> Path:
+def create_answer_file(folder: Path, answers: AnswerFile, checklist: Checklist | None = None) -> Path:
     """Save a new audit under its default path, never over another audit's file.
+
+    With the resolved `checklist` it answers, that is kept in the audits folder first
+    (records.keep_checklist), so the audit can be scored as answered for years.
 
     If the default name is taken, `--2`, `--3`, ... is appended. The name is claimed
     and the content written in one step (a hard link of a complete temporary file), so
@@ -48,6 +52,8 @@ def create_answer_file(folder: Path, answers: AnswerFile) -> Path:
     """
     base = default_answer_path(folder, answers)
     content = answers_yaml(answers)
+    if checklist is not None:
+        keep_checklist(folder, checklist)
     try:
         base.parent.mkdir(parents=True, exist_ok=True)
         for n in range(1, 10_000):

@@ -224,15 +224,19 @@ class Checklist(Model):
         return self.answer_sets.get(question.answers) or BUILTIN_ANSWER_SETS.get(question.answers)
 
     @cached_property
-    def sha256(self) -> str:
-        """The sha256 of the canonical JSON of this checklist (recorded in answer files)."""
-        canonical = json.dumps(
+    def canonical_json(self) -> str:
+        """The canonical JSON of this checklist: what its sha256 is of, and what an audit's stored copy holds."""
+        return json.dumps(
             self.model_dump(mode="json", by_alias=True),
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
         )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @cached_property
+    def sha256(self) -> str:
+        """The sha256 of the canonical JSON of this checklist (recorded in answer files)."""
+        return hashlib.sha256(self.canonical_json.encode()).hexdigest()
 
 
 class Respondent(Model):

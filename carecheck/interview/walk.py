@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from carecheck import clock
+from carecheck.audits.records import keep_checklist, records_folder
 from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, save_answers
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
@@ -738,7 +739,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         if waiting:
             chosen = _offer_resume(waiting, checklist, prompter)
             if chosen is not None:
-                return _resume(chosen.path, chosen.answers, checklist, prompter)
+                return _resume(chosen.path, chosen.answers, checklist, prompter, request.folder)
     prompter.say(f"{checklist.title}  ({checklist.id} {checklist.version})", "heading")
     n, s = len(checklist.questions), len(checklist.sections)
     prompter.say(f"{n} question{'s' * (n != 1)} in {s} section{'s' * (s != 1)}.")
@@ -750,7 +751,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         "Your role", [Item(ROLE_LABELS.get(r, r), r) for r in ROLES], default="management"
     )
     header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
-    path = create_answer_file(request.folder, header)
+    path = create_answer_file(request.folder, header, checklist)
     prompter.say(f"Saving to {path}", "help")
     return Audit(checklist, path, header)
 
@@ -787,7 +788,7 @@ def _offer_resume(waiting: list[Unfinished], checklist: Checklist, prompter: Pro
 def _resume_file(path: Path, request: AuditRequest, catalog: Catalog, prompter: Prompter) -> Audit:
     _, answers = load_answer_file(path)
     resolved = _checklist_for(answers, path, request, catalog)
-    return _resume(path, answers, resolved.checklist, prompter)
+    return _resume(path, answers, resolved.checklist, prompter, request.folder)
 
 
 def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catalog: Catalog) -> ResolvedChecklist:
@@ -801,8 +802,9 @@ def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catal
     return resolved
 
 
-def _resume(path: Path, answers: AnswerFile, checklist: Checklist, prompter: Prompter) -> Audit:
+def _resume(path: Path, answers: AnswerFile, checklist: Checklist, prompter: Prompter, folder: Path) -> Audit:
     """Continue an audit; if the checklist changed, say what changed and keep only what still fits."""
+    keep_checklist(records_folder(path, folder), checklist)  # the file will record this checklist
     audit = Audit(checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
     prompter.say(f"Resuming {checklist.title} for {answers.organisation}, {answers.respondent.name}.", "heading")
     prompter.say(f"Saving to {path}", "help")
@@ -876,9 +878,10 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
             audit.answers = {**waiting.answers.answers, **answers}
             audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+            keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
-    path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}))
+    path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
     return Audit(checklist, path, header, answers)
 
 
