@@ -26,7 +26,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.audits.records import Rescorer
-from carecheck.audits.store import slug
+from carecheck.audits.store import path_part
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
 from carecheck.catalog.validation import discover
 from carecheck.errors import Finding, FindingsError, UsageError
@@ -40,7 +40,7 @@ from carecheck.scoring.trends import AuditPoint, Comparison, History, Series, co
 AUTO = "auto"
 BY_CHOICES = ("organisation",)
 ORGANISATION_FIELD = "{organisation}"
-"""In `-o`, replaced by each organisation's name made safe for a file system (store.slug)."""
+"""In `-o`, replaced by each organisation's name made safe for a file system (store.path_part)."""
 NEIGHBOUR_DEPTH = 2
 """--baseline auto looks next to the answers: in the folder above theirs, this many folder levels down."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -301,7 +301,7 @@ def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path
     paths: list[Path | None] = []
     taken: dict[Path, str] = {}
     for organisation in organisations:
-        path = Path(str(output).replace(ORGANISATION_FIELD, slug(organisation)))
+        path = Path(str(output).replace(ORGANISATION_FIELD, path_part(organisation)))
         if path in taken:
             raise UsageError(
                 f"'{taken[path]}' and '{organisation}' would both be written to {path}: "
