@@ -125,6 +125,22 @@ def find_unfinished(
     Matching uses the fields of each file, not its name: the organisation and
     respondent name are compared when given, ignoring case and spacing.
     """
+    return _find(folder, checklist_id, organisation, respondent, completed=False)
+
+
+def find_completed(
+    folder: Path,
+    checklist_id: str,
+    organisation: str | None = None,
+    respondent: str | None = None,
+) -> list[Unfinished]:
+    """Completed audits of a checklist in `folder` (and below), as find_unfinished matches them: to amend."""
+    return _find(folder, checklist_id, organisation, respondent, completed=True)
+
+
+def _find(
+    folder: Path, checklist_id: str, organisation: str | None, respondent: str | None, *, completed: bool
+) -> list[Unfinished]:
     from carecheck.catalog.loading import load_answer_file
 
     found: list[Unfinished] = []
@@ -135,7 +151,7 @@ def find_unfinished(
             _, answers = load_answer_file(path)
         except CarecheckError:
             continue  # not an answer file, or a broken one: `carecheck validate` reports those
-        if answers.completed is not None or answers.checklist.id != checklist_id:
+        if (answers.completed is not None) != completed or answers.checklist.id != checklist_id:
             continue
         if organisation is not None and _same_name(answers.organisation, organisation) is False:
             continue

@@ -244,6 +244,14 @@ class Respondent(Model):
     role: Text = Field("other", description="One of " + ", ".join(ROLES) + " (others are allowed).")
 
 
+class Amendment(Model):
+    """An answer as it stood before an amendment of a completed audit: its value, note and time."""
+
+    value: Text | None = None
+    note: Text | None = None
+    at: datetime | None = None
+
+
 class Answer(Model):
     """One answer: a value (an option value, a number, text, `na` or `unknown`), a note, when."""
 
@@ -252,6 +260,10 @@ class Answer(Model):
     at: datetime | None = None
     skipped: bool = False
     asked: Text | None = Field(None, description="Short hash of the question text that was answered.")
+    amended: tuple[Amendment, ...] = Field(
+        default=(),
+        description="The earlier answers this one replaced when the completed audit was amended, oldest first.",
+    )
 
     @model_validator(mode="before")
     @classmethod
