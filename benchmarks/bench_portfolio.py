@@ -22,8 +22,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import yaml
+from bench_report import PER_SECTION, ROLES, SECTIONS, VALUES, checklist_text
 
-from bench_report import ROLES, SECTIONS, PER_SECTION, VALUES, checklist_text
 from carecheck.audits.portfolio import build_portfolio
 from carecheck.catalog.loading import Catalog
 from carecheck.fs import walk_yaml
