@@ -61,7 +61,7 @@ def list_checklists(fmt: str) -> None:
 @click.option(
     "--refs",
     is_flag=True,
-    help="Print coverage per framework: seed points and framework items -> questions, and what is not covered.",
+    help="Print coverage per framework: the questions citing each seed point and framework item, and the gaps.",
 )
 def show(checklist: str | None, fmt: str, refs: bool) -> None:
     """Show a checklist (an id or a path; default: the configured `checklist`), resolved."""
