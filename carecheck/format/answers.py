@@ -102,3 +102,9 @@ def audit_label(answers: AnswerFile) -> str | None:
     interview's default); None without either (such files make one audit, "(no audit label)")."""
     started = answers.started
     return answers.audit or (quarter_label(started) if started is not None else None)
+
+
+def recommendation_for(question: Question, value: str | None) -> str | None:
+    """The first step the action plan gives for `question` answered `value` (None: no particular answer)."""
+    rec = question.recommendation
+    return rec if rec is None or isinstance(rec, str) else rec.for_answer(value)
