@@ -43,8 +43,8 @@ def test_builtins_and_examples_validate_strict() -> None:
 
 
 def test_question_counts() -> None:
-    assert 60 <= len(load("care-full").questions) <= 90
-    assert 15 <= len(load("care-essentials").questions) <= 25
+    assert 90 <= len(load("care-full").questions) <= 125
+    assert 25 <= len(load("care-essentials").questions) <= 35
 
 
 def test_essentials_is_a_tailoring_of_full() -> None:
