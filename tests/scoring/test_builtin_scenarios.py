@@ -45,8 +45,7 @@ def results_share(checklist: Checklist) -> float:
     """The share of the overall score that results carry when every question is scored."""
     total = results = 0.0
     for section in checklist.sections:
-        scored = [q for q in section.questions if not isinstance(q.answers, str) or checklist.options(q)]
-        scored = [q for q in scored if isinstance(q.answers, str) or isinstance(q.answers, NumberAnswer)]
+        scored = [q for q in section.questions if isinstance(q.answers, NumberAnswer) or checklist.options(q)]
         weight = sum(q.weight for q in scored)
         if weight:
             total += section.weight
