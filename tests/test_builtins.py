@@ -146,3 +146,20 @@ def test_show_refs_names_what_is_not_covered(run, tmp_path: Path) -> None:
     assert any(line.split() == ["cse-4.3", "q"] for line in lines)
     assert any(line.split() == ["cse-1.1", "NOT", "COVERED"] for line in lines)
     assert lines[-2] == "Other references:" and lines[-1].split() == ["policy-7", "q"]
+
+
+@pytest.mark.parametrize("cid", ["care-full", *PROFILES])
+def test_questions_are_worded_for_their_scale(cid: str) -> None:
+    """A maturity or frequency question asks "how"; a yes/no question can be answered yes or no."""
+    checklist = load(cid)
+    for q in checklist.questions.values():
+        if q.answers in ("maturity", "frequency"):
+            assert q.text.startswith("How") or ", how " in q.text, f"{q.id} is worded yes/no: {q.text}"
+        if q.answers in ("yes-no", "yes-partial-no"):
+            assert not q.text.startswith(("How", "What")), f"{q.id} is not a yes/no question: {q.text}"
+
+
+def test_no_internal_phrases_in_help_texts() -> None:
+    for cid in ["care-full", *PROFILES]:
+        for q in load(cid).questions.values():
+            assert "DOMAIN" not in (q.help or ""), q.id
