@@ -20,7 +20,9 @@ def test_a_question_not_asked_of_the_role_is_not_required_nor_taken() -> None:
     checklist = Catalog().resolve_file(ENGINE).checklist
     text = (
         HEADER
-        + "Jo,front-line,Acme,2,2,yes,,80,90,4\nAnn,front-line,Acme,2,2,yes,no,80,90,4\nSam,back-office,Acme,2,2,yes,,80,90,4\n"
+        + "Jo,front-line,Acme,2,2,yes,,80,90,4\n"
+        + "Ann,front-line,Acme,2,2,yes,no,80,90,4\n"
+        + "Sam,back-office,Acme,2,2,yes,,80,90,4\n"
     )
     survey, _ = parse_survey(text, "s.csv", checklist, now=NOW)
     jo, ann, sam = survey.rows
