@@ -163,3 +163,14 @@ def test_no_internal_phrases_in_help_texts() -> None:
     for cid in ["care-full", *PROFILES]:
         for q in load(cid).questions.values():
             assert "DOMAIN" not in (q.help or ""), q.id
+
+
+def test_every_number_says_where_its_marks_come_from() -> None:
+    """Marks name their source, or say they are a default the organisation should set."""
+    sourced_only = {"hosp-food-hygiene-rating": "Food Standards Agency", "pub-foi-on-time": "Information Commissioner"}
+    for cid in ["care-full", *PROFILES]:
+        for q in load(cid).questions.values():
+            if getattr(q.answers, "type", None) == "number":
+                help_text = q.help or ""
+                assert "Marks:" in help_text, f"{cid}: {q.id}"
+                assert "default" in help_text or sourced_only.get(q.id, "\0") in help_text, f"{cid}: {q.id}"
