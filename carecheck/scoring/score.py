@@ -48,6 +48,13 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 
+def _amended(file: AnswerFile) -> tuple[datetime | None, tuple[str, ...]]:
+    """When an answer file was last amended, and the questions amended, in checklist-file order."""
+    changed = tuple(qid for qid, a in file.answers.items() if a.amended)
+    times = [t for t in (aware(file.answers[qid].at) for qid in changed) if t is not None]
+    return (max(times) if times else None), changed
+
+
 def shown(score: float) -> float:
     """A score as the user sees it, rounded to one decimal: bands and gates compare this."""
     return round(score, 1)
@@ -231,6 +238,10 @@ class RespondentInfo:
     completed: datetime | None
     source: str | None
     """Where the answers came from (the file), when known; None in an anonymous report."""
+    amended: datetime | None = None
+    """When the completed audit was last amended (the latest time of an amended answer)."""
+    changed: tuple[str, ...] = ()
+    """The questions whose answers an amendment changed (each keeps its earlier ones in `amended:`)."""
 
 
 @dataclass(frozen=True)
@@ -288,6 +299,11 @@ class Scorecard:
     """Claims to check: the checklist's `checks` that some respondent's answers break (no score changes)."""
     unevidenced: tuple[Unevidenced, ...] = ()
     """Top answers to `evidence: required` questions given without a note."""
+
+    @property
+    def amendments(self) -> tuple[RespondentInfo, ...]:
+        """The respondents whose completed answers were amended (when, and which questions)."""
+        return tuple(r for r in self.respondents if r.changed)
 
     @property
     def questions(self) -> tuple[QuestionScore, ...]:
@@ -535,7 +551,9 @@ class Aggregate:
         role = file.respondent.role
         label = None if self.anonymous else _respondent_label(file, index)
         self._respondents.append(
-            RespondentInfo(label, role, file.started, file.completed, None if self.anonymous else source)
+            RespondentInfo(
+                label, role, file.started, file.completed, None if self.anonymous else source, *_amended(file)
+            )
         )
         self._unknown.update(qid for qid in file.answers if qid not in self._totals)
         values = {qid: a.value for qid, a in file.answers.items()}
