@@ -1,8 +1,9 @@
 """The report's gates: `--fail-under` and `--fail-on critical` judged on a Scorecard, and shown to CI.
 
 A gate is one thing checked: the overall score (`--fail-under 60`), a section's score
-(`--fail-under people=50`) or, with `--fail-on critical`, one critical question (below 50, or not
-answered). Scores compare rounded to one decimal, as the report shows them. A critical question
+(`--fail-under people=50`) or, with `--fail-on critical`, one critical question (below its
+checklist's `critical_below`, or not answered). Scores compare rounded to one decimal, as the
+report shows them. A critical question
 that a waiver of the plan accepts does not fail its gate; an expired waiver accepts nothing.
 
 For CI the gates go through the one findings registry (`diagnostics.FORMATS`): each problem of a

@@ -162,9 +162,13 @@ class Claims:
         self._unevidenced: dict[str, _Found] = {}
         self._varying = [q for q in checklist.questions.values() if isinstance(q.recommendation, Recommendation)]
         self._choices: dict[str, Counter[str]] = {q.id: Counter() for q in self._varying}
+        evidence = {q.id for q in checklist.questions.values() if q.evidence == "required"}
+        tested = {qid for c in checklist.checks for qid in (c.if_.question, c.then.question)}
+        self.questions = frozenset((evidence | tested | set(self._choices)) & checklist.questions.keys())
+        """The questions whose answers matter here; none: nothing to do for any file."""
 
     def add(self, answers: dict[str, tuple[str | None, str | None]], role: str, who: str | None) -> None:
-        """One respondent: `answers` maps question ids to (value, note); values that fit their question only."""
+        """One respondent: `answers` maps question ids to (value, note); of `questions`, values that fit only."""
         checklist = self.checklist
 
         def value(qid: str) -> str | None:
@@ -179,9 +183,10 @@ class Claims:
                     answer_label(checklist, proof, value(proof.id)),
                     who,
                 )
-        for qid, (held, note) in answers.items():
-            question = checklist.questions.get(qid)
-            if question is None or note or not needs_evidence(checklist, question, held):
+        for qid in self.questions & answers.keys():
+            held, note = answers[qid]
+            question = checklist.questions[qid]
+            if note or not needs_evidence(checklist, question, held):
                 continue
             if is_asked(checklist, question, value, role):
                 self._unevidenced.setdefault(qid, _Found()).add(answer_label(checklist, question, held), "", who)

@@ -573,14 +573,16 @@ class Aggregate:
         self._add_claims(file, role, label)
 
     def _add_claims(self, file: AnswerFile, role: str, label: str | None) -> None:
-        """The claims, evidence and recommendation answers of one file: its answers that fit their questions."""
+        """The claims, evidence and recommendation answers of one file (values that do not fit are left out)."""
+        claims = self._claims
+        if not claims.questions:
+            return
         questions = self.checklist.questions
-        fit = {
-            qid: (a.value, a.note)
-            for qid, a in file.answers.items()
-            if qid in questions and fitting(self.checklist, questions[qid], a.value)
-        }
-        self._claims.add(fit, role, label)
+        given = {qid: (a.value, a.note) for qid, a in file.answers.items()}
+        for qid in claims.questions & given.keys():
+            if not fitting(self.checklist, questions[qid], given[qid][0]):
+                del given[qid]
+        claims.add(given, role, label)
 
     def scorecard(self) -> Scorecard:
         """The Scorecard of the answers added so far; UsageError when there are none."""

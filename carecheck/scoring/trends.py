@@ -92,7 +92,7 @@ class ScoreChange:
     gap: Literal["closed", "opened"] | None
     """closed: below target before, at or above it now; opened: the reverse."""
     critical_change: Literal["recovered", "fell"] | None
-    """A critical question that rose to 50 or more (recovered) or dropped below 50 (fell)."""
+    """A critical question that rose to its `critical_below` or more (recovered) or dropped below it (fell)."""
     reworded: bool
     """The question's wording differs from the one the baseline answered: compare with care."""
 
