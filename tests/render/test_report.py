@@ -330,6 +330,8 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "draft",
         "asked_questions",
         "overall",
+        "practice_score",
+        "results_score",
         "rating",
         "counts",
         "sections",
@@ -338,6 +340,8 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "critical_failures",
         "to_answer",
         "data_gaps",
+        "claims",
+        "unevidenced",
         "notes",
         "scoring",
         "plan",
@@ -393,6 +397,7 @@ def test_csv_is_the_action_plan_with_the_documented_columns(card: Scorecard) -> 
             "baseline_score",
             "change",
             "perception_gap",
+            "measures",
         )
     )
     assert [r["question"] for r in rows] == [q.id for q in card.actions]
@@ -711,8 +716,8 @@ def test_a_short_survey_and_a_like_for_like_report_have_no_serious_accessibility
     page, messages = open_report(browser, path, bypass_csp=True)
     assert messages == []
     visible = " ".join(page.inner_text("body").split())
-    assert "Based on 7 of 24 questions" in visible and "+21.0 like for like" in visible
-    assert "By role: back-office 6 answers on 6 questions (1 respondent)" in visible
+    assert "Based on 7 of 28 questions" in visible and "+19.2 like for like" in visible
+    assert "By role: back-office 9 answers on 9 questions (1 respondent)" in visible
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     serious = [
