@@ -11,6 +11,7 @@ import pytest
 from scenarios import answer_files
 
 from carecheck.catalog.loading import Catalog
+from carecheck.render.checklist import checklist_as
 from carecheck.render.report import ReportOptions, render_report
 from carecheck.scoring.score import Scorecard, score
 
@@ -67,3 +68,12 @@ def test_json_carries_them(card: Scorecard) -> None:
         "Don't know",
     )
     assert data["unevidenced"][0]["question"] == "staff-trained" and data["scoring"]["critical_below"] == 75
+
+
+def test_show_says_the_cap_bar_the_checks_results_roles_and_evidence() -> None:
+    shown = checklist_as(Catalog().resolve_file(ENGINE).checklist, "text")
+    assert "capped at Developing by a critical question below 75" in shown
+    assert "Checks (1): satisfaction-claim" in shown
+    assert "weight 2; effort medium; a result)" in shown
+    assert "effort medium; asked of leadership, back-office)" in shown
+    assert "effort medium; evidence required)" in shown
