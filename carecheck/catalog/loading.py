@@ -42,12 +42,6 @@ def builtin_dir() -> Path:
     return Path(str(files("carecheck.checklists")))
 
 
-def seed_points() -> list[dict[str, str]]:
-    """The seed points built-in questions trace back to (`refs:`), from the shipped data file."""
-    doc = read_document(builtin_dir() / "seed-points.yaml")
-    return [{k: str(v) for k, v in point.items()} for point in doc.data["points"]]
-
-
 @dataclass
 class Catalog:
     """Finds checklists by id or path: the given folders in order, then the built-ins."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import Counter
 from collections.abc import Iterator
@@ -9,6 +10,7 @@ from dataclasses import dataclass
 
 from carecheck.format.model import BUILTIN_ANSWER_SETS, NA, UNKNOWN, Checklist, NumberAnswer, Question, Recommendation
 from carecheck.format.reader import Document
+from carecheck.format.references import builtin_references
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.lint.registry import Hit, register, rule
 
@@ -830,3 +832,45 @@ def recommendation_key(ctx: ChecklistContext) -> Iterator[Hit]:
                     f"recommendation of '{q.id}' has a key '{key}' that is not an answer; use: {allowed}",
                     (*loc, "recommendation", key),
                 )
+
+
+@rule("CC130", "unknown-ref", "checklist", severity="warning")
+def unknown_ref(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A ref looks like a seed point or framework id (`s003-...`, `cse-...`, `iso10002-...`) but is none.
+
+    `refs` name the seed points and framework items a question serves (`carecheck show --refs` prints
+    the coverage); the known ids ship in the built-in `references.yaml`. A ref of a known family that is
+    not one of its ids is usually a typo, and would silently leave the item uncovered. Refs of your own
+    (`policy-7`) are not checked.
+
+    Fails:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: Do you answer every complaint?
+                answers: yes-no
+                recommendation: Answer every complaint.
+                refs: [cse-4.4]
+
+    Passes:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: Do you answer every complaint?
+                answers: yes-no
+                recommendation: Answer every complaint.
+                refs: [cse-4.3, policy-7]
+    """
+    references = builtin_references()
+    for loc, q in ctx.declared_questions():
+        for n, ref in enumerate(q.refs):
+            if references.misspelt(ref):
+                close = difflib.get_close_matches(ref, references.known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                yield Hit(f"'{ref}' is not a known reference{hint}", (*loc, "refs", n))
