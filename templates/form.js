@@ -59,15 +59,20 @@
     return a && a.value !== undefined && a.value !== null ? a.value : null;
   }
 
-  function roleAllows(roles) {
-    return !roles || roles.length === 0 || roles.indexOf(state.who.role || "") >= 0;
+  // the roles a question is asked of: its own, else its section's; null for everyone (asked_roles)
+  function askedRoles(q) {
+    return q.roles !== null && q.roles !== undefined ? q.roles : q.section.roles;
   }
 
-  function isAsked(q) {
-    if (!roleAllows(q.section.roles) || !roleAllows(q.roles)) return false;
+  function isAsked(question) {
+    var role = state.who.role || null; // no role chosen yet: asked of any role
     var seen = {};
-    while (q && q.when && !seen[q.id]) {
+    var q = question;
+    while (q && !seen[q.id]) {
       seen[q.id] = true;
+      var roles = askedRoles(q);
+      if (role !== null && roles !== null && roles !== undefined && roles.indexOf(role) < 0) return false;
+      if (!q.when) return true;
       if (q.when.values.indexOf(value(q.when.question)) < 0) return false;
       q = questions[q.when.question];
     }

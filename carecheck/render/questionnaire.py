@@ -38,9 +38,9 @@ class ExportOptions:
 
 
 def _roles(part: Question | Section) -> list[str] | None:
-    # `roles:` (who is asked) arrives with the content issue; a checklist without it asks everyone
+    # `roles:` (who is asked; None: everyone) arrives with the content issue
     roles = getattr(part, "roles", None)
-    return list(roles) if roles else None
+    return list(roles) if roles is not None else None
 
 
 def _question(checklist: Checklist, q: Question) -> dict[str, Any]:
