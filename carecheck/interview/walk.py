@@ -23,7 +23,7 @@ from carecheck.audits.store import Unfinished, create_answer_file, find_unfinish
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked, number_fault, quarter_label
+from carecheck.format.answers import answer_problem, audit_label, is_asked, needs_evidence, number_fault, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -155,8 +155,8 @@ class Audit:
         return answer.value if answer else None
 
     def is_visible(self, question: Question) -> bool:
-        """Whether a question is asked, given the answers so far (format.answers.is_asked)."""
-        return is_asked(self.checklist, question, self.value)
+        """Whether a question is asked of this respondent, given the answers so far (format.answers.is_asked)."""
+        return is_asked(self.checklist, question, self.value, self.header.respondent.role)
 
     def visible(self) -> list[Question]:
         """The questions asked, given the answers so far, in checklist order."""
@@ -307,6 +307,7 @@ class Interview:
             key = self.prompter.select(question.text, items, default)
             if key.startswith("="):
                 self.set_value(question, key[1:])
+                self._ask_evidence(question)
                 return "answered"
             if key == TYPE:
                 typed = self._type_value(question, value)
@@ -425,6 +426,19 @@ class Interview:
         else:
             typed = self.prompter.text("Answer", default, None, "(leave empty to go back to the choices)").strip()
         return typed or None
+
+    def _ask_evidence(self, question: Question) -> None:
+        """A top answer to a question with `evidence: required` asks for a note, saying why."""
+        answer = self.audit.answers.get(question.id)
+        if answer is None or answer.note or not needs_evidence(self.audit.checklist, question, answer.value):
+            return
+        self.prompter.say(
+            "This answer is one of the two best, so the report asks what shows it: a document, a figure, "
+            "a record. Write where the evidence is (leave empty to go on without it; the report lists "
+            "top answers given without evidence).",
+            "help",
+        )
+        self._edit_note(question)
 
     def _edit_note(self, question: Question) -> None:
         answer = self.audit.answers.get(question.id) or Answer(asked=None)

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from carecheck.errors import InvalidInputError, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked
+from carecheck.format.answers import answer_problem, audit_label, is_asked, recommendation_for
 from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
 
 Status = Literal["answered", "na", "unknown", "skipped", "unanswered", "off"]
@@ -691,7 +691,7 @@ def _scorecard(
                     weight=question.weight,
                     critical=question.critical,
                     effort=question.effort,
-                    recommendation=question.recommendation,
+                    recommendation=recommendation_for(question, None),
                     target=question.target,
                     score=mean,
                     answer=t.answer(len(respondents)),

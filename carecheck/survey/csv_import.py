@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 
 from carecheck.audits.store import create_answer_file, default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
-from carecheck.format.answers import answer_problem, audit_label, is_asked, number_value, quarter_label
+from carecheck.format.answers import answer_problem, asked_roles, audit_label, is_asked, number_value, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -574,6 +574,7 @@ def _row(
         if column.kind == "answer" and column.question is not None:
             if not cell:
                 continue
+            positions[f"answer:{column.question.id}"] = column.index + 1
             lookup = headers.lookups[column.question.id]
             value, problem = answer_value(checklist, column.question, cell, decimal_comma, lookup)
             if value is None:
@@ -608,6 +609,7 @@ def _row(
             )
         else:
             role = known
+    _not_asked_of_role(survey, checklist, line, positions, values, notes, role)
     if any(f.severity == "error" for f in survey.findings[before:]) or not org.strip():
         return None
     label = audit or quarter_label(when)
@@ -631,11 +633,30 @@ def _row(
     )
     # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
     missing = tuple(
-        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get)
+        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get, role)
     )
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
     return SurveyRow(line, answer_file, missing, positions.get("name", 0))
+
+
+def _not_asked_of_role(
+    survey: Survey,
+    checklist: Checklist,
+    line: int,
+    positions: dict[str, int],
+    values: dict[str, str],
+    notes: dict[str, str],
+    role: str,
+) -> None:
+    """Answers to questions the row's role is not asked (`roles:`) are left out, each with a warning."""
+    for qid in list(values):
+        roles = asked_roles(checklist, checklist.questions[qid])
+        if roles is not None and role not in roles:
+            del values[qid]
+            notes.pop(qid, None)
+            column = positions.get(f"answer:{qid}", 1)
+            survey.add("CC514", line, column, f"'{qid}' is not asked of {role} (roles: {', '.join(roles)}); left out")
 
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
