@@ -344,8 +344,15 @@
     return when.slice(0, 4) + "-Q" + (Math.floor((parseInt(when.slice(5, 7), 10) - 1) / 3) + 1);
   }
 
+  // store.slug transliterates with anyascii; here accents go and the Latin letters that do not
+  // decompose are spelled out (other scripts fall back, as a name carecheck collect corrects)
+  var LETTERS = { "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i" };
+
   function slug(text, fallback) {
-    var ascii = text.normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+    var ascii = text.toLowerCase().replace(/[łøđðßæœþı]/g, function (c) {
+      return LETTERS[c];
+    });
+    ascii = ascii.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
     return ascii.replace(/[^a-z0-9]+/g, "-").slice(0, 60).replace(/^-+|-+$/g, "") || fallback;
   }
 

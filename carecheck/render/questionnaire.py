@@ -38,9 +38,8 @@ class ExportOptions:
 
 
 def _roles(part: Question | Section) -> list[str] | None:
-    # `roles:` (who is asked; None: everyone) arrives with the content issue
-    roles = getattr(part, "roles", None)
-    return list(roles) if roles is not None else None
+    # who is asked (None: everyone); a question's own roles win over its section's (answers.asked_roles)
+    return list(part.roles) if part.roles is not None else None
 
 
 def _question(checklist: Checklist, q: Question) -> dict[str, Any]:

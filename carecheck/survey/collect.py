@@ -64,7 +64,9 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> Survey:
         checklist = stream.checklists[answers.checklist.id].checklist
         values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
         missing_ids = tuple(
-            q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get)
+            q.id
+            for q in checklist.questions.values()
+            if q.id not in values and is_asked(checklist, q, values.get, answers.respondent.role)
         )
         survey.rows.append(SurveyRow(1, answers, missing_ids, 1, path=str(path)))
     return survey

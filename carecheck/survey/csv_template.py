@@ -7,16 +7,11 @@ import csv
 import io
 from dataclasses import dataclass
 
+from carecheck.format.answers import asked_roles
 from carecheck.format.model import ROLES, Checklist, NumberAnswer
+from carecheck.render.questionnaire import ROLE_LABELS  # the import reads each (csv_import.ROLE_WORDS)
 from carecheck.survey.csv_import import DATE_FORMATS, FIELDS
 
-ROLE_LABELS = {  # as `carecheck audit` shows them; the import reads each (csv_import.ROLE_WORDS)
-    "leadership": "Leadership (owners, directors)",
-    "management": "Management",
-    "front-line": "Front line (serving customers)",
-    "back-office": "Back office",
-    "other": "Other",
-}
 NOT_APPLICABLE = "Not applicable"  # in csv_import.NA_WORDS
 DONT_KNOW = "Don't know"  # in csv_import.UNKNOWN_WORDS
 
@@ -37,14 +32,14 @@ def _csv(rows: list[list[str]]) -> str:
 
 def survey_template(checklist: Checklist, organisation: str | None = None) -> SurveyTemplate:
     """The CSV header for `checklist` (respondent fields, then each question and its note) and its values."""
-    columns: list[list[str]] = [["column", "question", "help", "answer", "choices", "only if"]]
+    columns: list[list[str]] = [["column", "question", "help", "answer", "choices", "only if", "asked of"]]
     name, role, org, date = (FIELDS[f][0] for f in ("name", "role", "organisation", "date"))
     header = [name, role, org, date]
     columns += [
-        [name, "Your name", "", "text", "", ""],
-        [role, "Your role", "", "one of the choices", " | ".join(ROLE_LABELS[r] for r in ROLES), ""],
-        [org, "Organisation", "", "text" if organisation is None else "fixed", organisation or "", ""],
-        [date, "Date", "the survey tool's submission time will do", f"a date: {DATE_FORMATS}", "", ""],
+        [name, "Your name", "", "text", "", "", ""],
+        [role, "Your role", "", "one of the choices", " | ".join(ROLE_LABELS[r] for r in ROLES), "", ""],
+        [org, "Organisation", "", "text" if organisation is None else "fixed", organisation or "", "", ""],
+        [date, "Date", "the survey tool's submission time will do", f"a date: {DATE_FORMATS}", "", "", ""],
     ]
     for q in checklist.questions.values():
         options = checklist.options(q)
@@ -67,9 +62,11 @@ def survey_template(checklist: Checklist, organisation: str | None = None) -> Su
             labels = {o.value: o.label for o in (checklist.options(controller) or ())} if controller else {}
             shown = " or ".join(labels.get(v, v) for v in q.when.values)
             condition = f"{q.when.question} is {shown}"
+        roles = asked_roles(checklist, q)
+        asked_of = " | ".join(ROLE_LABELS.get(r, r) for r in roles) if roles is not None else "everyone"
         header += [q.id, f"{q.id} note"]
         columns += [
-            [q.id, q.text, q.help or "", kind, " | ".join(choices), condition],
-            [f"{q.id} note", f"Note on: {q.text}", "optional", "text", "", ""],
+            [q.id, q.text, q.help or "", kind, " | ".join(choices), condition, asked_of],
+            [f"{q.id} note", f"Note on: {q.text}", "optional", "text", "", condition, asked_of],
         ]
     return SurveyTemplate(_csv([header]), _csv(columns))

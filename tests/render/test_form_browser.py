@@ -166,3 +166,45 @@ def test_the_form_has_no_serious_accessibility_violations(browser: Any, form: Pa
     ]
     assert serious == []
     context.close()
+
+
+ROLES_CHECKLIST = FIXTURES / "form" / "roles.yaml"
+
+
+def test_roles_decide_what_the_form_asks_and_checklist_text_never_runs(browser: Any, run, tmp_path: Path) -> None:
+    path = tmp_path / "roles.html"
+    assert run("export", str(ROLES_CHECKLIST), "-o", str(path)).exit_code == 0  # organisation and audit asked
+    context = browser.new_context(accept_downloads=True)
+    page, messages = open_form(context, path)
+    assert page.evaluate("() => window.__pwned") is None
+    assert "<img src=x" in page.locator("#q-greets legend").inner_text()  # shown as text
+    assert page.locator("#q-greets").get_by_label("Not applicable", exact=True).count() == 0  # allow_na: false
+    page.get_by_label("Your role", exact=True).select_option("front-line")
+    assert page.locator("#q-rota").is_hidden() and page.locator("#s-leading").is_hidden()
+    assert page.locator("#progress-text").inner_text() == "0 of 1 questions answered"
+    page.get_by_label("Your role", exact=True).select_option("management")
+    assert page.locator("#q-rota").is_visible() and page.locator("#q-budget").is_visible()
+    assert page.locator("#q-budget-size").is_hidden()
+    page.locator("#q-budget").get_by_label("Partly", exact=True).check()
+    page.locator("#q-budget-size").get_by_label("Number (%)", exact=True).fill("2.5%")
+    page.locator("#q-greets").get_by_label("Yes", exact=True).check()
+    page.get_by_label("Your name", exact=True).fill("Ana Łódź")
+    page.get_by_role("button", name="Save my answers").click()
+    assert "Fill in the organisation" in page.locator("#status").inner_text()
+    page.get_by_label("Organisation", exact=True).fill("yes")  # a YAML 1.1 boolean, as a name
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Save my answers").click()
+    assert download.value.suggested_filename == "roles-form--ana-lodz.yaml"
+    saved = tmp_path / "saved.yaml"
+    download.value.save_as(saved)
+    assert "1 questions still open" in page.locator("#status").inner_text()  # rota
+    assert messages == []
+    context.close()
+    _, answers = load_answer_file(saved)
+    assert answers.organisation == "yes" and answers.respondent.role == "management"
+    assert answers.audit is not None and answers.audit[:4].isdigit() and answers.completed is None
+    assert {q: a.value for q, a in answers.answers.items()} == {
+        "greets": "yes",
+        "budget": "partial",
+        "budget-size": "2.5",
+    }
