@@ -42,6 +42,15 @@ def _roles(part: Question | Section) -> list[str] | None:
     return list(part.roles) if part.roles is not None else None
 
 
+def _when(checklist: Checklist, q: Question) -> dict[str, Any] | None:
+    if q.when is None:
+        return None
+    controller = checklist.questions.get(q.when.question)
+    labels = {o.value: o.label for o in (checklist.options(controller) or ())} if controller is not None else {}
+    values = list(q.when.values)
+    return {"question": q.when.question, "values": values, "labels": [labels.get(v, v) for v in values]}
+
+
 def _question(checklist: Checklist, q: Question) -> dict[str, Any]:
     options = checklist.options(q)
     spec = q.answers
@@ -52,7 +61,7 @@ def _question(checklist: Checklist, q: Question) -> dict[str, Any]:
         "hash": q.text_hash,
         "kind": "options" if options is not None else "number" if isinstance(spec, NumberAnswer) else "text",
         "allow_na": q.allow_na,
-        "when": {"question": q.when.question, "values": list(q.when.values)} if q.when is not None else None,
+        "when": _when(checklist, q),
         "roles": _roles(q),
     }
     if options is not None:
