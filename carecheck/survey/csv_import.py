@@ -677,7 +677,9 @@ def refuse_duplicates(survey: Survey) -> None:
         if not key[3]:
             continue  # anonymous rows cannot be told apart
         if key in first:
-            earlier, which = (f"on {first[key].where}", "rows") if row.path is None else (first[key].where, "files")
+            earlier, which = (
+                (f"on {first[key].where}", "rows") if row.path is None else (f"in {first[key].where}", "files")
+            )
             survey.add(
                 "CC509",
                 row.line,

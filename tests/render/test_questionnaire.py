@@ -4,9 +4,9 @@ hashes, the embedded checklist that cannot close its element)."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import html as markup
 import importlib.util
-import hashlib
 import io
 import json
 import re
@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import require_tool
 
 from carecheck.catalog.loading import Catalog
 from carecheck.format.model import Checklist

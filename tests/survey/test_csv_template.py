@@ -39,7 +39,9 @@ def test_export_fill_two_rows_import_and_report(run, tmp_path: Path) -> None:
     result = run("export", checklist, "--format", "csv", "-o", str(template))
     assert result.exit_code == 0 and (tmp_path / "survey.values.csv").is_file()
     (header,) = csv.reader(io.StringIO(template.read_text(encoding="utf-8")))
-    values = {row["column"]: row["choices"].split(" | ") for row in csv.DictReader((tmp_path / "survey.values.csv").open())}
+    values = {
+        row["column"]: row["choices"].split(" | ") for row in csv.DictReader((tmp_path / "survey.values.csv").open())
+    }
     rows = [
         {  # each cell one of the listed choices, as a survey tool set up from the values file gives them
             "name": "Jo Smith", "role": values["role"][2], "organisation": "Acme Ltd", "date": "2026-10-01",
