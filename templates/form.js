@@ -179,7 +179,8 @@
 
   function note(q, fieldset) {
     var id = "q-" + q.id + "-note";
-    fieldset.appendChild(el("label", { for: id, class: "note-label" }, "Note (optional)"));
+    var label = q.evidence ? "Note: what shows this? (asked for a good answer)" : "Note (optional)";
+    fieldset.appendChild(el("label", { for: id, class: "note-label" }, label));
     var area = el("textarea", { id: id, name: id, rows: "2" });
     area.value = (state.answers[q.id] || {}).note || "";
     area.addEventListener("input", function () {

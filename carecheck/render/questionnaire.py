@@ -63,6 +63,7 @@ def _question(checklist: Checklist, q: Question) -> dict[str, Any]:
         "allow_na": q.allow_na,
         "when": _when(checklist, q),
         "roles": _roles(q),
+        "evidence": q.evidence == "required",
     }
     if options is not None:
         data["options"] = [{"value": o.value, "label": o.label} for o in options]
