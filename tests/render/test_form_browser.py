@@ -96,6 +96,7 @@ def test_the_form_is_answered_kept_saved_and_scored_as_the_terminal(
     page.locator("#q-rating").get_by_label("Don't know", exact=True).check()
     page.locator("#q-evidence").get_by_label("Your answer", exact=True).fill("The training log: 2026-01-02")
     assert page.locator("#progress-text").inner_text() == "5 of 5 questions answered"
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")  # no sideways scroll
 
     page.reload()  # closing and opening the file again resumes
     assert page.get_by_label("Your name", exact=True).input_value() == "Jo Bloggs"
@@ -208,3 +209,28 @@ def test_roles_decide_what_the_form_asks_and_checklist_text_never_runs(browser: 
         "budget": "partial",
         "budget-size": "2.5",
     }
+
+
+def test_the_form_is_answered_with_the_keyboard_alone(browser: Any, form: Path) -> None:
+    context = browser.new_context(accept_downloads=True)
+    page, messages = open_form(context, form)
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "who-name"
+    page.keyboard.type("Kim Lee")
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "who-role"
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # the first option of the first question: Yes
+    assert page.locator("#q-has-email").get_by_label("Yes", exact=True).is_checked()
+    assert page.locator("#q-email-reply-hours").is_visible()
+    page.keyboard.press("ArrowDown")  # No: the `when` question goes
+    assert page.locator("#q-has-email").get_by_label("No", exact=True).is_checked()
+    assert page.locator("#q-email-reply-hours").is_hidden()
+    page.keyboard.press("Tab")
+    assert page.evaluate("() => document.activeElement.id") == "q-has-email-note"
+    page.focus("#save")
+    with page.expect_download() as download:
+        page.keyboard.press("Enter")
+    assert download.value.suggested_filename == "minimal--kim-lee.yaml"
+    assert messages == []
+    context.close()
