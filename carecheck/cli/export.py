@@ -77,7 +77,7 @@ def export(
     "--checklist",
     metavar="ID|PATH",
     shell_complete=complete_checklist,
-    help="Refuse answers to any other checklist (default: each file is read against the checklist it names).",
+    help="The checklist the files answer; files of another are refused (default: the one the first file names).",
 )
 @click.option("--dry-run", is_flag=True, help="Check every file and show where it would go; write nothing.")
 def collect(sources: tuple[Path, ...], folder: Path, checklist: str | None, dry_run: bool) -> None:

@@ -56,12 +56,13 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> Survey:
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     survey = Survey("")
-    stream = AnswerStream(discover(list(request.paths)), catalog, request.checklist, several=True)
+    # one checklist per collect, as per import: the first file (or --checklist) names it, others are refused
+    stream = AnswerStream(discover(list(request.paths)), catalog, request.checklist)
     for path, answers, findings in stream.items():
         survey.findings.extend(findings)
         if any(f.severity == "error" for f in findings):
             continue
-        checklist = stream.checklists[answers.checklist.id].checklist
+        checklist = stream.checklist
         values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
         missing_ids = tuple(
             q.id

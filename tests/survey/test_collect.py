@@ -100,3 +100,14 @@ def test_nothing_to_collect_is_a_usage_error(run, tmp_path: Path) -> None:
     empty.mkdir()
     result = run("collect", str(empty), "--dir", str(tmp_path / "audits"))
     assert result.exit_code == 2 and "no answer files" in result.stderr
+
+
+def test_files_of_two_checklists_are_refused(run, downloads: Path, tmp_path: Path) -> None:
+    (downloads / "other.yaml").write_text(
+        "carecheck-answers: 1\nchecklist: {id: care-essentials}\norganisation: Acme Ltd\nanswers: {}\n",
+        encoding="utf-8",
+    )
+    shutil.copy(FIXTURES / "minimal.yaml", downloads)  # found beside the first file; not an answer file
+    result = run("collect", str(downloads), "--dir", str(tmp_path / "audits"))
+    assert result.exit_code == 2 and "these answers are to checklist 'care-essentials', but" in result.stderr
+    assert not (tmp_path / "audits").exists()
