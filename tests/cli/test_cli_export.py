@@ -31,3 +31,19 @@ def test_no_checklist_or_an_unknown_one_is_a_usage_error(run, tmp_path: Path) ->
 def test_collect_needs_something_to_collect(run) -> None:
     result = run("collect")
     assert result.exit_code == 2 and "FILES_OR_FOLDER" in result.stderr
+
+
+def test_the_configured_checklist_and_audits_folder_are_the_defaults(run, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "minimal.yaml").write_bytes(MINIMAL.read_bytes())
+    (tmp_path / "carecheck.yaml").write_text("carecheck-config: 1\nchecklist: minimal.yaml\naudits: records\n")
+    assert run("export", "--format", "md").stdout.startswith("# Minimal checklist\n")
+    returned = tmp_path / "returned.yaml"
+    returned.write_text(
+        "carecheck-answers: 1\nchecklist: {id: minimal}\norganisation: Acme\naudit: 2026-Q4\n"
+        "respondent: {name: Jo, role: front-line}\nanswers: {has-email: no}\n",
+        encoding="utf-8",
+    )
+    result = run("collect", str(returned))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "records" / "acme" / "2026-Q4" / "minimal--jo.yaml").is_file()
