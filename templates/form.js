@@ -359,9 +359,16 @@
 
   function save() {
     var file = answerFile();
-    if (!file.header.organisation) {
-      say("Fill in the organisation before saving.");
-      document.getElementById("who-organisation").focus();
+    var missing = [
+      ["name", file.header.name, "your name"],
+      ["role", state.who.role, "your role"],
+      ["organisation", file.header.organisation, "the organisation"],
+    ].filter(function (f) {
+      return !f[1];
+    });
+    if (missing.length) {
+      say("Fill in " + missing[0][2] + " before saving.");
+      document.getElementById("who-" + missing[0][0]).focus();
       return;
     }
     var name = slug(data.checklist.id, "unnamed") + "--" + slug(file.header.name, "anonymous") + ".yaml";

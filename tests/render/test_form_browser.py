@@ -189,6 +189,9 @@ def test_roles_decide_what_the_form_asks_and_checklist_text_never_runs(browser: 
     page.locator("#q-budget").get_by_label("Partly", exact=True).check()
     page.locator("#q-budget-size").get_by_label("Number (%)", exact=True).fill("2.5%")
     page.locator("#q-greets").get_by_label("Yes", exact=True).check()
+    page.get_by_role("button", name="Save my answers").click()
+    assert page.locator("#status").inner_text() == "Fill in your name before saving."
+    assert page.evaluate("() => document.activeElement.id") == "who-name"
     page.get_by_label("Your name", exact=True).fill("Ana Łódź")
     page.get_by_role("button", name="Save my answers").click()
     assert "Fill in the organisation" in page.locator("#status").inner_text()
@@ -228,6 +231,11 @@ def test_the_form_is_answered_with_the_keyboard_alone(browser: Any, form: Path) 
     assert page.locator("#q-email-reply-hours").is_hidden()
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.id") == "q-has-email-note"
+    page.focus("#save")
+    page.keyboard.press("Enter")
+    assert page.locator("#status").inner_text() == "Fill in your role before saving."
+    page.keyboard.type("f")  # the role's list has the focus: the first role that starts with F
+    assert page.locator("#who-role").input_value() == "front-line"
     page.focus("#save")
     with page.expect_download() as download:
         page.keyboard.press("Enter")
