@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.answers import is_asked
+from carecheck.format.model import Checklist
 from carecheck.survey.csv_import import Planned, Survey, SurveyRow, plan_import, refuse_duplicates, write_import
 
 if TYPE_CHECKING:
@@ -47,8 +48,9 @@ class CollectResult:
         return [p for p in self.planned if not p.existing]
 
 
-def read_returned(request: CollectRequest, catalog: Catalog) -> Survey:
-    """Every returned answer file as a row of one survey, checked as `validate` checks it (lint findings)."""
+def read_returned(request: CollectRequest, catalog: Catalog) -> tuple[Survey, Checklist]:
+    """Every returned answer file as a row of one survey, checked as `validate` checks it (lint findings),
+    and the checklist they answer."""
     from carecheck.catalog.loading import AnswerStream
     from carecheck.catalog.validation import discover
 
@@ -70,18 +72,18 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> Survey:
             if q.id not in values and is_asked(checklist, q, values.get, answers.respondent.role)
         )
         survey.rows.append(SurveyRow(1, answers, missing_ids, 1, path=str(path)))
-    return survey
+    return survey, stream.checklist
 
 
 def run_collect(request: CollectRequest, catalog: Catalog) -> CollectResult:
     """`carecheck collect`: check every file, then file them all or none (none in a dry run)."""
-    survey = read_returned(request, catalog)
+    survey, checklist = read_returned(request, catalog)
     refuse_duplicates(survey)
     planned = plan_import(survey, request.folder)
     if survey.errors:
         raise CollectErrors(survey.findings)
     if not request.dry_run:
-        planned = write_import(planned, request.folder)
+        planned = write_import(planned, request.folder, checklist)  # the checklist is kept with them, as import
     return CollectResult(request, tuple(planned), tuple(survey.warnings))
 
 

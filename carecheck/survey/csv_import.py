@@ -766,7 +766,7 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
     return path
 
 
-def write_import(planned: Sequence[Planned], folder: Path) -> list[Planned]:
+def write_import(planned: Sequence[Planned], folder: Path, checklist: Checklist | None = None) -> list[Planned]:
     """Create the planned files; if any cannot be written, remove those already created and raise."""
     created: list[Planned] = []
     try:
@@ -774,7 +774,7 @@ def write_import(planned: Sequence[Planned], folder: Path) -> list[Planned]:
             if item.existing:
                 created.append(item)
                 continue
-            path = create_answer_file(folder, item.row.answers)
+            path = create_answer_file(folder, item.row.answers, checklist)
             created.append(Planned(item.row, path))
     except BaseException as exc:
         for item in created:
@@ -803,7 +803,7 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     if survey.errors:
         raise SurveyErrors(survey.findings)
     if not request.dry_run:
-        planned = write_import(planned, request.folder)
+        planned = write_import(planned, request.folder, checklist)
     return ImportResult(request, checklist, tuple(planned), tuple(survey.warnings), delimiter)
 
 

@@ -50,6 +50,7 @@ def test_a_downloads_folder_is_filed_under_proper_names_and_again_writes_nothing
     assert result.exit_code == 0, result.output
     assert filed(audits) == ["acme-ltd/2026-Q4/minimal--jo-smith.yaml", "acme-ltd/2026-Q4/minimal--sam-lee.yaml"]
     assert "Collected 2 answer files" in result.stdout and "answers (3).yaml: Sam Lee, front-line" in result.stdout
+    assert len(list((audits / ".checklists").glob("*.json"))) == 1  # the answered checklist, kept once
     returned, kept = (load_answer_file(p)[1] for p in (downloads / "answers (3).yaml", audits / filed(audits)[1]))
     assert kept == returned  # written by carecheck's one writer, the same answers
     again = run("collect", str(downloads), "--dir", str(audits), "--checklist", checklist)
