@@ -95,6 +95,9 @@ def is_asked(
     interview asks it once that question is answered so, and an answer given to it anyway is kept,
     not scored.
     """
+    if question.when is None:  # the common case, once per question and respondent: no loop
+        roles = asked_roles(checklist, question) if role is not None else None
+        return roles is None or role in roles
     seen: set[str] = set()
     q: Question | None = question
     while q is not None and q.id not in seen:

@@ -421,9 +421,10 @@ for _code, _name, _summary, _details in (
     (
         "CC603",
         "critical-below-50",
-        "A critical question scores below 50 (`--fail-on critical`).",
-        """A question marked `critical: true` scores below 50 (its score rounded to one decimal; with
-        several respondents, their mean), and `report --fail-on critical` is on. A waiver in the plan
+        "A critical question scores below its `critical_below`, default 50 (`--fail-on critical`).",
+        """A question marked `critical: true` scores below its checklist's `critical_below` (default 50;
+        its score rounded to one decimal; with several respondents, their mean), and `report --fail-on
+        critical` is on. A waiver in the plan
         (`--plan`) accepts the gap until it expires: the question is still scored and shown as
         accepted, and the gate passes with a note instead of failing.
 
