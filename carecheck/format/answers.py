@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime
 from typing import Literal
 
@@ -75,13 +75,23 @@ def number_value(cell: str, spec: NumberAnswer, decimal_comma: bool = False) -> 
     return text.lstrip("+")
 
 
-def is_asked(checklist: Checklist, question: Question, value: Callable[[str], str | None]) -> bool:
-    """Whether `when` lets `question` be asked, given the answers so far (`value(id)`).
+def is_asked(
+    checklist: Checklist,
+    question: Question,
+    value: Callable[[str], str | None],
+    *,
+    scope: Container[str] | None = None,
+) -> bool:
+    """Whether `question` is asked, given the answers so far (`value(id)`) and the questions asked at all.
 
-    Asked when it has no `when`, or the question its `when` names is itself asked and holds one of
-    the listed values. A `when` whose question is unanswered is not asked (yet): the interview asks
-    it once that question is answered so, and an answer given to it anyway is kept, not scored.
+    `scope` is an answer file's `questions:` (the questions a short survey asked; None: all of them):
+    a question outside it is not asked. Otherwise asked when it has no `when`, or the question its
+    `when` names is itself asked and holds one of the listed values. A `when` whose question is
+    unanswered is not asked (yet): the interview asks it once that question is answered so, and an
+    answer given to it anyway is kept, not scored.
     """
+    if scope is not None and question.id not in scope:
+        return False
     seen: set[str] = set()
     q: Question | None = question
     while q is not None and q.when is not None and q.id not in seen:
@@ -90,6 +100,11 @@ def is_asked(checklist: Checklist, question: Question, value: Callable[[str], st
             return False
         q = checklist.questions.get(q.when.question)
     return True
+
+
+def asked_scope(answers: AnswerFile) -> frozenset[str] | None:
+    """The questions an answer file says were asked (`questions:`), or None when every question was."""
+    return None if answers.questions is None else frozenset(answers.questions)
 
 
 def quarter_label(when: datetime) -> str:

@@ -278,6 +278,14 @@ class AnswerFile(Model):
     organisation: Text
     audit: Text | None = Field(None, description="Audit period label, e.g. 2026-Q3.")
     respondent: Respondent = Respondent(name="", role="other")
+    questions: tuple[Id, ...] | None = Field(
+        None,
+        description=(
+            "The questions this respondent was asked, when not all of the checklist's (a short survey, "
+            "a role-targeted audit): the others are not asked (absent, never unanswered or unknown). "
+            "Absent: every question is asked."
+        ),
+    )
     started: datetime | None = None
     completed: datetime | None = None
     answers: dict[Text, Answer] = {}

@@ -23,7 +23,7 @@ from carecheck.audits.store import Unfinished, create_answer_file, find_unfinish
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked, number_fault, quarter_label
+from carecheck.format.answers import answer_problem, asked_scope, audit_label, is_asked, number_fault, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -156,7 +156,7 @@ class Audit:
 
     def is_visible(self, question: Question) -> bool:
         """Whether a question is asked, given the answers so far (format.answers.is_asked)."""
-        return is_asked(self.checklist, question, self.value)
+        return is_asked(self.checklist, question, self.value, scope=asked_scope(self.header))
 
     def visible(self) -> list[Question]:
         """The questions asked, given the answers so far, in checklist order."""

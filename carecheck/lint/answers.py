@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from carecheck.format.answers import answer_problem, is_asked
+from carecheck.format.answers import answer_problem, asked_scope, is_asked
 from carecheck.format.model import AnswerFile
 from carecheck.format.reader import Document
 from carecheck.format.resolved import ResolvedChecklist
@@ -148,11 +148,11 @@ def question_reworded(ctx: AnswersContext) -> Iterator[Hit]:
 
 @rule("CC207", "answered-not-asked", "answers", severity="warning")
 def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
-    """An answer is given to a question its `when` does not ask; the answer is kept, not scored.
+    """An answer is given to a question that is not asked; the answer is kept, not scored.
 
     A question with `when` is asked only while the question it names holds one of the listed values
-    (an unanswered one holds none). An answer given anyway stays in the file, in case the other
-    answer changes, but does not count.
+    (an unanswered one holds none); a file with `questions:` (a short survey) asks only those. An
+    answer given anyway stays in the file, in case the other answer changes, but does not count.
 
     Fails:
 
@@ -170,14 +170,48 @@ def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
         return
     checklist = ctx.resolved.checklist
     values = {qid: a.value for qid, a in ctx.answers.answers.items()}
+    scope = asked_scope(ctx.answers)
     for qid, answer in ctx.answers.answers.items():
         question = checklist.questions.get(qid)
-        if question is None or answer.value is None or question.when is None:
+        if question is None or answer.value is None:
+            continue
+        if scope is not None and qid not in scope:
+            yield Hit(
+                f"'{qid}' is answered but not among the questions asked (`questions:`): kept, not scored",
+                ("answers", qid),
+            )
+            continue
+        if question.when is None:
             continue
         if answer_problem(checklist, question, answer.value) is None and not is_asked(checklist, question, values.get):
             held, controller = values.get(question.when.question), question.when.question
             because = f"'{controller}' is unanswered" if held is None else f"'{controller}' is {held!r}"
             yield Hit(f"'{qid}' is answered but not asked ({because}): kept, not scored", ("answers", qid))
+
+
+@rule("CC208", "unknown-question-asked", "answers", severity="warning")
+def unknown_question_asked(ctx: AnswersContext) -> Iterator[Hit]:
+    """`questions:` (the questions a short survey asked) names a question the checklist does not have.
+
+    The questions listed are the ones the respondent was asked; the others are not asked (no score,
+    never "still to answer"). An id the checklist lacks was removed or renamed since, or mistyped.
+
+    Fails:
+
+        questions: [service-standards-publish]
+
+    Passes:
+
+        questions: [service-standards-published]
+    """
+    if ctx.resolved is None or ctx.answers.questions is None:
+        return
+    questions = ctx.resolved.checklist.questions
+    for index, qid in enumerate(ctx.answers.questions):
+        if qid not in questions:
+            close = difflib.get_close_matches(qid, list(questions), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield Hit(f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'{hint}", ("questions", index))
 
 
 register(

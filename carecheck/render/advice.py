@@ -185,7 +185,20 @@ def _change_sentence(comparison: Comparison | None) -> str | None:
     if round(change, 1) == 0:
         return f"The overall score is unchanged since {label} ({_score(comparison.overall_before)})."
     verb = "rose" if change > 0 else "fell"
-    return f"Since {label} the overall score {verb} {abs(change):.1f} points, from {_score(comparison.overall_before)}."
+    sentence = (
+        f"Since {label} the overall score {verb} {abs(change):.1f} points, from {_score(comparison.overall_before)}"
+    )
+    people = comparison.like_for_like
+    if people is None:
+        return sentence + "."
+    if people.change is None or not people.respondents:
+        return sentence + ", but nobody answered both audits, so the two are not like for like."
+    who = "the one person" if people.respondents == 1 else f"the {people.respondents} people"
+    move = "no change" if round(people.change, 1) == 0 else f"{people.change:+.1f} points"
+    return (
+        f"{sentence}; the respondents differ, and like for like {who} who answered both went from "
+        f"{_score(people.before)} to {_score(people.after)} ({move})."
+    )
 
 
 def _gap_sentence(gaps: Sequence[PerceptionGap]) -> str | None:
@@ -193,8 +206,8 @@ def _gap_sentence(gaps: Sequence[PerceptionGap]) -> str | None:
         return None
     g = gaps[0]
     return (
-        f"People see {g.title} most differently: {g.low.role} gives it {_score(g.low.score)}, "
-        f"{g.high.role} {_score(g.high.score)}."
+        f"Views differ most on {g.title}: {g.low.role} scores it {_score(g.low.score)}, "
+        f"{g.high.role} {_score(g.high.score)} (out of 100)."
     )
 
 
@@ -212,6 +225,11 @@ def summary(card: Scorecard, comparison: Comparison | None = None) -> tuple[str,
             headline += f" (the band from {here.min:g}"
             headline += f"; {above.label} starts at {above.min:g})" if above else ", the highest)"
     sentences.append(headline + ".")
+    if card.asked_questions is not None:
+        sentences.append(
+            f"The score rests on the {card.asked_questions} of the checklist's {card.checklist.questions} questions "
+            "that were asked; the others were not part of this audit."
+        )
     if card.rating is not None and card.rating.capped:
         sentences.append(
             f"The score alone would rate {card.rating.band}; a critical question scoring below 50 holds the "

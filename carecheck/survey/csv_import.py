@@ -605,6 +605,7 @@ def _row(
         return None
     label = audit or quarter_label(when)
     at = when.astimezone(timezone.utc).replace(microsecond=0)
+    scope = survey_scope(checklist, columns)
     answers = {
         q.id: Answer(value=values.get(q.id), note=notes.get(q.id), at=at, asked=checklist.questions[q.id].text_hash)
         for q in checklist.questions.values()
@@ -617,18 +618,33 @@ def _row(
             "organisation": " ".join(org.split()),
             "audit": label,
             "respondent": Respondent(name=" ".join(fields.get("name", "").split()), role=role),
+            "questions": scope,
             "started": at,
             "completed": None,
             "answers": answers,
         }
     )
     # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
+    asked = None if scope is None else frozenset(scope)
     missing = tuple(
-        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get)
+        q.id
+        for q in checklist.questions.values()
+        if q.id not in values and is_asked(checklist, q, values.get, scope=asked)
     )
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
     return SurveyRow(line, answer_file, missing, positions.get("name", 0))
+
+
+def survey_scope(checklist: Checklist, columns: Sequence[Column]) -> tuple[str, ...] | None:
+    """The questions a survey asked: those with a column (answer or note), in checklist order; None when all.
+
+    Written as the answer file's `questions:`, so a short survey's report scores what was asked and is
+    no draft for the questions it never asked."""
+    ids = {c.question.id for c in columns if c.kind in ("answer", "note") and c.question is not None}
+    if ids >= set(checklist.questions):
+        return None
+    return tuple(qid for qid in checklist.questions if qid in ids)
 
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:

@@ -330,6 +330,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "checklist",
         "respondents",
         "draft",
+        "asked_questions",
         "overall",
         "rating",
         "counts",
@@ -345,6 +346,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "waivers",
         "anonymous",
         "role_means",
+        "role_data_gaps",
         "perception_gaps",
         "comparison",
     ]
