@@ -617,7 +617,7 @@ def test_the_html_has_no_serious_accessibility_violations(
     page.context.close()
 
 
-def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violations(
+def test_every_part_of_a_report_with_changes_and_perception_gaps_has_no_serious_violations(
     browser: Any, tmp_path: Path
 ) -> None:
     require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
@@ -634,7 +634,8 @@ def test_what_changed_and_perception_gaps_have_no_serious_accessibility_violatio
     assert messages == []
     page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "async () => await axe.run({include: [['#summary'], ['#changes'], ['#perception']]}, "
+        "async () => await axe.run({include: [['#summary'], ['#roadmap'], ['#sections'], ['#changes'], "
+        "['#perception'], ['#detail'], ['#method']]}, "
         "{resultTypes: ['violations']})"
     )
     serious = [
@@ -696,3 +697,28 @@ def test_the_jinja_environment_is_built_once_per_template_folder(tmp_path: Path)
     built = environment()
     built.get_template("report.md.j2")
     assert len(built.cache or {}) >= 1 and environment() is built
+
+
+def test_the_ardley_example_opens_cleanly_and_passes_axe(browser: Any, tmp_path: Path) -> None:
+    # four roles, a baseline, the heatmap, the roadmap's three horizons, perception lanes: every new part
+    require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
+    from carecheck.audits.grouping import ReportRequest, build_reports
+
+    ardley = Path(__file__).parents[2] / "examples" / "audits" / "ardley-home-supplies" / "2026-Q3"
+    (report,) = build_reports(ReportRequest([ardley], baseline=("auto",)), Catalog()).reports
+    path = tmp_path / "ardley.html"
+    path.write_text(str(render_report(report.card, "html", options(comparison=report.comparison))), encoding="utf-8")
+    page, messages = open_report(browser, path)
+    assert messages == []
+    assert page.locator("#roadmap table.plan").count() >= 2 and page.locator("#heat-title").count() == 1
+    page.context.close()
+    page, _ = open_report(browser, path, bypass_csp=True)
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    page.context.close()
