@@ -45,7 +45,7 @@ GAPS_SUMMARISED = 3
 """How many perception gaps the executive summary names."""
 MOVERS_SHOWN = 5
 """How many most-improved and most-declined questions the documents list (the JSON holds every change)."""
-GAPS_SHOWN = 6
+GAPS_SHOWN = 5
 """How many section and question perception gaps the documents chart (the JSON and CSV hold all)."""
 
 FORMAT_NAMES = ("html", "md", "txt", "json", "csv", "pdf")
