@@ -235,6 +235,19 @@ def summary(card: Scorecard, comparison: Comparison | None = None) -> tuple[str,
             f"The score alone would rate {card.rating.band}; a critical question scoring below 50 holds the "
             f"rating at {card.rating.label}."
         )
+    practice, results = getattr(card, "practice_score", None), getattr(card, "results_score", None)
+    if practice is not None and results is not None:
+        lead = (
+            "ahead of"
+            if shown(practice) > shown(results)
+            else "behind"
+            if shown(practice) < shown(results)
+            else "level with"
+        )
+        sentences.append(
+            f"What is done (practices, {_score(practice)} out of 100) is {lead} what it achieves "
+            f"(results, {_score(results)})."
+        )
     for sentence in (_sections_sentence(card.sections), _change_sentence(comparison), _gap_sentence(card.section_gaps)):
         if sentence:
             sentences.append(sentence)

@@ -505,6 +505,43 @@ def heatmap(card: Scorecard) -> Heatmap | None:
 
 
 @dataclass(frozen=True)
+class PartsChart:
+    """Practices against results: what the organisation does, and what it achieves (two bars, px)."""
+
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bars: tuple[tuple[str, float | None, float, float], ...]
+    """(label, score, y, bar width) for the practice score, then the results score."""
+    description: str
+
+
+def parts_chart(card: Scorecard) -> PartsChart | None:
+    """The practices-vs-results chart, when the scorer gives both part scores (`measures:` questions);
+    None when it gives neither."""
+    practice = getattr(card, "practice_score", None)
+    results = getattr(card, "results_score", None)
+    if practice is None and results is None:
+        return None
+    label_width, plot_width, step, top = 150, 420, 30, 8
+    parts = (("Practices", practice), ("Results", results))
+    bars = tuple(
+        (label, score, top + i * step, 0.0 if score is None else round(score / 100 * plot_width, 2))
+        for i, (label, score) in enumerate(parts)
+    )
+    words = "; ".join(f"{label} {_score(score, 'not measured')}" for label, score in parts)
+    return PartsChart(
+        width=label_width + plot_width + 90,
+        height=top + len(parts) * step,
+        label_width=label_width,
+        plot_width=plot_width,
+        bars=bars,
+        description=f"Scores out of 100 of what is done (practices) and what it achieves (results): {words}.",
+    )
+
+
+@dataclass(frozen=True)
 class TrendPoint:
     """One audit on the trend chart: where its dot and its labels go (px)."""
 
@@ -650,6 +687,7 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "summary": advice.summary(card, options.comparison),
         "strengths": advice.strengths(card),
         "heatmap": heatmap(card),
+        "parts_chart": parts_chart(card),
         "horizons": advice.HORIZONS,
         "status_words": advice.STATUS_WORDS,
         "near": advice.NEAR,

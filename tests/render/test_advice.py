@@ -15,7 +15,7 @@ from conftest import require_tool
 from carecheck.audits.grouping import ReportRequest, build_reports
 from carecheck.catalog.loading import Catalog
 from carecheck.render import advice
-from carecheck.render.report import ReportOptions, heatmap, render_report, section_chart
+from carecheck.render.report import ReportOptions, heatmap, parts_chart, render_report, section_chart
 from carecheck.scoring.score import Scorecard
 from carecheck.scoring.trends import Comparison
 
@@ -278,3 +278,17 @@ def test_the_pdf_is_short_and_has_no_near_empty_page(which: str, most: int, four
     # one respondent: 12 pages before issue 14, 7 after; four respondents and a baseline: 25 before, 13 after
     assert len(fills) <= most, fills
     assert all(fill >= 0.25 for fill in fills[:-1]), fills
+
+
+def test_practices_and_results_have_their_chart_and_sentence_when_the_scorer_gives_them(four: Any) -> None:
+    from types import SimpleNamespace
+
+    card, _ = four
+    assert parts_chart(card) is None or getattr(card, "practice_score", None) is not None
+    # a scorecard that carries the part scores (issue 13's measures: practice | result)
+    parts = SimpleNamespace(practice_score=72.0, results_score=41.5)
+    chart = parts_chart(parts)  # type: ignore[arg-type]
+    assert chart is not None and [b[0] for b in chart.bars] == ["Practices", "Results"]
+    assert chart.bars[1][3] == round(41.5 / 100 * chart.plot_width, 2)
+    assert "Practices 72.0; Results 41.5" in chart.description
+    assert parts_chart(SimpleNamespace(practice_score=None, results_score=None)) is None  # type: ignore[arg-type]
