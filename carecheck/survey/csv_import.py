@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 
 from carecheck.audits.store import create_answer_file, default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
-from carecheck.format.answers import answer_problem, audit_label, is_asked, number_value, quarter_label
+from carecheck.format.answers import answer_problem, asked_roles, audit_label, is_asked, number_value, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -567,6 +567,7 @@ def _row(
         if column.kind == "answer" and column.question is not None:
             if not cell:
                 continue
+            positions[f"answer:{column.question.id}"] = column.index + 1
             lookup = headers.lookups[column.question.id]
             value, problem = answer_value(checklist, column.question, cell, decimal_comma, lookup)
             if value is None:
@@ -601,6 +602,7 @@ def _row(
             )
         else:
             role = known
+    _not_asked_of_role(survey, checklist, line, positions, values, notes, role)
     if any(f.severity == "error" for f in survey.findings[before:]) or not org.strip():
         return None
     label = audit or quarter_label(when)
@@ -629,7 +631,7 @@ def _row(
     missing = tuple(
         q.id
         for q in checklist.questions.values()
-        if q.id not in values and is_asked(checklist, q, values.get, scope=asked)
+        if q.id not in values and is_asked(checklist, q, values.get, role, scope=asked)
     )
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
@@ -645,6 +647,25 @@ def survey_scope(checklist: Checklist, columns: Sequence[Column]) -> tuple[str, 
     if ids >= set(checklist.questions):
         return None
     return tuple(qid for qid in checklist.questions if qid in ids)
+
+
+def _not_asked_of_role(
+    survey: Survey,
+    checklist: Checklist,
+    line: int,
+    positions: dict[str, int],
+    values: dict[str, str],
+    notes: dict[str, str],
+    role: str,
+) -> None:
+    """Answers to questions the row's role is not asked (`roles:`) are left out, each with a warning."""
+    for qid in list(values):
+        roles = asked_roles(checklist, checklist.questions[qid])
+        if roles is not None and role not in roles:
+            del values[qid]
+            notes.pop(qid, None)
+            column = positions.get(f"answer:{qid}", 1)
+            survey.add("CC514", line, column, f"'{qid}' is not asked of {role} (roles: {', '.join(roles)}); left out")
 
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
@@ -748,7 +769,7 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
     return path
 
 
-def write_import(planned: Sequence[Planned], folder: Path) -> list[Planned]:
+def write_import(planned: Sequence[Planned], folder: Path, checklist: Checklist | None = None) -> list[Planned]:
     """Create the planned files; if any cannot be written, remove those already created and raise."""
     created: list[Planned] = []
     try:
@@ -756,7 +777,7 @@ def write_import(planned: Sequence[Planned], folder: Path) -> list[Planned]:
             if item.existing:
                 created.append(item)
                 continue
-            path = create_answer_file(folder, item.row.answers)
+            path = create_answer_file(folder, item.row.answers, checklist)
             created.append(Planned(item.row, path))
     except BaseException as exc:
         for item in created:
@@ -785,7 +806,7 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     if survey.errors:
         raise SurveyErrors(survey.findings)
     if not request.dry_run:
-        planned = write_import(planned, request.folder)
+        planned = write_import(planned, request.folder, checklist)
     return ImportResult(request, checklist, tuple(planned), tuple(survey.warnings), delimiter)
 
 
