@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import textwrap
 
+from carecheck.format.answers import asked_roles
 from carecheck.format.model import Checklist, NumberAnswer, Question
 from carecheck.format.references import Reference, References
 from carecheck.format.writer import dump_yaml
@@ -45,8 +46,14 @@ def _text(checklist: Checklist) -> str:
     bands = ", ".join(f"{b.label} >= {b.min:g}" for b in checklist.bands or ())
     out.append(
         f"Ratings: {bands}"
-        + (f"; capped at {checklist.critical_cap} by a failing critical question" if checklist.critical_cap else "")
+        + (
+            f"; capped at {checklist.critical_cap} by a critical question below {checklist.critical_below:g}"
+            if checklist.critical_cap
+            else ""
+        )
     )
+    if checklist.checks:
+        out.append(f"Checks ({len(checklist.checks)}): " + ", ".join(c.id for c in checklist.checks))
     for n, section in enumerate(checklist.sections, 1):
         target = f", target {section.target:g}" if section.target is not None else ""
         out += ["", f"{n}. {section.title}  [{section.id}, weight {section.weight:g}{target}]"]
@@ -54,8 +61,15 @@ def _text(checklist: Checklist) -> str:
             flags = " CRITICAL" if q.critical else ""
             out.append(f"   - {q.text}{flags}")
             detail = f"{q.id}; {answer_kind(checklist, q)}; weight {q.weight:g}; effort {q.effort}"
+            if q.measures == "result":
+                detail += "; a result"
             if q.when:
                 detail += f"; asked when {q.when.question} is {' or '.join(q.when.values)}"
+            roles = asked_roles(checklist, q)
+            if roles is not None:
+                detail += f"; asked of {', '.join(roles)}"
+            if q.evidence:
+                detail += "; evidence required"
             out.append(f"     ({detail})")
     return "\n".join(out) + "\n"
 

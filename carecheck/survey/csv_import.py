@@ -130,6 +130,12 @@ class SurveyRow:
     answers: AnswerFile
     missing: tuple[str, ...]
     name_column: int  # 1-based, 0 when there is no name column
+    path: str | None = None  # the answer file it came from (`carecheck collect`); None: a row of the CSV
+
+    @property
+    def where(self) -> str:
+        """Where the row is, as messages name it: its CSV line, or its answer file."""
+        return f"line {self.line}" if self.path is None else self.path
 
 
 @dataclass
@@ -148,8 +154,9 @@ class Survey:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
-    def add(self, code: str, line: int, col: int, message: str) -> None:
-        self.findings.append(Finding(self.path, Position(line, col), code, message, RULES[code].severity))
+    def add(self, code: str, line: int, col: int, message: str, path: str | None = None) -> None:
+        where = self.path if path is None else path
+        self.findings.append(Finding(where, Position(line, col), code, message, RULES[code].severity))
 
 
 class SurveyErrors(FindingsError):
@@ -501,7 +508,7 @@ def parse_survey(
         row = _row(survey, headers, columns, line, cells, organisation, audit, now, month_first, decimal_comma)
         if row is not None:
             survey.rows.append(row)
-    _duplicates(survey)
+    refuse_duplicates(survey)
     survey.findings.sort(key=lambda f: f.sort_key)
     return survey, delimiter
 
@@ -678,24 +685,29 @@ def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
     )
 
 
-def _duplicates(survey: Survey) -> None:
+def refuse_duplicates(survey: Survey) -> None:
+    """Refuse (CC509) a second row of one person in one audit; rows with errors leave the survey."""
     first: dict[tuple[str, str, str, str], SurveyRow] = {}
     for row in survey.rows:
         key = respondent_key(row.answers)
         if not key[3]:
             continue  # anonymous rows cannot be told apart
         if key in first:
+            earlier, which = (
+                (f"on {first[key].where}", "rows") if row.path is None else (f"in {first[key].where}", "files")
+            )
             survey.add(
                 "CC509",
                 row.line,
                 row.name_column or 1,
                 f"{row.answers.respondent.name} ({row.answers.organisation}, {row.answers.audit}) "
-                f"already answers on line {first[key].line}; keep one of the two rows",
+                f"already answers {earlier}; keep one of the two {which}",
+                path=row.path,
             )
         else:
             first[key] = row
-    bad = {f.position.line for f in survey.errors if f.position is not None}
-    survey.rows = [row for row in survey.rows if row.line not in bad]
+    bad = {(f.path, f.position.line) for f in survey.errors if f.position is not None}
+    survey.rows = [row for row in survey.rows if (row.path or survey.path, row.line) not in bad]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -741,7 +753,7 @@ def plan_import(survey: Survey, folder: Path) -> list[Planned]:
         same = next((path for path, answers in match if same_answers(answers, row.answers)), None)
         if same is not None:
             planned.append(Planned(row, same, existing=True))
-            survey.add("CC513", row.line, 1, f"already imported as {same}; skipped")
+            survey.add("CC513", row.line, 1, f"already imported as {same}; skipped", path=row.path)
             continue
         if match and key[3]:
             survey.add(
@@ -750,6 +762,7 @@ def plan_import(survey: Survey, folder: Path) -> list[Planned]:
                 row.name_column or 1,
                 f"{row.answers.respondent.name} already has an answer file for {row.answers.audit} "
                 f"with other answers: {match[0][0]}; remove it to import this row, or give another --audit",
+                path=row.path,
             )
             continue
         path = _free_path(default_answer_path(folder, row.answers), taken)
@@ -818,13 +831,13 @@ def summary_lines(result: ImportResult) -> list[str]:
     for item in result.planned:
         row = item.row
         if item.existing:
-            lines.append(f"skipped       {item.path}  (line {row.line}: already imported)")
+            lines.append(f"skipped       {item.path}  ({row.where}: already imported)")
             continue
         who = row.answers.respondent.name or "anonymous"
         given = sum(1 for a in row.answers.answers.values() if a.value is not None)
         open_ = f", {len(row.missing)} to answer" if row.missing else ""
         lines.append(
-            f"{verb:<13} {item.path}  (line {row.line}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
+            f"{verb:<13} {item.path}  ({row.where}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
         )
     created = result.created
     incomplete = sum(1 for item in created if item.row.missing)
