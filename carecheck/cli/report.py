@@ -52,7 +52,12 @@ if TYPE_CHECKING:
     help="Templates here override the built-ins of the same name (report.html.j2, report.css.j2, ...).",
 )
 @click.option("--title", help="The report's title (default: Customer care audit).")
-@click.option("--top", type=click.IntRange(min=1), metavar="N", help="Show only the N highest-priority actions.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The roadmap holds the N highest-priority actions below target (default 7); JSON and CSV rank only N.",
+)
 @click.option(
     "--fail-under",
     multiple=True,

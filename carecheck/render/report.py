@@ -28,22 +28,25 @@ from carecheck import clock
 from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.errors import InputError, Position, UsageError
 from carecheck.fs import read_bounded
+from carecheck.render import advice
 from carecheck.render.style import styler
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleDataGaps, RoleMean, Scorecard, SectionScore
-from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, LikeForLike, ScoreChange
+from carecheck.scoring.trends import AuditPoint, Comparison, LikeForLike, ScoreChange
 
 REPORT_FORMAT_VERSION = 1
 DEFAULT_ACCENT = "#1f4e79"
 DEFAULT_TITLE = "Customer care audit"
-SUMMARY_ACTIONS = 5
-"""How many actions the executive summary lists."""
 NOTES_SHOWN = 3
 """How many notes per question the HTML, Markdown and text reports show (CSV and JSON hold all)."""
 
 RESPONDENTS_LISTED = 30
 """Up to this many respondents the HTML appendix lists each; beyond, it counts them by role."""
 GAPS_SUMMARISED = 3
-"""How many perception gaps the executive summary names (the perception gaps part lists all)."""
+"""How many perception gaps the executive summary names."""
+MOVERS_SHOWN = 5
+"""How many most-improved and most-declined questions the documents list (the JSON holds every change)."""
+GAPS_SHOWN = 5
+"""How many section and question perception gaps the documents chart (the JSON and CSV hold all)."""
 
 FORMAT_NAMES = ("html", "md", "txt", "json", "csv", "pdf")
 FORMAT_ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
@@ -252,6 +255,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         arrow=_arrow,
         who_sees=_who_sees,
         sees=_sees,
+        status=_status,
         role_data_gaps=_role_data_gaps,
         like_for_like=_like_for_like_words,
         questions_differ=_questions_differ_words,
@@ -379,11 +383,13 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class ChartBar:
-    """One section in the chart: where its bar, its target mark and its labels go (px)."""
+    """One section in the chart: its full title on a line above its bar, the bar, its target mark (px)."""
 
     title: str
     score: float | None
     target: float | None
+    status: str
+    """The score against its target: met, near, far or none (advice.status)."""
     y: float
     width: float
     target_x: float | None
@@ -394,6 +400,7 @@ class Chart:
     width: int
     height: int
     label_width: int
+    """Where the plot starts (the labels sit above the bars, so it is a small margin)."""
     plot_width: int
     bar_height: int
     bars: tuple[ChartBar, ...]
@@ -402,8 +409,9 @@ class Chart:
 
 
 def section_chart(sections: tuple[SectionScore, ...]) -> Chart:
-    """The layout of the sections-against-targets chart (an SVG drawn by the HTML template)."""
-    label_width, plot_width, bar_height, step, top = 230, 380, 20, 34, 28
+    """The layout of the sections-against-targets chart (an SVG drawn by the HTML template). Each title
+    sits whole on its own line above its bar, so no label is ever cut."""
+    left, plot_width, bar_height, step, top = 4, 560, 14, 36, 34
     bars = []
     for i, section in enumerate(sections):
         y = top + i * step
@@ -412,26 +420,125 @@ def section_chart(sections: tuple[SectionScore, ...]) -> Chart:
                 title=section.title,
                 score=section.score,
                 target=section.target,
+                status=advice.status(section.score, section.target),
                 y=y,
                 width=0.0 if section.score is None else round(section.score / 100 * plot_width, 2),
-                target_x=None if section.target is None else round(label_width + section.target / 100 * plot_width, 2),
+                target_x=None if section.target is None else round(left + section.target / 100 * plot_width, 2),
             )
         )
     parts = []
     for s in sections:
-        target = f", target {s.target:.1f}" if s.target is not None else ""
+        target = f", target {s.target:g}, {advice.STATUS_WORDS[advice.status(s.score, s.target)]}" if s.target else ""
         parts.append(f"{s.title}: {_score(s.score)}{target}")
-    ticks = tuple((t, label_width + t / 100 * plot_width) for t in (0, 25, 50, 75, 100))
-    height = top + len(sections) * step + 6
+    ticks = tuple((t, left + t / 100 * plot_width) for t in (0, 25, 50, 75, 100))
+    height = top + len(sections) * step
     return Chart(
-        width=label_width + plot_width + 60,
+        width=left + plot_width + 120,
         height=height,
-        label_width=label_width,
+        label_width=left,
         plot_width=plot_width,
         bar_height=bar_height,
         bars=tuple(bars),
         ticks=ticks,
         description="Section scores out of 100. " + "; ".join(parts) + ".",
+    )
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    role: str
+    score: float | None
+    status: str
+    x: float
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    section: str
+    """The section's title."""
+    title: tuple[str, ...]
+    """The section title in lines that fit the label column (never cut)."""
+    y: float
+    height: float
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    width: int
+    height: int
+    label_width: int
+    cell_width: int
+    roles: tuple[tuple[str, float], ...]
+    """Each role's column header and its x (the centre of its column)."""
+    rows: tuple[HeatRow, ...]
+    description: str
+
+
+def heatmap(card: Scorecard) -> Heatmap | None:
+    """The role x section heatmap's layout: each section's mean as each role sees it, coloured against the
+    section's target; None with fewer than two roles."""
+    roles = [m.role for m in card.role_means]
+    if len(roles) < 2:
+        return None
+    label_width, cell_width, line, top = 250, 96, 15, 30
+    rows, y, parts = [], float(top), []
+    for s in card.sections:
+        title = tuple(textwrap.wrap(s.title, 34)) or ("",)
+        height = max(28.0, len(title) * line + 10)
+        means = {m.role: m.score for m in s.role_means}
+        cells = tuple(
+            HeatCell(role, means.get(role), advice.status(means.get(role), s.target), label_width + i * cell_width)
+            for i, role in enumerate(roles)
+        )
+        rows.append(HeatRow(s.title, title, y, height, cells))
+        y += height + 3
+        parts.append(f"{s.title}: " + ", ".join(f"{c.role} {_score(c.score)}" for c in cells))
+    return Heatmap(
+        width=label_width + cell_width * len(roles) + 4,
+        height=round(y) + 2,
+        label_width=label_width,
+        cell_width=cell_width,
+        roles=tuple((role, label_width + (i + 0.5) * cell_width) for i, role in enumerate(roles)),
+        rows=tuple(rows),
+        description="Each section's score as each role sees it, out of 100. " + "; ".join(parts) + ".",
+    )
+
+
+@dataclass(frozen=True)
+class PartsChart:
+    """Practices against results: what the organisation does, and what it achieves (two bars, px)."""
+
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bars: tuple[tuple[str, float | None, float, float], ...]
+    """(label, score, y, bar width) for the practice score, then the results score."""
+    description: str
+
+
+def parts_chart(card: Scorecard) -> PartsChart | None:
+    """The practices-vs-results chart, when the scorer gives both part scores (`measures:` questions);
+    None when it gives neither."""
+    practice = getattr(card, "practice_score", None)
+    results = getattr(card, "results_score", None)
+    if practice is None and results is None:
+        return None
+    label_width, plot_width, step, top = 150, 420, 30, 8
+    parts = (("Practices", practice), ("Results", results))
+    bars = tuple(
+        (label, score, top + i * step, 0.0 if score is None else round(score / 100 * plot_width, 2))
+        for i, (label, score) in enumerate(parts)
+    )
+    words = "; ".join(f"{label} {_score(score, 'not measured')}" for label, score in parts)
+    return PartsChart(
+        width=label_width + plot_width + 90,
+        height=top + len(parts) * step,
+        label_width=label_width,
+        plot_width=plot_width,
+        bars=bars,
+        description=f"Scores out of 100 of what is done (practices) and what it achieves (results): {words}.",
     )
 
 
@@ -507,6 +614,11 @@ def trend_chart(points: Sequence[AuditPoint], bands: Sequence[Band]) -> TrendCha
     )
 
 
+def _status(score: float | None, target: float | None) -> str:
+    """A score against a target: met, near, far or none (the class and the words the templates show)."""
+    return advice.status(score, target)
+
+
 def _sees(mean: RoleMean) -> str:
     """A role's mean in words: "front-line sees 30.0"."""
     return f"{mean.role} sees {_score(mean.score)}"
@@ -579,8 +691,19 @@ def _arrow(value: float | None) -> str:
 def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
     """The variables every template receives (documented in docs/report-format.md)."""
     actions = card.actions if options.top is None else card.actions[: options.top]
+    plan = advice.roadmap(card, options.top)
     return {
         "card": card,
+        "roadmap": plan,
+        "do_now": plan.steps[: advice.DO_NOW],
+        "summary": advice.summary(card, options.comparison),
+        "strengths": advice.strengths(card),
+        "heatmap": heatmap(card),
+        "parts_chart": parts_chart(card),
+        "horizons": advice.HORIZONS,
+        "status_words": advice.STATUS_WORDS,
+        "near": advice.NEAR,
+        "rating_step": advice.band_step(card.rating.label if card.rating else None, card.checklist.bands),
         "comparison": options.comparison,
         "title": options.title or DEFAULT_TITLE,
         "generated": options.generated,
@@ -588,12 +711,12 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "colours": accent_palette(options.branding.accent),
         "actions": actions,
         "actions_hidden": len(card.actions) - len(actions),
-        "summary_actions": actions[:SUMMARY_ACTIONS],
         "notes_shown": NOTES_SHOWN,
         "respondents_listed": RESPONDENTS_LISTED,
         "chart": section_chart(card.sections),
         "trend_chart": trend_chart(options.comparison.trend, card.checklist.bands) if options.comparison else None,
-        "changes_shown": CHANGES_SHOWN,
+        "changes_shown": MOVERS_SHOWN,
+        "gaps_shown": GAPS_SHOWN,
         "summary_gaps": (card.section_gaps + card.question_gaps)[:GAPS_SUMMARISED],
         "width": options.width,
         "style": styler(options.color),

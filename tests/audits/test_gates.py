@@ -257,9 +257,9 @@ def test_owners_and_due_dates_reach_every_document(run: Any, tmp_path: Path) -> 
     for suffix, expected in [
         ("csv", "Sam Lee,2027-01-31"),
         ("json", '"due": "2027-01-31"'),
-        ("html", "due 31 January 2027"),
-        ("md", "Sam Lee, due 31 January 2027"),
-        ("txt", "owner Sam Lee, due 31 January 2027"),
+        ("html", '<td class="fill">Sam Lee</td>\n        <td class="fill">31 January 2027</td>'),
+        ("md", "| Sam Lee | 31 January 2027 |"),
+        ("txt", "Owner: Sam Lee   Due: 31 January 2027"),
     ]:
         out = tmp_path / f"r.{suffix}"
         result = run("report", JO, SAM, "--plan", PLAN, "-o", str(out), env=EPOCH)
