@@ -26,6 +26,8 @@ class ValidationResult:
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What a checked file makes carecheck do that a reader should know (not findings: stderr, not stdout)."""
 
     @property
     def files(self) -> int:
@@ -80,7 +82,7 @@ def validate_paths(
         for folder in seen_any:
             if folder in path.parents:
                 seen_any[folder] = True
-        findings = validate_file(path, catalog, explicit and not ignore_unknown, today=today)
+        findings = validate_file(path, catalog, explicit and not ignore_unknown, today=today, notes=result.notes)
         if findings is None:
             result.skipped.append(path)
             continue
@@ -97,15 +99,18 @@ def validate_paths(
 
 
 def validate_file(
-    path: Path, catalog: Catalog, explicit: bool = True, *, today: date | None = None
+    path: Path, catalog: Catalog, explicit: bool = True, *, today: date | None = None, notes: list[str] | None = None
 ) -> list[Finding] | None:
     """The findings of one file, less those a `# carecheck: ignore` marker silences on their line;
-    None when it is not a carecheck file and was not named explicitly."""
-    findings = _file_findings(path, catalog, explicit, today=today)
+    None when it is not a carecheck file and was not named explicitly. `notes` collects what the file
+    makes carecheck do (a configuration's templates)."""
+    findings = _file_findings(path, catalog, explicit, today=today, notes=notes if notes is not None else [])
     return None if findings is None else silenced(findings, path, {})
 
 
-def _file_findings(path: Path, catalog: Catalog, explicit: bool, *, today: date | None) -> list[Finding] | None:
+def _file_findings(
+    path: Path, catalog: Catalog, explicit: bool, *, today: date | None, notes: list[str]
+) -> list[Finding] | None:
     try:
         doc = read_document(path)
         kind = document_kind(doc)
@@ -116,7 +121,7 @@ def _file_findings(path: Path, catalog: Catalog, explicit: bool, *, today: date 
         if kind == "carecheck-plan":
             return _check_plan(doc, catalog, today or clock.today(os.environ))
         if kind == "carecheck-config":
-            return _check_config(doc)
+            return _check_config(doc, notes)
         if not explicit:
             return None
         first = next(iter(doc.data), None)
@@ -163,8 +168,15 @@ def _check_plan(doc: Document, catalog: Catalog, today: date) -> list[Finding]:
     return run_rules("plan", PlanContext(doc, plan, today, resolved, reason))
 
 
-def _check_config(doc: Document) -> list[Finding]:
+def _check_config(doc: Document, notes: list[str]) -> list[Finding]:
     config = validate_model(doc, Config)
+    if config.templates is not None:
+        pos = doc.locate(("templates",))
+        notes.append(
+            f"{doc.path}:{pos.line}:{pos.col}: reports use the templates in '{config.templates}' before the "
+            "built-ins; they run in Jinja's sandbox (they lay out the report's data, run no code and "
+            "read no file outside that folder)"
+        )
     found = True
     if config.checklist is not None:
         base = doc.path.parent

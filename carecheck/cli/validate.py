@@ -68,6 +68,8 @@ def validate(
         for path in result.skipped:
             click.echo(f"skipped {path}: not a carecheck file", err=True)
     if not quiet:
+        for note in result.notes:
+            click.echo(f"note: {note}", err=True)
         errors = sum(f.severity == "error" for f in result.findings)
         warnings = len(result.findings) - errors
         click.echo(

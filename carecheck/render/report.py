@@ -13,6 +13,7 @@ import csv
 import functools
 import io
 import json
+import os
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
 
 from carecheck import clock
 from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
@@ -152,15 +154,78 @@ def logo_data_uri(data: bytes, filename: str) -> str:
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
+_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+}
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_SVG_ACTIVE = {"script", "foreignObject", "iframe", "embed", "object", "handler"}
+
 
 def read_logo(path: Path) -> str:
-    """A logo file as a data: URI; InputError when it cannot be read, is not a file or is too large."""
+    """A logo file as a data: URI; InputError when it cannot be read, is not a file, is too large, is a
+    symlink to somewhere outside the project, or its bytes are not an image of the type its name says.
+
+    A logo can come from a folder someone sent (`branding: logo:` in carecheck.yaml): `logo.png` linked
+    to /etc/shadow or /proc/self/environ must not end up in a report as base64.
+    """
     logo_data_uri(b"", path.name)  # the type first: nothing is read for a wrong one
+    _check_logo_place(path)
     try:
         data = read_bounded(path, MAX_LOGO_BYTES, "logo file")
     except InputError as exc:
         raise InputError(f"cannot read the logo: {exc.message}", path=path) from None
+    problem = logo_problem(data, LOGO_TYPES[path.suffix.lower()])
+    if problem:
+        raise InputError(f"the logo is not a usable image: {problem}", path=path)
     return logo_data_uri(data, path.name)
+
+
+def _check_logo_place(path: Path) -> None:
+    """A symlinked logo must stay inside the project: the working folder or the folder of the link."""
+    try:
+        linked = any(p.is_symlink() for p in (path, *path.parents) if p != p.parent and str(p) != ".")
+        target = Path(os.path.realpath(path))
+        homes = {Path(os.path.realpath(Path.cwd())), Path(os.path.realpath(path.parent))}
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the logo: {exc}", path=path) from None
+    if linked and not any(target.is_relative_to(home) for home in homes):
+        raise InputError(f"the logo is a link to {target}, outside the project folder", path=path)
+
+
+def logo_problem(data: bytes, mime: str) -> str | None:
+    """Why `data` is not an image of type `mime` (checked by its first bytes; SVG parsed, no script), or None."""
+    if mime == "image/svg+xml":
+        return _svg_problem(data)
+    webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    ok = webp if mime == "image/webp" else data.startswith(_MAGIC[mime])
+    return None if ok else f"its bytes are not a {mime.split('/')[1].upper()} image"
+
+
+def _svg_problem(data: bytes) -> str | None:
+    import xml.etree.ElementTree as ET
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "an SVG file must be UTF-8 text"
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        return "an SVG logo may not declare a DOCTYPE or entities"
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        return f"not well-formed SVG ({exc})"
+    if root.tag not in ("svg", _SVG_NS + "svg"):
+        return "its root element is not <svg>"
+    for element in root.iter():
+        name = str(element.tag).rpartition("}")[2]
+        if name in _SVG_ACTIVE:
+            return f"an SVG logo may not hold <{name}>"
+        for attr, value in element.attrib.items():
+            if attr.rpartition("}")[2].lower().startswith("on") or "javascript:" in value.lower().replace(" ", ""):
+                return f"an SVG logo may not hold scripts (attribute {attr.rpartition('}')[2]})"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -227,7 +292,9 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
     if template_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(_PackageTemplates())
-    env = jinja2.Environment(
+    # sandboxed: a template folder may come from a folder someone sent (`templates:` in carecheck.yaml),
+    # and its templates must not reach Python (`cycler.__init__.__globals__.os`); the built-ins need nothing more
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
