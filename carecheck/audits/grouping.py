@@ -30,7 +30,7 @@ from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.resolved import ResolvedChecklist
-from carecheck.fs import walk_yaml
+from carecheck.fs import is_dir, walk_yaml
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
 from carecheck.scoring.trends import AuditPoint, Comparison, History, Series, compare
 
@@ -387,10 +387,10 @@ def _read_baseline(paths: Sequence[str], checklist_of: dict[str, Checklist], rou
 def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list[tuple[Path, int | None]]:
     """Where --baseline auto looks: the audits folder (all of it), and next to each of the answers."""
     roots: list[tuple[Path, int | None]] = []
-    if audits_folder is not None and audits_folder.is_dir():
+    if audits_folder is not None and is_dir(audits_folder):
         roots.append((audits_folder, None))
     for path in answers:
-        folder = path if path.is_dir() else path.parent
+        folder = path if is_dir(path) else path.parent
         roots.append((folder.absolute().parent, NEIGHBOUR_DEPTH))
     return roots
 
@@ -419,7 +419,7 @@ def build_history(folder: Path, catalog: Catalog, *, checklist: str | None = Non
     Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
     keeps only the audits of that checklist.
     """
-    if not folder.is_dir():
+    if not is_dir(folder):
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     router = _Router()
     checklists: dict[str, Checklist | None] = {}

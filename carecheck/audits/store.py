@@ -13,7 +13,7 @@ from carecheck.errors import CarecheckError, InputError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile
 from carecheck.format.writer import answers_yaml
-from carecheck.fs import create_exclusive, reason, walk_yaml, write_atomic
+from carecheck.fs import create_exclusive, is_dir, reason, walk_yaml, write_atomic
 
 # ---------------------------------------------------------------------------------------------------
 # Answer files
@@ -86,7 +86,7 @@ def find_unfinished(
     from carecheck.catalog.loading import load_answer_file
 
     found: list[Unfinished] = []
-    if not folder.is_dir():
+    if not is_dir(folder):
         return found
     for path in walk_yaml(folder):
         try:

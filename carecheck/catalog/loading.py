@@ -30,7 +30,7 @@ from carecheck.format.model import (
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
-from carecheck.fs import YAML_SUFFIXES, read_head
+from carecheck.fs import YAML_SUFFIXES, is_file, read_head
 
 # ---------------------------------------------------------------------------------------------------
 # Finding checklists
@@ -71,9 +71,9 @@ class Catalog:
         as_path = Path(ref)
         if _is_path_ref(ref):
             candidate = as_path if as_path.is_absolute() or near is None else near / as_path
-            if candidate.is_file():
+            if is_file(candidate):
                 return candidate
-            return as_path if as_path.is_file() else None
+            return as_path if is_file(as_path) else None
         key = (ref, near)
         if key not in self._found:
             self._found[key] = self._find_id(ref, near)
@@ -83,7 +83,7 @@ class Catalog:
         for folder in self.search_path(near):
             for suffix in YAML_SUFFIXES:
                 candidate = folder / f"{ref}{suffix}"
-                if candidate.is_file() and _declared_id(candidate) == ref:
+                if is_file(candidate) and _declared_id(candidate) == ref:
                     return candidate
         return next((ids[ref] for ids in map(self._ids_in, self.search_path(near)) if ref in ids), None)
 
@@ -169,7 +169,7 @@ def _is_path_ref(ref: str) -> bool:
 
 def _yaml_files(folder: Path) -> list[Path]:
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and is_file(p))
     except OSError:
         return []
 

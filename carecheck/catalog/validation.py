@@ -14,7 +14,7 @@ from carecheck.errors import CarecheckError, Finding, FindingsError, Position, o
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
-from carecheck.fs import walk_yaml
+from carecheck.fs import is_dir, walk_yaml
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
 from carecheck.lint.suppress import apply_levels, silenced
 
@@ -46,7 +46,7 @@ def discover(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
     are not entered). A path that does not exist or a folder holding no YAML is reported by the caller.
     """
     for path in paths:
-        if not path.is_dir():
+        if not is_dir(path):
             yield path, True
             continue
         for found in walk_yaml(path):
@@ -76,7 +76,7 @@ def validate_paths(
     re-levelled (carecheck.yaml's `lint:`, code to off, error or warning).
     """
     result = ValidationResult()
-    seen_any: dict[Path, bool] = {p: False for p in paths if p.is_dir()}
+    seen_any: dict[Path, bool] = {p: False for p in paths if is_dir(p)}
     files = list(discover(paths))
     for path, explicit in progress(files) if progress is not None else files:
         for folder in seen_any:
@@ -181,5 +181,5 @@ def _check_config(doc: Document, notes: list[str]) -> list[Finding]:
     if config.checklist is not None:
         base = doc.path.parent
         folders = [base / folder for folder in config.checklists] + [base / "checklists"]
-        found = Catalog(folders=[f for f in folders if f.is_dir()]).find(config.checklist, near=base) is not None
+        found = Catalog(folders=[f for f in folders if is_dir(f)]).find(config.checklist, near=base) is not None
     return run_rules("config", ConfigContext(doc, config, found))

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from carecheck.errors import InputError, InvalidInputError, Position
+from carecheck.errors import UNREADABLE, CarecheckError, InputError, InvalidInputError, Position
 from carecheck.fs import decode_utf8, read_bounded
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -342,8 +342,10 @@ class _Converter:
         self.path = path
         self.active: set[int] = set()
 
-    def error(self, node: yaml.Node, code: str, message: str) -> InvalidInputError:
-        return InvalidInputError(message, path=self.path, position=_mark(node), code=code)
+    def error(self, node: yaml.Node, code: str, message: str) -> CarecheckError:
+        # CC003/CC004 say the file cannot be read at all: exit 2 wherever it is read, as validate exits
+        cls = InputError if code in UNREADABLE else InvalidInputError
+        return cls(message, path=self.path, position=_mark(node), code=code)
 
     def value(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):

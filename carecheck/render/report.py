@@ -25,12 +25,13 @@ from typing import Any
 
 import jinja2
 import jinja2.sandbox
+import markupsafe
 
 from carecheck import clock
 from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
-from carecheck.errors import InputError, Position, UsageError
-from carecheck.fs import read_bounded
-from carecheck.render.style import styler
+from carecheck.errors import InputError, Position, UsageError, printable
+from carecheck.fs import is_dir, read_bounded
+from carecheck.render.style import Styled, styler
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
 from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
 
@@ -281,7 +282,7 @@ def _autoescape(name: str | None) -> bool:
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
     """The one Jinja environment: the user's templates first, then the built-ins. Built once per template
     folder and kept, so that its compiled templates serve every document of a run (`--by organisation`)."""
-    if template_dir is not None and not template_dir.is_dir():
+    if template_dir is not None and not is_dir(template_dir):
         raise UsageError(f"--template-dir {template_dir} is not a folder")
     return _environment(template_dir.resolve() if template_dir is not None else None)
 
@@ -301,6 +302,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(
         score=_score,
@@ -308,6 +310,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         plain=_plain,
         gap=_gap_words,
         md=_markdown_text,
+        md_code=_markdown_code,
         wrap=_wrap,
         fit=_fit,
         bar=_bar,
@@ -359,6 +362,16 @@ def _markdown_text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _markdown_code(value: object) -> str:
+    """An id as inline code in Markdown. A code span cannot escape a backtick, so text that is not a plain
+    id (a removed question id from someone's file holding `` ` `` and `<img onerror=...>`) is escaped text."""
+    text = _printable(value)
+    return f"`{text}`" if _PLAIN_CODE.fullmatch(text) else _markdown_text(text)
+
+
 def _css_string(value: object) -> str:
     """User text as a quoted CSS string: everything but letters, digits and spaces escaped,
     so nothing in it can end the string or the <style> element it sits in."""
@@ -366,12 +379,17 @@ def _css_string(value: object) -> str:
     return f'"{escaped}"'
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _printable(value: object) -> str:
-    """User text safe for a terminal: control characters (escape sequences) removed, tabs as spaces."""
-    return _CONTROL.sub("", str(value).replace("\t", " "))
+    """User text safe for a terminal (errors.printable): control and bidi characters removed, tabs as spaces."""
+    return printable(value)
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints goes through errors.printable, except what carecheck itself made (HTML
+    markup, terminal styling): so no template, built-in or not, can pass an escape sequence through."""
+    if isinstance(value, str) and not isinstance(value, (markupsafe.Markup, Styled)):
+        return printable(value)
+    return value
 
 
 def _wrap(value: object, width: int, indent: int = 0, first: int = 0) -> str:
@@ -843,7 +861,7 @@ def _assignment_data(action: Assignment | None) -> dict[str, Any]:
 
 
 def _json(card: Scorecard, options: ReportOptions) -> str:
-    return json.dumps(report_data(card, options), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report_data(card, options), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 CSV_COLUMNS = (
