@@ -415,7 +415,8 @@ def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
 def build_history(folder: Path, catalog: Catalog, *, checklist: str | None = None) -> tuple[History, list[str]]:
     """Every audit under `folder`, per organisation and checklist, oldest first; and notices.
 
-    Files that are not answer files are skipped; an answer file that cannot be read is an error.
+    Files that are not answer files are skipped; an answer file that cannot be read is an error, and so
+    is one person answering an audit twice (CC206), as in `report`.
     Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
     keeps only the audits of that checklist.
     """
@@ -433,6 +434,10 @@ def build_history(folder: Path, catalog: Catalog, *, checklist: str | None = Non
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))
+    # one person counted twice (CC206) is refused here as `report` refuses it
+    errors = [f for group in router.groups.values() for f in group.errors]
+    if errors:
+        raise FindingsError(errors)
     series: list[Series] = []
     for organisation in router.organisations():
         audits = router.of(organisation)

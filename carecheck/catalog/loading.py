@@ -178,7 +178,8 @@ def _declared_id(path: Path) -> str | None:
     """The id of a checklist file, read cheaply from its first lines; None if it is not one."""
     text = read_head(path)
     if text is None:
-        return None
+        # a pipe or a device is passed over; a regular file that cannot be read is read to say why
+        return True if is_file(path) else None
     head = text.splitlines()[:40]
     if not any(line.startswith("carecheck:") for line in head):
         return None
@@ -466,7 +467,8 @@ def _answers_header(path: Path) -> bool | None:
     """Whether a YAML file starts like an answer file, read cheaply; None when unreadable."""
     text = read_head(path)
     if text is None:
-        return None
+        # a pipe or a device is passed over; a regular file that cannot be read is read to say why
+        return True if is_file(path) else None
     for line in text.splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith(("#", "---", "%")):
