@@ -26,7 +26,7 @@ from pathlib import Path
 from carecheck.audits.store import slug
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
 from carecheck.catalog.validation import discover
-from carecheck.errors import Finding, FindingsError, UsageError
+from carecheck.errors import CarecheckError, Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.resolved import ResolvedChecklist
@@ -108,6 +108,8 @@ class _Router:
     anonymous: bool = False
     gap_threshold: float = GAP_THRESHOLD
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
+    broken: list[CarecheckError] = field(default_factory=list)
+    """Answer files a --baseline auto scan passed over because they cannot be read as answers."""
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         label = audit_label(answers)
@@ -197,7 +199,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
     earlier_router = _earlier_audits(request, stream, checklist_of, organisations)
     reports: list[Report] = []
     warnings: list[Finding] = []
-    notices: list[str] = []
+    notices: list[str] = [f"passed over as a baseline: {exc}" for exc in earlier_router.broken]
     for organisation in organisations:
         audits = router.of(organisation)
         current = audits[-1]
@@ -256,7 +258,7 @@ def _earlier_audits(
     earlier_router = _Router(request.anonymous, request.gap_threshold)
     if tuple(request.baseline) == (AUTO,):
         roots = _baseline_roots(request.answers, request.audits_folder)
-        for path, answers in _candidates(roots, stream.seen):
+        for path, answers in _candidates(roots, stream.seen, earlier_router.broken):
             checklist = checklist_of.get(answers.organisation)
             if checklist is not None and answers.checklist.id == checklist.id:
                 earlier_router.add(checklist, answers, str(path))
@@ -395,11 +397,14 @@ def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list
     return roots
 
 
-def _candidates(roots: list[tuple[Path, int | None]], seen: Iterable[Path]) -> Iterator[tuple[Path, AnswerFile]]:
-    """Answer files under the roots, each once, skipping those already read and any that cannot be read."""
+def _candidates(
+    roots: list[tuple[Path, int | None]], seen: Iterable[Path], broken: list[CarecheckError]
+) -> Iterator[tuple[Path, AnswerFile]]:
+    """Answer files under the roots, each once, skipping those already read and any that cannot be read
+    (added to `broken`: one broken file must not stop every report, and it is still said)."""
     skip = set(seen)
     for root, depth in roots:
-        for path, _, answers in read_answer_files(_walk(root, depth), skip, skip_broken=True):
+        for path, _, answers in read_answer_files(_walk(root, depth), skip, skip_broken=True, broken=broken):
             yield path, answers
 
 

@@ -178,8 +178,7 @@ def _declared_id(path: Path) -> str | None:
     """The id of a checklist file, read cheaply from its first lines; None if it is not one."""
     text = read_head(path)
     if text is None:
-        # a pipe or a device is passed over; a regular file that cannot be read is read to say why
-        return True if is_file(path) else None
+        return None
     head = text.splitlines()[:40]
     if not any(line.startswith("carecheck:") for line in head):
         return None
@@ -442,11 +441,16 @@ class AnswerStream:
 
 
 def read_answer_files(
-    paths: Iterable[tuple[Path, bool]], seen: set[Path] | None = None, *, skip_broken: bool = False
+    paths: Iterable[tuple[Path, bool]],
+    seen: set[Path] | None = None,
+    *,
+    skip_broken: bool = False,
+    broken: list[CarecheckError] | None = None,
 ) -> Iterator[tuple[Path, Document, AnswerFile]]:
     """Answer files, read one at a time: files met walking a folder that are not answer files are
     skipped, a file named explicitly must be one, a file already in `seen` (resolved paths, updated
-    as files are read) is read once. `skip_broken` also skips files that cannot be read as answers."""
+    as files are read) is read once. `skip_broken` also skips files that cannot be read as answers,
+    adding why to `broken` when given."""
     seen = set() if seen is None else seen
     for path, explicit in paths:
         key = real_path(path)
@@ -458,13 +462,16 @@ def read_answer_files(
         else:
             try:
                 doc, answers = load_answer_file(path)
-            except CarecheckError:
+            except CarecheckError as exc:
+                if broken is not None:
+                    broken.append(exc)
                 continue
         yield path, doc, answers
 
 
 def _answers_header(path: Path) -> bool | None:
-    """Whether a YAML file starts like an answer file, read cheaply; None when unreadable."""
+    """Whether a YAML file starts like an answer file, read cheaply; None for a pipe or a device (passed
+    over), True for a regular file that cannot be read: reading it says why, rather than "no audits"."""
     text = read_head(path)
     if text is None:
         # a pipe or a device is passed over; a regular file that cannot be read is read to say why
