@@ -3,6 +3,8 @@ input never exits 3, output is escaped for where it goes. Each test is named aft
 
 from __future__ import annotations
 
+import os
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +98,187 @@ def test_the_logo_is_a_regular_file_inside_the_project(run: Any, tmp_path: Path,
         assert message in result.stderr
         no_traceback(result)
     assert b"PATH" not in (project / "r.html").read_bytes()
+
+
+# ---------------------------------------------------------------------------------------------------
+# Never exit 3 on input
+
+PERIODIC = Path(__file__).parents[1] / "fixtures" / "periodic"
+LONG = "a" * 300
+
+
+@pytest.fixture
+def periodic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "project"
+    shutil.copytree(PERIODIC, folder)
+    monkeypatch.chdir(folder)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", f"{LONG}.yaml"],
+        ["show", LONG],
+        ["show", f"{LONG}.yaml"],
+        ["report", f"{LONG}.yaml"],
+        ["report", JO, "--checklist", LONG],
+        ["report", JO, "--template-dir", LONG],
+        ["report", JO, "--logo", f"{LONG}.png"],
+        ["report", JO, "--plan", f"{LONG}.yaml"],
+        ["report", JO, "-o", f"{LONG}.txt"],
+        ["history", LONG],
+        ["import", "--checklist", str(EXAMPLE / "service-basics.yaml"), f"{LONG}.csv"],
+        ["init", "--id", "x-care", f"{LONG}/x"],
+        ["audit", "--answers", f"{LONG}.yaml", "--organisation", "A", "--respondent", "B"],
+    ],
+)
+def test_over_long_names_exit_2_not_3(run: Any, tmp_path: Path, monkeypatch: Any, args: list[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code in (1, 2), result.output
+    assert "internal error" not in result.stderr
+    no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        f"plan: {LONG}.yaml",
+        f"templates: {LONG}",
+        f"checklists: [{LONG}]",
+        f"branding: {{logo: {LONG}.png}}",
+        f"audits: {LONG}",
+        f"checklist: {LONG}.yaml",
+        f"checklist: {LONG}",
+        'plan: "p\\0.yaml"',
+        'templates: "t\\0"',
+        'audits: "a\\0"',
+        'checklists: ["c\\0"]',
+    ],
+)
+def test_over_long_names_and_a_nul_in_paths_of_carecheck_yaml(
+    run: Any, tmp_path: Path, monkeypatch: Any, body: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "carecheck.yaml").write_text(f"carecheck-config: 1\n{body}\n", encoding="utf-8")
+    validated = run("validate", "carecheck.yaml")
+    assert validated.exit_code in (0, 1), validated.output  # a missing folder is CC401; a NUL is CC008
+    for args in (["report", JO, SAM], ["history"], ["show"], ["list"], ["audit", "--answers", "x.yaml"]):
+        result = run(*args)
+        assert result.exit_code in (0, 1, 2), (args, result.output)
+        no_traceback(result)
+    if "\\0" in body:
+        assert validated.exit_code == 1 and "a path may not hold a NUL character" in validated.stdout
+
+
+def _locked(monkeypatch: Any, folder: Path) -> None:
+    """As if `folder` could not be searched (chmod 000 as another user): every look inside is refused."""
+    prefix = str(folder) + os.sep
+    real_stat, real_open, real_scandir = os.stat, os.open, os.scandir
+
+    def guard(path: Any) -> None:
+        text = os.fsdecode(path) if isinstance(path, (str, bytes, os.PathLike)) else ""
+        if os.path.abspath(text).startswith(prefix):
+            raise PermissionError(13, "Permission denied", text)
+
+    def stat(path: Any, *args: Any, **kwargs: Any) -> Any:
+        guard(path)
+        return real_stat(path, *args, **kwargs)
+
+    def open_(path: Any, *args: Any, **kwargs: Any) -> Any:
+        guard(path)
+        return real_open(path, *args, **kwargs)
+
+    def scandir(path: Any = ".") -> Any:
+        guard(os.path.join(os.fsdecode(path), "x"))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "open", open_)
+    monkeypatch.setattr(os, "scandir", scandir)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["validate", "locked/a.yaml"],
+        ["validate", "locked"],
+        ["show", "locked/a.yaml"],
+        ["report", "locked/a.yaml"],
+        ["report", JO, "--checklist", "locked/a.yaml"],
+        ["report", JO, "--template-dir", "locked"],
+        ["history", "locked"],
+        ["import", "--checklist", str(EXAMPLE / "service-basics.yaml"), "locked/a.csv"],
+        ["audit", "--answers", "locked/a.yaml", "--organisation", "A", "--respondent", "B"],
+    ],
+)
+def test_unreadable_parent_folders_exit_2_not_3(run: Any, tmp_path: Path, monkeypatch: Any, args: list[str]) -> None:
+    (tmp_path / "locked").mkdir()
+    (tmp_path / "locked" / "a.yaml").write_text("carecheck: 1\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    _locked(monkeypatch, tmp_path / "locked")
+    result = run(*args)
+    # a template folder that cannot be listed has no templates: the built-ins serve (exit 0)
+    assert result.exit_code in ((0,) if "--template-dir" in args else (1, 2)), result.output
+    assert "internal error" not in result.stderr
+    no_traceback(result)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", JO, "--title", "\udcff\udcfeTitle"],
+        ["report", JO, "--brand-name", "Caf\udce9"],
+        ["audit", "--answers", JO, "--organisation", "\udcff"],
+        ["audit", "--answers", JO, "--respondent", "\udcff"],
+        ["audit", "--answers", JO, "--audit", "\udcff"],
+        ["import", "--checklist", "x", "--audit", "\udcff", "x.csv"],
+        ["import", "--checklist", "x", "--organisation", "\udcff", "x.csv"],
+    ],
+)
+def test_non_utf8_bytes_in_text_options_are_usage_errors(run: Any, args: list[str]) -> None:
+    # Python hands bytes that are not UTF-8 on the command line over as lone surrogates (surrogateescape)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "is not UTF-8 text" in result.stderr and "\\x" in result.stderr
+    no_traceback(result)
+
+
+def test_alias_depth_counts_real_nesting(run: Any, tmp_path: Path) -> None:
+    chain = ", ".join(f"&a{i} [" + (f"*a{i - 1}" if i else "1") + "]" for i in range(600))
+    path = tmp_path / "chain.yaml"
+    path.write_text(f"carecheck: 1\nid: x\nt: [{chain}]\n", encoding="utf-8")  # textual depth 2, real depth 600
+    for command in ("validate", "show"):
+        result = run(command, str(path))
+        assert result.exit_code == 2, result.output
+        assert "CC004 nested more than 64 levels deep (counting what aliases bring in)" in result.output
+        no_traceback(result)
+
+
+def test_a_flow_list_of_scalars_is_refused_by_its_size_not_as_aliases(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    path.write_text("carecheck: 1\nx: [" + ",".join(["1"] * 2_400_000) + "]\n", encoding="utf-8")  # 4.8 MB
+    result = run("validate", str(path))
+    assert result.exit_code == 2
+    assert "CC004 holds more than 500,000 values" in result.stdout
+    assert "aliases" not in result.stdout
+
+
+@pytest.mark.parametrize("field", ["started", "completed"])
+@pytest.mark.parametrize("stamp", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00"])
+def test_dates_are_bounded_in_the_model(run: Any, periodic: Path, field: str, stamp: str) -> None:
+    answers = periodic / "audits/northwind-care/2026-Q2/team-care--ben-roy.yaml"
+    text = answers.read_text(encoding="utf-8")
+    lines = [f"{field}: {stamp}" if line.startswith(f"{field}:") else line for line in text.splitlines()]
+    answers.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    validated = run("validate", str(answers))
+    assert validated.exit_code == 1 and "a date between the years 1900 and 2999" in validated.stdout
+    for args in (["report", str(answers)], ["history"]):
+        result = run(*args)
+        assert result.exit_code == 1, (args, result.output)
+        no_traceback(result)
+    # one such file among the earlier audits does not break the report of another: it is said and passed over
+    auto = run("report", "audits/northwind-care/2026-Q3", "--baseline", "auto")
+    assert auto.exit_code == 0, auto.output
+    assert f"passed over as a baseline: {answers.relative_to(periodic)}" in auto.stderr
