@@ -282,3 +282,130 @@ def test_dates_are_bounded_in_the_model(run: Any, periodic: Path, field: str, st
     auto = run("report", "audits/northwind-care/2026-Q3", "--baseline", "auto")
     assert auto.exit_code == 0, auto.output
     assert f"passed over as a baseline: {answers.relative_to(periodic)}" in auto.stderr
+
+
+# ---------------------------------------------------------------------------------------------------
+# Output escaping everywhere
+
+HOSTILE = r"Good\e]0;pwned\a\u202Eevil\e[31m"
+"""A title that sets the terminal's title, reverses the text after it and turns it red (as YAML escapes)."""
+
+
+def test_markdown_escapes_a_removed_id_and_every_value_it_did_not_write() -> None:
+    from carecheck.render.report import environment
+
+    env = environment()
+    hostile = "x` <img src=x onerror=alert(1)> `"
+    shown = env.from_string("- Removed: {{ qid|md_code }}").render(qid=hostile)
+    assert "<img" not in shown and "`" not in shown.replace("\\`", "")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in shown
+    assert env.from_string("{{ qid|md_code }}").render(qid="old-survey") == "`old-survey`"
+    # the built-in Markdown templates put ids through md_code, never raw between backticks
+    from importlib.resources import files
+
+    for name in ("report.md.j2", "report-changes.md.j2", "history.md.j2"):
+        text = files("carecheck.templates").joinpath(name).read_text(encoding="utf-8")
+        assert "`{{" not in text, name
+
+
+def test_terminal_output_strips_control_and_bidi_characters(run: Any, periodic: Path) -> None:
+    checklist = periodic / "checklists" / "team-care.yaml"
+    text = checklist.read_text(encoding="utf-8")
+    checklist.write_text(
+        text.replace("title: Team care check", f'title: "Team {HOSTILE}"').replace(
+            "critical_cap: Developing", f'critical_cap: Developing\nunknown_key: 1\n"k{HOSTILE}": 2'
+        ),
+        encoding="utf-8",
+    )
+    results = {
+        "show": run("show", str(checklist)),
+        "validate": run("validate", str(checklist)),
+        "report": run("report", "audits/northwind-care/2026-Q3", "--checklist", str(checklist)),
+    }
+    checklist.write_text(text.replace("title: Team care check", f'title: "Team {HOSTILE}"'), encoding="utf-8")
+    results["show ok"] = run("show", str(checklist))
+    results["history"] = run("history")
+    for name, result in results.items():
+        for stream in (result.stdout, result.stderr):
+            assert "\x1b" not in stream and "\x07" not in stream and "\u202e" not in stream, name
+    assert "Team Good]0;pwnedevil[31m" in results["show ok"].stdout
+    assert "unknown key 'kGood]0;pwnedevil[31m'" in results["validate"].stdout
+
+
+def test_json_never_holds_nan_or_infinity(run: Any, tmp_path: Path) -> None:
+    for value in ("nan", "inf", "-inf", "NaN"):
+        result = run("report", JO, "--gap-threshold", value, "--format", "json")
+        assert result.exit_code == 2 and "--gap-threshold" in result.stderr
+    checklist = tmp_path / "c.yaml"
+    checklist.write_text((EXAMPLE / "service-basics.yaml").read_text(encoding="utf-8") + "critical_below: nan\n")
+    result = run("validate", str(checklist))
+    assert result.exit_code == 1 and "critical_below" in result.stdout
+    assert "NaN" not in run("report", JO, SAM, "--format", "json").stdout
+
+
+# ---------------------------------------------------------------------------------------------------
+# One exit-code table: the disagreements of the issue
+
+
+def test_a_wrong_carecheck_yaml_exits_1_everywhere_as_validate_says(run: Any, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "carecheck.yaml").write_text("carecheck-config: 1\naudit: x\n", encoding="utf-8")
+    codes = {args[0]: run(*args).exit_code for args in (["validate", "carecheck.yaml"], ["report", JO], ["list"])}
+    assert codes == {"validate": 1, "report": 1, "list": 1}
+    (tmp_path / "carecheck.yaml").write_text("carecheck-config: 1\naudit: [\n", encoding="utf-8")
+    codes = {args[0]: run(*args).exit_code for args in (["validate", "carecheck.yaml"], ["report", JO], ["list"])}
+    assert codes == {"validate": 2, "report": 2, "list": 2}
+
+
+def test_cc003_and_cc004_exit_2_in_validate_and_show(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "loop.yaml"
+    path.write_text("carecheck: 1\nid: x\nt: &a [*a]\n", encoding="utf-8")  # an alias inside itself: CC004
+    key = tmp_path / "key.yaml"
+    key.write_text("carecheck: 1\nid: x\n? [a]\n: 1\n", encoding="utf-8")  # a key that is a list: CC003
+    for file, code in ((path, "CC004"), (key, "CC003")):
+        assert [run(c, str(file)).exit_code for c in ("validate", "show")] == [2, 2]
+        assert code in run("show", str(file)).stderr
+
+
+def test_history_agrees_with_report_on_unreadable_files_and_a_person_twice(
+    run: Any, periodic: Path, monkeypatch: Any
+) -> None:
+    q2 = periodic / "audits/northwind-care/2026-Q2"
+    twice = q2 / "team-care--ben-roy-again.yaml"
+    twice.write_text((q2 / "team-care--ben-roy.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    report, history = run("report", str(q2)), run("history")
+    assert (report.exit_code, history.exit_code) == (1, 1)
+    assert "CC206" in report.stderr and "CC206 Ben Roy answered this audit twice" in history.stderr
+    twice.unlink()
+    unreadable = q2 / "team-care--ben-roy.yaml"
+    real_open = os.open
+
+    def refuse(path: Any, *args: Any, **kwargs: Any) -> Any:
+        if os.fsdecode(path).endswith("team-care--ben-roy.yaml") and "2026-Q2" in os.fsdecode(path):
+            raise PermissionError(13, "Permission denied", os.fsdecode(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refuse)
+    report, history = run("report", str(q2)), run("history")
+    assert (report.exit_code, history.exit_code) == (2, 2)
+    assert f"{unreadable.relative_to(periodic)}: CC001 cannot read: Permission denied" in history.stderr
+
+
+def test_cc105_points_at_the_repeated_band(run: Any, tmp_path: Path) -> None:
+    path = tmp_path / "bands.yaml"
+    path.write_text(
+        (Path(__file__).parents[1] / "fixtures" / "rules" / "CC105-fail.yaml").read_text(encoding="utf-8"),
+        encoding="utf-8",
+    )
+    result = run("validate", str(path))
+    assert f"{path}:7:" in result.stdout and "CC105 band 1 also starts at 50" in result.stdout
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be", "utf-32"])
+def test_a_utf16_file_is_not_utf8(run: Any, tmp_path: Path, encoding: str) -> None:
+    path = tmp_path / "wide.yaml"
+    path.write_bytes((EXAMPLE / "service-basics.yaml").read_text(encoding="utf-8").encode(encoding))
+    for command in ("validate", "show"):
+        result = run(command, str(path))
+        assert result.exit_code == 2
+        assert "CC002 not UTF-8 text: the file is UTF-" in result.output and "U+0000" not in result.output
