@@ -14,9 +14,10 @@ from carecheck.errors import CarecheckError, Finding, FindingsError, Position, o
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
-from carecheck.fs import is_dir, walk_yaml
+from carecheck.fs import is_dir, read_head, walk_yaml
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
 from carecheck.lint.suppress import apply_levels, silenced
+from carecheck.parallel import ordered_map
 
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
 
@@ -65,6 +66,7 @@ def validate_paths(
     progress: Progress | None = None,
     preset: Iterable[Finding] = (),
     levels: Mapping[str, str] | None = None,
+    jobs: int | None = 1,
 ) -> ValidationResult:
     """Lint every carecheck file (checklist, answers, plan, config) under `paths`.
 
@@ -73,21 +75,24 @@ def validate_paths(
     every staged YAML file); `progress` wraps the list of files to check, e.g. in a progress bar;
     `preset` are findings made before (in the configuration file), reported unless that file is
     checked here too (its own findings then say it all); `levels` are the rules switched off or
-    re-levelled (carecheck.yaml's `lint:`, code to off, error or warning).
+    re-levelled (carecheck.yaml's `lint:`, code to off, error or warning); `jobs` is how many
+    processes may share the files (None: every core; carecheck.parallel decides whether it pays).
     """
     result = ValidationResult()
     seen_any: dict[Path, bool] = {p: False for p in paths if is_dir(p)}
     files = list(discover(paths))
-    for path, explicit in progress(files) if progress is not None else files:
+    named = [(path, explicit and not ignore_unknown) for path, explicit in files]
+    all_findings = ordered_map(_worker_validate, named, jobs=jobs, initializer=_worker_start, initargs=(catalog, today))
+    for (path, _), findings in zip(progress(files) if progress is not None else files, all_findings, strict=True):
         for folder in seen_any:
             if folder in path.parents:
                 seen_any[folder] = True
-        findings = validate_file(path, catalog, explicit and not ignore_unknown, today=today, notes=result.notes)
         if findings is None:
             result.skipped.append(path)
             continue
         result.checked.append(str(path))
         result.findings.extend(findings)
+        result.notes.extend(config_notes(path))
     for folder, found in seen_any.items():
         if not found:
             result.findings.append(Finding(str(folder), None, "CC001", "no YAML files in this folder"))
@@ -98,19 +103,31 @@ def validate_paths(
     return result
 
 
+_worker: tuple[Catalog, date | None] | None = None
+
+
+def _worker_start(catalog: Catalog, today: date | None) -> None:
+    """Each process lints with a copy of the caller's catalog (its caches then grow per process)."""
+    global _worker
+    _worker = (catalog, today)
+
+
+def _worker_validate(item: tuple[Path, bool]) -> list[Finding] | None:
+    assert _worker is not None
+    catalog, today = _worker
+    return validate_file(item[0], catalog, item[1], today=today)
+
+
 def validate_file(
-    path: Path, catalog: Catalog, explicit: bool = True, *, today: date | None = None, notes: list[str] | None = None
+    path: Path, catalog: Catalog, explicit: bool = True, *, today: date | None = None
 ) -> list[Finding] | None:
     """The findings of one file, less those a `# carecheck: ignore` marker silences on their line;
-    None when it is not a carecheck file and was not named explicitly. `notes` collects what the file
-    makes carecheck do (a configuration's templates)."""
-    findings = _file_findings(path, catalog, explicit, today=today, notes=notes if notes is not None else [])
+    None when it is not a carecheck file and was not named explicitly."""
+    findings = _file_findings(path, catalog, explicit, today=today)
     return None if findings is None else silenced(findings, path, {})
 
 
-def _file_findings(
-    path: Path, catalog: Catalog, explicit: bool, *, today: date | None, notes: list[str]
-) -> list[Finding] | None:
+def _file_findings(path: Path, catalog: Catalog, explicit: bool, *, today: date | None) -> list[Finding] | None:
     try:
         doc = read_document(path)
         kind = document_kind(doc)
@@ -121,7 +138,7 @@ def _file_findings(
         if kind == "carecheck-plan":
             return _check_plan(doc, catalog, today or clock.today(os.environ))
         if kind == "carecheck-config":
-            return _check_config(doc, notes)
+            return _check_config(doc)
         if not explicit:
             return None
         first = next(iter(doc.data), None)
@@ -168,15 +185,29 @@ def _check_plan(doc: Document, catalog: Catalog, today: date) -> list[Finding]:
     return run_rules("plan", PlanContext(doc, plan, today, resolved, reason))
 
 
-def _check_config(doc: Document, notes: list[str]) -> list[Finding]:
+def config_notes(path: Path) -> list[str]:
+    """What a configuration file makes carecheck do that its reader should know: the templates it names
+    (read again here, in the main process, for the few files that are configurations)."""
+    head = read_head(path)
+    if head is None or "carecheck-config:" not in head:
+        return []
+    try:
+        doc = read_document(path)
+        config = validate_model(doc, Config)
+    except CarecheckError:
+        return []
+    if config.templates is None:
+        return []
+    pos = doc.locate(("templates",))
+    return [
+        f"{doc.path}:{pos.line}:{pos.col}: reports use the templates in '{config.templates}' before the "
+        "built-ins; they run in Jinja's sandbox (they lay out the report's data, run no code and "
+        "read no file outside that folder)"
+    ]
+
+
+def _check_config(doc: Document) -> list[Finding]:
     config = validate_model(doc, Config)
-    if config.templates is not None:
-        pos = doc.locate(("templates",))
-        notes.append(
-            f"{doc.path}:{pos.line}:{pos.col}: reports use the templates in '{config.templates}' before the "
-            "built-ins; they run in Jinja's sandbox (they lay out the report's data, run no code and "
-            "read no file outside that folder)"
-        )
     found = True
     if config.checklist is not None:
         base = doc.path.parent

@@ -19,15 +19,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from carecheck import clock
-from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, save_answers
+from carecheck.audits.records import keep_checklist, records_folder
+from carecheck.audits.store import Unfinished, create_answer_file, find_completed, find_unfinished, save_answers
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked, number_fault, quarter_label
+from carecheck.format.answers import answer_problem, audit_label, is_asked, needs_evidence, number_fault, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
     UNKNOWN,
+    Amendment,
     Answer,
     AnswerFile,
     Checklist,
@@ -138,6 +140,8 @@ class Audit:
     path: Path
     header: AnswerFile
     answers: dict[str, Answer] = field(default_factory=dict)
+    amending: bool = False
+    """A completed audit being amended: each changed answer keeps its earlier value (`amended:`)."""
 
     def snapshot(self) -> AnswerFile:
         """The answer file as it stands."""
@@ -155,8 +159,8 @@ class Audit:
         return answer.value if answer else None
 
     def is_visible(self, question: Question) -> bool:
-        """Whether a question is asked, given the answers so far (format.answers.is_asked)."""
-        return is_asked(self.checklist, question, self.value)
+        """Whether a question is asked of this respondent, given the answers so far (format.answers.is_asked)."""
+        return is_asked(self.checklist, question, self.value, self.header.respondent.role)
 
     def visible(self) -> list[Question]:
         """The questions asked, given the answers so far, in checklist order."""
@@ -307,6 +311,7 @@ class Interview:
             key = self.prompter.select(question.text, items, default)
             if key.startswith("="):
                 self.set_value(question, key[1:])
+                self._ask_evidence(question)
                 return "answered"
             if key == TYPE:
                 typed = self._type_value(question, value)
@@ -425,6 +430,19 @@ class Interview:
         else:
             typed = self.prompter.text("Answer", default, None, "(leave empty to go back to the choices)").strip()
         return typed or None
+
+    def _ask_evidence(self, question: Question) -> None:
+        """A top answer to a question with `evidence: required` asks for a note, saying why."""
+        answer = self.audit.answers.get(question.id)
+        if answer is None or answer.note or not needs_evidence(self.audit.checklist, question, answer.value):
+            return
+        self.prompter.say(
+            "This answer is one of the two best, so the report asks what shows it: a document, a figure, "
+            "a record. Write where the evidence is (leave empty to go on without it; the report lists "
+            "top answers given without evidence).",
+            "help",
+        )
+        self._edit_note(question)
 
     def _edit_note(self, question: Question) -> None:
         answer = self.audit.answers.get(question.id) or Answer(asked=None)
@@ -649,6 +667,8 @@ class AuditRequest:
     resume: Path | None = None
     new: bool = False
     answers: Path | None = None
+    amend: bool = False
+    """With `answers`: amend the completed audit of the same organisation, respondent and label."""
 
 
 def run_audit(
@@ -664,7 +684,7 @@ def run_audit(
     if request.answers is not None:
         audit = _from_answers(request, catalog, now)
         if prompter is None or not audit.missing():
-            if not audit.missing():
+            if not audit.missing() and audit.header.completed is None:
                 audit.header = audit.header.model_copy(update={"completed": now()})
             audit.save()
             return _result(audit, request)
@@ -683,7 +703,10 @@ def run_audit(
         except (KeyboardInterrupt, EOFError):
             # only the questions before the first save (who is answering, resume or not) get here
             raise Interrupted("Stopped before the audit began; nothing was saved.") from None
-    Interview(audit, prompter, now, _resume_hint(request, audit)).run()
+        if audit.header.completed is not None and not audit.amending:
+            return _result(audit, request)  # a completed audit the person chose not to amend: left as it was
+    interview = AmendingInterview if audit.amending else Interview
+    interview(audit, prompter, now, _resume_hint(request, audit)).run()
     return _result(audit, request)
 
 
@@ -738,7 +761,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         if waiting:
             chosen = _offer_resume(waiting, checklist, prompter)
             if chosen is not None:
-                return _resume(chosen.path, chosen.answers, checklist, prompter)
+                return _resume(chosen.path, chosen.answers, checklist, prompter, request.folder)
     prompter.say(f"{checklist.title}  ({checklist.id} {checklist.version})", "heading")
     n, s = len(checklist.questions), len(checklist.sections)
     prompter.say(f"{n} question{'s' * (n != 1)} in {s} section{'s' * (s != 1)}.")
@@ -750,7 +773,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         "Your role", [Item(ROLE_LABELS.get(r, r), r) for r in ROLES], default="management"
     )
     header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
-    path = create_answer_file(request.folder, header)
+    path = create_answer_file(request.folder, header, checklist)
     prompter.say(f"Saving to {path}", "help")
     return Audit(checklist, path, header)
 
@@ -787,7 +810,11 @@ def _offer_resume(waiting: list[Unfinished], checklist: Checklist, prompter: Pro
 def _resume_file(path: Path, request: AuditRequest, catalog: Catalog, prompter: Prompter) -> Audit:
     _, answers = load_answer_file(path)
     resolved = _checklist_for(answers, path, request, catalog)
-    return _resume(path, answers, resolved.checklist, prompter)
+    if answers.completed is not None and not _amend_consent(path, answers, prompter):
+        return Audit(resolved.checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
+    audit = _resume(path, answers, resolved.checklist, prompter, request.folder)
+    audit.amending = answers.completed is not None
+    return audit
 
 
 def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catalog: Catalog) -> ResolvedChecklist:
@@ -801,8 +828,9 @@ def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catal
     return resolved
 
 
-def _resume(path: Path, answers: AnswerFile, checklist: Checklist, prompter: Prompter) -> Audit:
+def _resume(path: Path, answers: AnswerFile, checklist: Checklist, prompter: Prompter, folder: Path) -> Audit:
     """Continue an audit; if the checklist changed, say what changed and keep only what still fits."""
+    keep_checklist(records_folder(path, folder), checklist)  # the file will record this checklist
     audit = Audit(checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
     prompter.say(f"Resuming {checklist.title} for {answers.organisation}, {answers.respondent.name}.", "heading")
     prompter.say(f"Saving to {path}", "help")
@@ -869,6 +897,8 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
         )
         for qid, answer in given.answers.items()
     }
+    if request.amend:
+        return _amend_from_answers(request, checklist, header, answers)
     # The same audit already under way (an earlier --answers run, or one begun interactively):
     # carry on in that file, the given answers taking precedence.
     for waiting in find_unfinished(request.folder, checklist.id, organisation, respondent.name):
@@ -876,10 +906,80 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
             audit.answers = {**waiting.answers.answers, **answers}
             audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+            keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
-    path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}))
+    path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
     return Audit(checklist, path, header, answers)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Amending a completed audit
+
+
+def _amend_consent(path: Path, answers: AnswerFile, prompter: Prompter) -> bool:
+    """Resuming a completed audit: amend it only if the person says so."""
+    assert answers.completed is not None
+    when = answers.completed.strftime("%d %b %Y")
+    prompter.say(f"{path} is a completed audit (completed {when}).", "heading")
+    prompter.say("Amending it keeps each changed answer's earlier value and time in the file, and the report says so.")
+    return prompter.confirm("Amend this completed audit?", default=False)
+
+
+def amended(previous: Answer | None, answer: Answer) -> Answer:
+    """`answer` replacing `previous` in a completed audit: the earlier value, note and time kept in `amended`.
+
+    An unchanged value keeps the history as it was; a question not answered before has an
+    earlier value of none.
+    """
+    before = previous.value if previous is not None else None
+    history = previous.amended if previous is not None else ()
+    if before == answer.value:
+        return answer.model_copy(update={"amended": history})
+    earlier = Amendment(value=before, note=previous.note, at=previous.at) if previous is not None else Amendment()
+    return answer.model_copy(update={"amended": (*history, earlier)})
+
+
+class AmendingInterview(Interview):
+    """The walk-through of a completed audit being amended: each changed answer keeps its earlier one,
+    and finishing keeps the audit's completion time (the amendments carry their own)."""
+
+    def set_value(self, question: Question, value: str) -> None:
+        previous = self.audit.answers.get(question.id)
+        answer = Answer(value=value, note=previous.note if previous else None, at=self.now(), asked=question.text_hash)
+        self.audit.answers[question.id] = amended(previous, answer)
+        self.audit.save()
+
+    def finish(self) -> None:
+        self.audit.save()
+
+
+def _amend_from_answers(
+    request: AuditRequest, checklist: Checklist, header: AnswerFile, given: dict[str, Answer]
+) -> Audit:
+    """`--answers FILE --amend`: the completed audit of this organisation, respondent and label, amended."""
+    found = [
+        c
+        for c in find_completed(request.folder, checklist.id, header.organisation, header.respondent.name)
+        if audit_label(c.answers) == header.audit
+    ]
+    if not found:
+        raise UsageError(
+            f"no completed audit {header.audit} of '{header.organisation}' by "
+            f"'{header.respondent.name or 'anonymous'}' in {request.folder} to amend: "
+            "leave out --amend to save these answers as a new audit"
+        )
+    target = found[0]
+    audit = Audit(checklist, target.path, target.answers.model_copy(update={"answers": {}}), amending=True)
+    audit.answers = dict(target.answers.answers)
+    for qid, answer in given.items():
+        previous = audit.answers.get(qid)
+        if previous is None or previous.value != answer.value:
+            audit.answers[qid] = amended(previous, answer)
+    audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+    keep_checklist(records_folder(target.path, request.folder), checklist)
+    audit.save()
+    return audit
 
 
 # ---------------------------------------------------------------------------------------------------

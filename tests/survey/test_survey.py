@@ -430,11 +430,11 @@ def test_write_creates_every_file_or_none(
     real = survey_module.create_answer_file
     calls = []
 
-    def failing(where: Path, answers):  # type: ignore[no-untyped-def]
+    def failing(where: Path, answers, kept=None):  # type: ignore[no-untyped-def]
         calls.append(answers.respondent.name)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real(where, answers)
+        return real(where, answers, kept)
 
     monkeypatch.setattr(survey_module, "create_answer_file", failing)
     with pytest.raises(InputError, match="No space left on device; nothing was imported"):
