@@ -13,6 +13,7 @@ import csv
 import functools
 import io
 import json
+import os
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -23,13 +24,15 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
+import markupsafe
 
 from carecheck import clock
 from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
-from carecheck.errors import InputError, Position, UsageError
-from carecheck.fs import read_bounded
+from carecheck.errors import InputError, Position, UsageError, printable
+from carecheck.fs import is_dir, read_bounded
 from carecheck.render import advice
-from carecheck.render.style import styler
+from carecheck.render.style import Styled, styler
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleDataGaps, RoleMean, Scorecard, SectionScore
 from carecheck.scoring.trends import AuditPoint, Comparison, LikeForLike, ScoreChange
 
@@ -155,15 +158,78 @@ def logo_data_uri(data: bytes, filename: str) -> str:
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
+_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+}
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_SVG_ACTIVE = {"script", "foreignObject", "iframe", "embed", "object", "handler"}
+
 
 def read_logo(path: Path) -> str:
-    """A logo file as a data: URI; InputError when it cannot be read, is not a file or is too large."""
+    """A logo file as a data: URI; InputError when it cannot be read, is not a file, is too large, is a
+    symlink to somewhere outside the project, or its bytes are not an image of the type its name says.
+
+    A logo can come from a folder someone sent (`branding: logo:` in carecheck.yaml): `logo.png` linked
+    to /etc/shadow or /proc/self/environ must not end up in a report as base64.
+    """
     logo_data_uri(b"", path.name)  # the type first: nothing is read for a wrong one
+    _check_logo_place(path)
     try:
         data = read_bounded(path, MAX_LOGO_BYTES, "logo file")
     except InputError as exc:
         raise InputError(f"cannot read the logo: {exc.message}", path=path) from None
+    problem = logo_problem(data, LOGO_TYPES[path.suffix.lower()])
+    if problem:
+        raise InputError(f"the logo is not a usable image: {problem}", path=path)
     return logo_data_uri(data, path.name)
+
+
+def _check_logo_place(path: Path) -> None:
+    """A symlinked logo must stay inside the project: the working folder or the folder of the link."""
+    try:
+        linked = any(p.is_symlink() for p in (path, *path.parents) if p != p.parent and str(p) != ".")
+        target = Path(os.path.realpath(path))
+        homes = {Path(os.path.realpath(Path.cwd())), Path(os.path.realpath(path.parent))}
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the logo: {exc}", path=path) from None
+    if linked and not any(target.is_relative_to(home) for home in homes):
+        raise InputError(f"the logo is a link to {target}, outside the project folder", path=path)
+
+
+def logo_problem(data: bytes, mime: str) -> str | None:
+    """Why `data` is not an image of type `mime` (checked by its first bytes; SVG parsed, no script), or None."""
+    if mime == "image/svg+xml":
+        return _svg_problem(data)
+    webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    ok = webp if mime == "image/webp" else data.startswith(_MAGIC[mime])
+    return None if ok else f"its bytes are not a {mime.split('/')[1].upper()} image"
+
+
+def _svg_problem(data: bytes) -> str | None:
+    import xml.etree.ElementTree as ET
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "an SVG file must be UTF-8 text"
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        return "an SVG logo may not declare a DOCTYPE or entities"
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        return f"not well-formed SVG ({exc})"
+    if root.tag not in ("svg", _SVG_NS + "svg"):
+        return "its root element is not <svg>"
+    for element in root.iter():
+        name = str(element.tag).rpartition("}")[2]
+        if name in _SVG_ACTIVE:
+            return f"an SVG logo may not hold <{name}>"
+        for attr, value in element.attrib.items():
+            if attr.rpartition("}")[2].lower().startswith("on") or "javascript:" in value.lower().replace(" ", ""):
+                return f"an SVG logo may not hold scripts (attribute {attr.rpartition('}')[2]})"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -219,7 +285,7 @@ def _autoescape(name: str | None) -> bool:
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
     """The one Jinja environment: the user's templates first, then the built-ins. Built once per template
     folder and kept, so that its compiled templates serve every document of a run (`--by organisation`)."""
-    if template_dir is not None and not template_dir.is_dir():
+    if template_dir is not None and not is_dir(template_dir):
         raise UsageError(f"--template-dir {template_dir} is not a folder")
     return _environment(template_dir.resolve() if template_dir is not None else None)
 
@@ -230,13 +296,16 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
     if template_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(_PackageTemplates())
-    env = jinja2.Environment(
+    # sandboxed: a template folder may come from a folder someone sent (`templates:` in carecheck.yaml),
+    # and its templates must not reach Python (`cycler.__init__.__globals__.os`); the built-ins need nothing more
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(
         score=_score,
@@ -244,6 +313,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         plain=_plain,
         gap=_gap_words,
         md=_markdown_text,
+        md_code=_markdown_code,
         wrap=_wrap,
         fit=_fit,
         bar=_bar,
@@ -299,6 +369,16 @@ def _markdown_text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _markdown_code(value: object) -> str:
+    """An id as inline code in Markdown. A code span cannot escape a backtick, so text that is not a plain
+    id (a removed question id from someone's file holding `` ` `` and `<img onerror=...>`) is escaped text."""
+    text = _printable(value)
+    return f"`{text}`" if _PLAIN_CODE.fullmatch(text) else _markdown_text(text)
+
+
 def _css_string(value: object) -> str:
     """User text as a quoted CSS string: everything but letters, digits and spaces escaped,
     so nothing in it can end the string or the <style> element it sits in."""
@@ -306,12 +386,17 @@ def _css_string(value: object) -> str:
     return f'"{escaped}"'
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _printable(value: object) -> str:
-    """User text safe for a terminal: control characters (escape sequences) removed, tabs as spaces."""
-    return _CONTROL.sub("", str(value).replace("\t", " "))
+    """User text safe for a terminal (errors.printable): control and bidi characters removed, tabs as spaces."""
+    return printable(value)
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints goes through errors.printable, except what carecheck itself made (HTML
+    markup, terminal styling): so no template, built-in or not, can pass an escape sequence through."""
+    if isinstance(value, str) and not isinstance(value, (markupsafe.Markup, Styled)):
+        return printable(value)
+    return value
 
 
 def _wrap(value: object, width: int, indent: int = 0, first: int = 0) -> str:
@@ -959,7 +1044,7 @@ def _assignment_data(action: Assignment | None) -> dict[str, Any]:
 
 
 def _json(card: Scorecard, options: ReportOptions) -> str:
-    return json.dumps(report_data(card, options), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report_data(card, options), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 CSV_COLUMNS = (
