@@ -134,7 +134,7 @@ def test_owner_and_due_are_always_there_to_fill(one: Scorecard, fmt: str) -> Non
         assert roadmap.count('<th scope="col">Owner</th><th scope="col">Due</th>') >= 1
         assert roadmap.count('<td class="fill"></td>') >= 2
     elif fmt == "md":
-        assert "| # | Action | Now | Target | Owner | Due |" in roadmap
+        assert "| Rank | Action | Now | Target | Owner | Due |" in roadmap
     else:
         assert "Owner: ________________   Due: __________" in roadmap
 
