@@ -2,7 +2,7 @@
 
 `parse_survey` is pure: bytes and a checklist in, one `AnswerFile` per row and the findings out.
 `plan_import` looks at the audits folder (paths, and rows already imported), `write_import`
-writes the files and removes them again if it cannot write them all. `run_import` is the
+writes them all or none (fs.write_all, also under Ctrl-C and kill -9). `run_import` is the
 command: nothing is written while any row has an error.
 
 Columns are matched by question id or by the question's exact text (case, spacing and curly
@@ -27,7 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from carecheck.audits.store import create_answer_file, default_answer_path
+from carecheck.audits.store import default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
 from carecheck.format.answers import answer_problem, audit_label, is_asked, number_value, quarter_label
 from carecheck.format.model import (
@@ -42,7 +42,8 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.fs import decode_utf8, read_bounded, walk_yaml
+from carecheck.format.writer import answers_yaml
+from carecheck.fs import decode_utf8, read_bounded, walk_yaml, write_all
 from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
@@ -733,26 +734,10 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
 
 
 def write_import(planned: Sequence[Planned], folder: Path) -> list[Planned]:
-    """Create the planned files; if any cannot be written, remove those already created and raise."""
-    created: list[Planned] = []
-    try:
-        for item in planned:
-            if item.existing:
-                created.append(item)
-                continue
-            path = create_answer_file(folder, item.row.answers)
-            created.append(Planned(item.row, path))
-    except BaseException as exc:
-        for item in created:
-            if not item.existing:
-                item.path.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(
-                f"cannot write the answer files: {exc.strerror or exc}; nothing was imported",
-                path=getattr(exc, "filename", None) or folder,
-            ) from None
-        raise
-    return created
+    """Create the planned files all at once (fs.write_all): all of them or, on any failure or kill, none."""
+    files = {item.path: answers_yaml(item.row.answers) for item in planned if not item.existing}
+    write_all(folder, files)
+    return list(planned)
 
 
 def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datetime]) -> ImportResult:
