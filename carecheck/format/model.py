@@ -240,6 +240,15 @@ class Respondent(Model):
     role: Text = Field("other", description="One of " + ", ".join(ROLES) + " (others are allowed).")
 
 
+class Unconfirmed(Model):
+    """What was being typed when the audit stopped (Ctrl-C, SIGTERM, SIGHUP) and never confirmed with Enter."""
+
+    value: Text | None = Field(default=None, description="A number or text answer being typed; not scored.")
+    note: Text | None = Field(
+        default=None, description="A note being typed; the entry's `note` is the last confirmed one."
+    )
+
+
 class Answer(Model):
     """One answer: a value (an option value, a number, text, `na` or `unknown`), a note, when."""
 
@@ -248,6 +257,11 @@ class Answer(Model):
     at: datetime | None = None
     skipped: bool = False
     asked: Text | None = Field(None, description="Short hash of the question text that was answered.")
+    unconfirmed: Unconfirmed | None = Field(
+        default=None,
+        description="Typed when the audit was stopped, never confirmed: not scored; `carecheck audit --resume` "
+        "offers it back to confirm or change.",
+    )
 
     @model_validator(mode="before")
     @classmethod

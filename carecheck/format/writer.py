@@ -97,6 +97,11 @@ def answers_yaml(answers: AnswerFile) -> str:
             entry["at"] = _timestamp(answer.at)
         if answer.asked is not None:
             entry["asked"] = answer.asked
+        if answer.unconfirmed is not None:
+            typed = answer.unconfirmed
+            entry["unconfirmed"] = _Flow(
+                {k: v for k, v in (("value", typed.value), ("note", typed.note)) if v is not None}
+            )
         entries[qid] = entry
     ref = answers.checklist
     data = {
