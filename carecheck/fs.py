@@ -6,17 +6,18 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import shutil
 import stat
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from carecheck.errors import InputError, Position
+from carecheck.errors import InputError, Position, UsageError
 
 
 def read_bounded(path: Path, limit: int, noun: str = "file") -> bytes:
@@ -83,6 +84,41 @@ def walk_yaml(folder: Path, depth: int | None = None) -> Iterator[Path]:
         for name in sorted(names):
             if name.endswith(YAML_SUFFIXES):
                 yield Path(root, name)
+
+
+def refuse_replacing(outputs: Iterable[Path | None], reads: Iterable[Path | None]) -> None:
+    """The one guard of every output path (`-o`, `--gate-output`, ...): UsageError (exit 2) before anything is written.
+
+    Refused: a dangling symlink (writing through it would create its target and its folders); a
+    path that is, through any symlink, a file the run reads (`reads`: answer files, the plan, the
+    checklist, carecheck.yaml, the logo) or a template (`*.j2`) in a folder it reads templates from; and an
+    existing answer file (first key `carecheck-answers:`) wherever it is, an audit record of its own
+    (so the answer files under the audits folder and the earlier audits `--baseline auto` reads too).
+    """
+    read_files: dict[Path, Path] = {}
+    read_dirs: dict[Path, Path] = {}
+    for path in reads:
+        if path is not None:
+            (read_dirs if os.path.isdir(path) else read_files)[Path(os.path.realpath(path))] = path
+    for output in outputs:
+        if output is None:
+            continue
+        if os.path.islink(output) and not os.path.exists(output):
+            raise UsageError(f"the output {output} is a symlink to nothing ({os.readlink(output)}); choose another -o")
+        real = Path(os.path.realpath(output))
+        head = read_head(real, 4096)
+        if head is not None and ANSWER_FILE_START.search(head):
+            raise UsageError(f"the output would overwrite the answer file {output}, an audit record; choose another -o")
+        if real in read_files:
+            raise UsageError(f"the output would overwrite {read_files[real]}, which this run reads; choose another -o")
+        folder = next((given for d, given in read_dirs.items() if d in real.parents), None)
+        if folder is not None and real.name.endswith(TEMPLATE_SUFFIX):
+            raise UsageError(f"the output would overwrite {output} in {folder}, which this run reads; choose another")
+
+
+TEMPLATE_SUFFIX = ".j2"
+ANSWER_FILE_START = re.compile(r"^carecheck-answers[ \t]*:", re.MULTILINE)
+"""An answer file says what it is in its first key (read_head's look is enough to know one)."""
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
