@@ -132,7 +132,7 @@ def test_multi_file_writes_are_all_or_nothing_under_a_full_disk_and_ctrl_c(
     monkeypatch.setattr(fs_module.os, "write", failing)
     with pytest.raises(InputError if isinstance(stop, OSError) else KeyboardInterrupt):
         write_all(root, batch(root, 20))
-    monkeypatch.undo()
+    monkeypatch.setattr(fs_module.os, "write", real)
     assert len(calls) == 7
     assert everything(tmp_path) == []
 

@@ -43,7 +43,7 @@ from carecheck.format.model import (
     Respondent,
 )
 from carecheck.format.writer import answers_yaml
-from carecheck.fs import decode_utf8, read_bounded, walk_yaml, write_all
+from carecheck.fs import decode_utf8, read_bounded, recover_batches, walk_yaml, write_all
 from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
@@ -750,6 +750,8 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     survey, delimiter = parse_survey(
         text, name, checklist, organisation=request.organisation, audit=request.audit, now=moment
     )
+    if not request.dry_run:
+        recover_batches(request.folder)  # a killed import: finished if it was committed, else removed
     planned = plan_import(survey, request.folder)  # also when rows have errors: report everything at once
     if survey.errors:
         raise SurveyErrors(survey.findings)

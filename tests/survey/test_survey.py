@@ -439,7 +439,7 @@ def test_write_creates_every_file_or_none(
     monkeypatch.setattr(fs_module.os, "write", failing)
     with pytest.raises(InputError, match="No space left on device; nothing was written"):
         write_import(planned, folder)
-    monkeypatch.undo()
+    monkeypatch.setattr(fs_module.os, "write", real)
     assert len(calls) == 3
     assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*")] == []  # no file, no staging, no folder
 
