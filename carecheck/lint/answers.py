@@ -180,6 +180,36 @@ def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
             yield Hit(f"'{qid}' is answered but not asked ({because}): kept, not scored", ("answers", qid))
 
 
+@rule("CC208", "unconfirmed-typing", "answers", severity="warning")
+def unconfirmed_typing(ctx: AnswersContext) -> Iterator[Hit]:
+    """An entry holds what was being typed when the audit stopped, never confirmed; it is not scored.
+
+    Ctrl-C, SIGTERM or SIGHUP during `carecheck audit` keeps a half-typed note, number or text answer
+    under `unconfirmed:` rather than lose it. `carecheck audit --resume FILE` offers it back first:
+    Enter confirms it (it becomes the `value` or `note`), emptying the line drops it.
+
+    Fails:
+
+        answers:
+          email-reply-hours: {unconfirmed: {value: '4'}}   # typed, Enter never pressed
+
+    Passes:
+
+        answers:
+          email-reply-hours: {value: 48}
+    """
+    for qid, answer in ctx.answers.answers.items():
+        typed = answer.unconfirmed
+        if typed is not None:
+            parts = (("answer", typed.value), ("note", typed.note))
+            what = " and ".join(f"{part} {text!r}" for part, text in parts if text)
+            yield Hit(
+                f"'{qid}' holds an unconfirmed {what or 'entry'} typed when the audit stopped: not scored; "
+                "`carecheck audit --resume` offers it back",
+                ("answers", qid, "unconfirmed"),
+            )
+
+
 register(
     "CC206",
     "respondent-twice",

@@ -225,3 +225,17 @@ def test_one_writer_per_answer_file_a_second_audit_is_refused_naming_the_other(t
     assert result.exit_code == 130, result.output
     assert load_answer_file(path)[1].answers["email-reply-hours"].value == "na"
     assert not (path.parent / f".{path.name}.lock").exists()  # released at the end of the run
+
+
+def test_nothing_typed_is_lost_validate_names_an_unconfirmed_entry(tmp_path: Path, run: Any) -> None:
+    (tmp_path / "minimal.yaml").write_bytes(MINIMAL.read_bytes())
+    answers = tmp_path / "answers.yaml"
+    head = "carecheck-answers: 1\nchecklist: {id: minimal}\norganisation: Acme\nanswers:\n  has-email: {value: 'yes'}\n"
+    answers.write_text(head + "  email-reply-hours: {unconfirmed: {value: '4'}}\n", encoding="utf-8")
+    result = run("validate", str(answers))
+    assert result.exit_code == 0, result.output  # a warning
+    assert f"{answers}:6:" in result.stdout
+    assert "CC208 warning: 'email-reply-hours' holds an unconfirmed answer '4'" in result.stdout
+    answers.write_text(head + "  trained: {unconfirmed: {valeu: '4'}}\n", encoding="utf-8")
+    result = run("validate", str(answers))
+    assert result.exit_code == 1 and f"{answers}:6:27: CC008 unknown key 'valeu'" in result.stdout  # its shape is checked
