@@ -238,4 +238,5 @@ def test_nothing_typed_is_lost_validate_names_an_unconfirmed_entry(tmp_path: Pat
     assert "CC208 warning: 'email-reply-hours' holds an unconfirmed answer '4'" in result.stdout
     answers.write_text(head + "  trained: {unconfirmed: {valeu: '4'}}\n", encoding="utf-8")
     result = run("validate", str(answers))
-    assert result.exit_code == 1 and f"{answers}:6:27: CC008 unknown key 'valeu'" in result.stdout  # its shape is checked
+    # the entry's shape is checked
+    assert result.exit_code == 1 and f"{answers}:6:27: CC008 unknown key 'valeu'" in result.stdout
