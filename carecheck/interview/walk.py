@@ -12,6 +12,7 @@ keeps the answers in memory and offers to retry. One process at a time works on 
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 from collections.abc import Callable, Iterator, Sequence
@@ -97,6 +98,9 @@ class TypingInterrupted(KeyboardInterrupt):
         super().__init__(typed)
         self.typed = typed
 
+
+TERMINAL_GONE = {errno.EIO, errno.ENXIO, errno.EBADF}
+"""How reading or drawing fails once the terminal has gone (a closed window, a dropped ssh session)."""
 
 Commit = Callable[[str], None]
 """Called by a prompt with what was chosen or typed, before it is shown as given: it saves."""
@@ -280,10 +284,14 @@ class Interview:
 
     def run(self) -> None:
         """Ask until the person finishes; on Ctrl-C, SIGTERM or SIGHUP save and raise Interrupted."""
+        received: list[int] = []
         try:
-            with _signals_stop(self.prompter):
+            with _signals_stop(self.prompter, received):
                 self._loop()
-        except (KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and not received and exc.errno not in TERMINAL_GONE:
+                raise
+            # after SIGHUP the terminal may be gone: a prompt failing on it (EIO) ends the audit the same way
             try:
                 self.audit.save()
             except InputError as exc:
@@ -669,7 +677,7 @@ def _without(pending: Unconfirmed | None, part: str) -> Unconfirmed | None:
 
 
 @contextmanager
-def _signals_stop(prompter: Prompter) -> Iterator[None]:
+def _signals_stop(prompter: Prompter, received: list[int]) -> Iterator[None]:
     """SIGTERM and SIGHUP stop the audit as Ctrl-C does: the prompt ends keeping what was typed, all is saved.
 
     In a prompt, the prompter ends it (TypingInterrupted with the text so far); between prompts
@@ -684,6 +692,7 @@ def _signals_stop(prompter: Prompter) -> Iterator[None]:
         return
 
     def stop(signum: int, frame: object) -> None:
+        received.append(signum)
         if not prompter.stop():
             raise KeyboardInterrupt
 
@@ -1182,7 +1191,13 @@ class QuestionaryPrompter:
             )
         # as for menus: the line typed is shown as given only once `commit` has saved it
         question.application.erase_when_done = True
-        typed: str = self._ask(question)
+        try:
+            typed: str = self._ask(question)
+        except (EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno not in TERMINAL_GONE:
+                raise
+            # the terminal went (its window closed: EOF or EIO, with or before SIGHUP): keep the line as Ctrl-C does
+            raise TypingInterrupted(question.application.current_buffer.text) from None
         if commit is not None:
             commit(typed)
         shown = _fit(message, len(typed) + 2)

@@ -240,3 +240,27 @@ def test_nothing_typed_is_lost_validate_names_an_unconfirmed_entry(tmp_path: Pat
     result = run("validate", str(answers))
     # the entry's shape is checked
     assert result.exit_code == 1 and f"{answers}:6:27: CC008 unknown key 'valeu'" in result.stdout
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal and signals")
+def test_nothing_typed_is_lost_when_the_terminal_hangs_up(tmp_path: Path) -> None:
+    from test_audit_kill import Terminal
+
+    folder = tmp_path / "audits"
+    command = [sys.executable, "-m", "carecheck", "audit", str(MINIMAL), "--dir", str(folder), *IDENTITY]
+    term = Terminal(command, tmp_path)
+    try:
+        term.wait_for("Do customers reach you by email?")
+        term.type(ENTER + DOWN + DOWN + DOWN + DOWN + ENTER)  # Yes; hours: Add a note…
+        term.wait_for("Note")
+        term.type("Ask IT")
+        term.wait_for("Ask IT")
+        os.close(term.master)  # the terminal window closes: the session gets SIGHUP, the tty is gone
+        os.killpg(term.proc.pid, signal.SIGHUP)
+        term.proc.wait(timeout=30)
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    path = only_file(folder)
+    assert load_answer_file(path)[1].answers["has-email"].value == "yes"
+    assert pending(path, "email-reply-hours") == (None, "Ask IT")
