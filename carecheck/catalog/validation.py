@@ -17,6 +17,7 @@ from carecheck.format.validate import document_kind, validate_model
 from carecheck.fs import walk_yaml
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
 from carecheck.lint.suppress import apply_levels, silenced
+from carecheck.parallel import ordered_map
 
 KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
 
@@ -63,6 +64,7 @@ def validate_paths(
     progress: Progress | None = None,
     preset: Iterable[Finding] = (),
     levels: Mapping[str, str] | None = None,
+    jobs: int | None = 1,
 ) -> ValidationResult:
     """Lint every carecheck file (checklist, answers, plan, config) under `paths`.
 
@@ -71,16 +73,18 @@ def validate_paths(
     every staged YAML file); `progress` wraps the list of files to check, e.g. in a progress bar;
     `preset` are findings made before (in the configuration file), reported unless that file is
     checked here too (its own findings then say it all); `levels` are the rules switched off or
-    re-levelled (carecheck.yaml's `lint:`, code to off, error or warning).
+    re-levelled (carecheck.yaml's `lint:`, code to off, error or warning); `jobs` is how many
+    processes may share the files (None: every core; carecheck.parallel decides whether it pays).
     """
     result = ValidationResult()
     seen_any: dict[Path, bool] = {p: False for p in paths if p.is_dir()}
     files = list(discover(paths))
-    for path, explicit in progress(files) if progress is not None else files:
+    named = [(path, explicit and not ignore_unknown) for path, explicit in files]
+    all_findings = ordered_map(_worker_validate, named, jobs=jobs, initializer=_worker_start, initargs=(catalog, today))
+    for (path, _), findings in zip(progress(files) if progress is not None else files, all_findings, strict=True):
         for folder in seen_any:
             if folder in path.parents:
                 seen_any[folder] = True
-        findings = validate_file(path, catalog, explicit and not ignore_unknown, today=today)
         if findings is None:
             result.skipped.append(path)
             continue
@@ -94,6 +98,21 @@ def validate_paths(
     result.findings = apply_levels(result.findings, levels or {})
     result.findings.sort(key=lambda f: f.sort_key)
     return result
+
+
+_worker: tuple[Catalog, date | None] | None = None
+
+
+def _worker_start(catalog: Catalog, today: date | None) -> None:
+    """Each process lints with a copy of the caller's catalog (its caches then grow per process)."""
+    global _worker
+    _worker = (catalog, today)
+
+
+def _worker_validate(item: tuple[Path, bool]) -> list[Finding] | None:
+    assert _worker is not None
+    catalog, today = _worker
+    return validate_file(item[0], catalog, item[1], today=today)
 
 
 def validate_file(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from carecheck.cli.base import FINDINGS_FORMATS, _catalog, _progress, _use_color, cli, settings
+from carecheck.cli.base import FINDINGS_FORMATS, JOBS, _catalog, _progress, _use_color, cli, settings
 
 if TYPE_CHECKING:
     pass
@@ -31,8 +31,15 @@ if TYPE_CHECKING:
     is_flag=True,
     help="Skip YAML files that are not carecheck files even when named (for pre-commit).",
 )
+@JOBS
 def validate(
-    paths: tuple[Path, ...], fmt: str | None, strict: bool, quiet: bool, verbose: bool, ignore_unknown: bool
+    paths: tuple[Path, ...],
+    fmt: str | None,
+    strict: bool,
+    quiet: bool,
+    verbose: bool,
+    ignore_unknown: bool,
+    jobs: int | None,
 ) -> None:
     """Lint checklists, answer files, plans and configuration files (files or folders of *.yaml, *.yml).
 
@@ -60,6 +67,7 @@ def validate(
         progress=None if quiet else _progress,
         preset=preset,
         levels=levels,
+        jobs=jobs,
     )
     shown = [f for f in result.findings if not quiet or f.severity == "error"]
     color = _use_color(sys.stdout)

@@ -1,0 +1,59 @@
+"""Work spread over processes, results in input order: for the commands that read thousands of files.
+
+Processes, not threads (the work is Python, held by the GIL), and only above a size where starting
+them pays (`MIN_ITEMS`); below it, or with `jobs` 1 (`--jobs 1`), everything runs in this process,
+through the same functions, so both paths give the same results in the same order.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MIN_ITEMS = 400
+"""Below this many items a second process costs more (its start-up, ~0.2 s) than it saves."""
+CHUNKS_PER_WORKER = 8
+"""Each worker takes several chunks: a slow file delays one chunk, not a whole worker's share."""
+
+
+def available_cores() -> int:
+    """The cores this process may run on (its affinity where the system says, else the count)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on macOS or Windows
+        return os.cpu_count() or 1
+
+
+def ordered_map(
+    fn: Callable[[T], R],
+    items: Sequence[T],
+    *,
+    jobs: int | None = None,
+    initializer: Callable[..., Any] | None = None,
+    initargs: tuple[Any, ...] = (),
+    min_items: int | None = None,
+) -> Iterator[R]:
+    """`map(fn, items)`, over `jobs` processes (None: every core) when there are enough items.
+
+    `initializer(*initargs)` prepares each process (in this one too, when the work stays here);
+    `fn` and the initializer must be module-level functions, their arguments and results picklable.
+    Results come back in input order, as they are ready; an exception in `fn` is raised here.
+    """
+    min_items = MIN_ITEMS if min_items is None else min_items
+    workers = min(jobs or available_cores(), max(1, len(items) // max(1, min_items // 2)))
+    if workers <= 1 or len(items) < min_items:
+        if initializer is not None:
+            initializer(*initargs)
+        yield from map(fn, items)
+        return
+    chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
+    try:
+        yield from pool.map(fn, items, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
