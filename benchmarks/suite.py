@@ -327,6 +327,17 @@ class Bench:
         )
         self.rows.append(ratio_row(f"history over {count:,} organisations", history, parse, "bare parse", None))
 
+    def portfolio(self) -> None:
+        count = self.n(1000)
+        audits = ["2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3"]
+        folder = write_organisations(self.root / "portfolio", count, audits, 5)
+        parse = self.parse(folder)
+        got = self.time(self.cc("portfolio", str(folder), "-o", str(self.root / "p.html")), repeat=1)
+        row = ratio_row(f"portfolio, {count:,} organisations x 4 audits x 5", got, parse, "bare parse", None)
+        row.target, row.met = "< 60 s", got.seconds < 60
+        row.note = f"peak RSS {got.rss_mb:.0f} MB"
+        self.rows.append(row)
+
     def render_again(self) -> None:
         script = (
             "import time, datetime\n"
@@ -464,6 +475,7 @@ CASES: dict[str, Callable[[Bench], None]] = {
     "report": Bench.report_many,
     "by-organisation": Bench.organisations,
     "archive": Bench.archive,
+    "portfolio": Bench.portfolio,
     "render": Bench.render_again,
     "interview": Bench.interview,
     "import": Bench.survey_import,

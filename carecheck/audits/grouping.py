@@ -11,8 +11,10 @@ their files; undated last), then by label.
   `auto` the previous completed audit found in the audits folder and next to the answers).
 - `build_history`: every audit in a folder, per organisation and checklist, oldest first.
 
-Earlier audits are read against the checklist as it is now: answers to questions since removed,
-or that no longer fit their question, are left out and listed (trends.compare), not refused.
+Each audit is scored against the checklist it answered, as stored beside the audits when its
+answer files were written (records.Rescorer; `--rescore current`: the checklist as it is now).
+Read against a later checklist, answers to questions since removed, or that no longer fit their
+question, are left out and listed (trends.compare), not refused.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from carecheck.audits.store import slug
+from carecheck.audits.records import Rescorer
+from carecheck.audits.store import path_part
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
 from carecheck.catalog.validation import discover
 from carecheck.errors import Finding, FindingsError, UsageError
@@ -37,7 +40,7 @@ from carecheck.scoring.trends import AuditPoint, Comparison, History, Series, co
 AUTO = "auto"
 BY_CHOICES = ("organisation",)
 ORGANISATION_FIELD = "{organisation}"
-"""In `-o`, replaced by each organisation's name made safe for a file system (store.slug)."""
+"""In `-o`, replaced by each organisation's name made safe for a file system (store.path_part)."""
 NEIGHBOUR_DEPTH = 2
 """--baseline auto looks next to the answers: in the folder above theirs, this many folder levels down."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -107,11 +110,15 @@ class _Router:
 
     anonymous: bool = False
     gap_threshold: float = GAP_THRESHOLD
+    rescorer: Rescorer | None = None
+    """Chooses each file's checklist: the stored copy of the one it answered, or the current one."""
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         label = audit_label(answers)
         key = (answers.organisation, answers.checklist.id, label)
+        if self.rescorer is not None:  # an audit is scored against the checklist its first file answered
+            checklist = self.rescorer.checklist_for(checklist, answers, Path(source))
         group = self.groups.get(key)
         if group is None:
             aggregate = Aggregate(
@@ -148,6 +155,8 @@ class ReportRequest:
     gap_threshold: float = GAP_THRESHOLD
     files: Iterable[tuple[Path, bool]] | None = None
     """The answer files found under `answers` (validation.discover), e.g. behind a progress bar; None: found here."""
+    rescore: str = "stored"
+    """stored: score each audit against the stored copy of the checklist it answered; current: against today's."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +191,8 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
     files = request.files if request.files is not None else discover(list(request.answers))
     # one report per organisation: each on its own checklist (a sector profile per client)
     stream = AnswerStream(files, catalog, request.checklist, several=request.by == "organisation")
-    router = _Router(request.anonymous, request.gap_threshold)
+    rescorer = Rescorer(request.rescore)
+    router = _Router(request.anonymous, request.gap_threshold, rescorer)
     for path, answers, findings in stream.items():
         router.add(stream.checklists[answers.checklist.id].checklist, answers, str(path), findings)
     organisations = router.organisations()
@@ -194,7 +204,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
         )
     resolved_of = _checklist_of_each(router, organisations, stream)
     checklist_of = {org: resolved.checklist for org, resolved in resolved_of.items()}
-    earlier_router = _earlier_audits(request, stream, checklist_of, organisations)
+    earlier_router = _earlier_audits(request, stream, checklist_of, organisations, rescorer)
     reports: list[Report] = []
     warnings: list[Finding] = []
     notices: list[str] = []
@@ -232,7 +242,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
                 points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
                 comparison = compare(card, baseline.aggregate.scorecard(), points)
         reports.append(Report(card, resolved_of[organisation], tuple(current.sources), comparison))
-    return Reports(tuple(reports), tuple(warnings), tuple(notices))
+    return Reports(tuple(reports), tuple(warnings), tuple([*rescorer.notices(), *notices]))
 
 
 def _checklist_of_each(router: _Router, organisations: list[str], stream: AnswerStream) -> dict[str, ResolvedChecklist]:
@@ -250,10 +260,14 @@ def _checklist_of_each(router: _Router, organisations: list[str], stream: Answer
 
 
 def _earlier_audits(
-    request: ReportRequest, stream: AnswerStream, checklist_of: dict[str, Checklist], organisations: list[str]
+    request: ReportRequest,
+    stream: AnswerStream,
+    checklist_of: dict[str, Checklist],
+    organisations: list[str],
+    rescorer: Rescorer,
 ) -> _Router:
     """The audits a baseline may be chosen from: found (auto) or given, of the organisations reported."""
-    earlier_router = _Router(request.anonymous, request.gap_threshold)
+    earlier_router = _Router(request.anonymous, request.gap_threshold, rescorer)
     if tuple(request.baseline) == (AUTO,):
         roots = _baseline_roots(request.answers, request.audits_folder)
         for path, answers in _candidates(roots, stream.seen):
@@ -287,7 +301,7 @@ def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path
     paths: list[Path | None] = []
     taken: dict[Path, str] = {}
     for organisation in organisations:
-        path = Path(str(output).replace(ORGANISATION_FIELD, slug(organisation)))
+        path = Path(str(output).replace(ORGANISATION_FIELD, path_part(organisation)))
         if path in taken:
             raise UsageError(
                 f"'{taken[path]}' and '{organisation}' would both be written to {path}: "
@@ -412,16 +426,20 @@ def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
 # History
 
 
-def build_history(folder: Path, catalog: Catalog, *, checklist: str | None = None) -> tuple[History, list[str]]:
+def build_history(
+    folder: Path, catalog: Catalog, *, checklist: str | None = None, rescore: str = "stored"
+) -> tuple[History, list[str]]:
     """Every audit under `folder`, per organisation and checklist, oldest first; and notices.
 
     Files that are not answer files are skipped; an answer file that cannot be read is an error.
     Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
-    keeps only the audits of that checklist.
+    keeps only the audits of that checklist. Each audit is scored against the stored copy of the
+    checklist it answered unless `rescore` is "current" (records.Rescorer).
     """
     if not folder.is_dir():
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
-    router = _Router()
+    rescorer = Rescorer(rescore)
+    router = _Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
     for path, _, answers in read_answer_files(discover([folder])):
@@ -439,7 +457,7 @@ def build_history(folder: Path, catalog: Catalog, *, checklist: str | None = Non
         for cid in sorted({g.checklist for g in audits}):
             cards = [g.aggregate.scorecard() for g in audits if g.checklist == cid]
             series.append(Series.of(organisation, cards))
-    return History(str(folder), tuple(series)), notices
+    return History(str(folder), tuple(series)), [*rescorer.notices(), *notices]
 
 
 def _find_checklist(catalog: Catalog, cid: str, path: Path, notices: list[str]) -> Checklist | None:

@@ -40,6 +40,12 @@ def _terminal_attached() -> bool:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Take answers from this file (the answer-file format, partial is fine); ask only what is missing.",
 )
+@click.option(
+    "--amend",
+    is_flag=True,
+    help="With --answers: amend the completed audit of the same organisation, respondent and audit label; "
+    "each changed answer keeps its earlier value and time. (Resuming a completed file asks.)",
+)
 def audit(
     checklist: str | None,
     folder: Path,
@@ -50,6 +56,7 @@ def audit(
     resume: Path | None,
     new: bool,
     answers: Path | None,
+    amend: bool,
 ) -> None:
     """Walk through a checklist (an id or a path; default: the configured `checklist`) and save the answers.
 
@@ -62,6 +69,8 @@ def audit(
 
     if resume is not None and (new or answers is not None):
         raise UsageError("--resume cannot be combined with --new or --answers")
+    if amend and answers is None:
+        raise UsageError("--amend takes the new answers from --answers FILE (resuming a completed file asks instead)")
     interactive = _terminal_attached()
     if not interactive and answers is None:
         raise UsageError(NO_TERMINAL)
@@ -75,6 +84,7 @@ def audit(
         resume=resume,
         new=new,
         answers=answers,
+        amend=amend,
     )
     result = run_audit(request, _catalog(), QuestionaryPrompter() if interactive else None)
     click.echo("")

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sys
 
-from carecheck.cli import audit, checklists, report, validate
+from carecheck.cli import audit, checklists, portfolio, report, validate
 from carecheck.cli.base import cli
 
-COMMAND_GROUPS = (validate, checklists, audit, report)
+COMMAND_GROUPS = (validate, checklists, audit, report, portfolio)
 """Imported for their commands, which register themselves on `cli`."""
 
 

@@ -116,6 +116,15 @@ if TYPE_CHECKING:
     metavar="POINTS",
     help="A perception gap: roles' mean scores of a question or section differ by this much or more.",
 )
+@click.option(
+    "--rescore",
+    type=click.Choice(["stored", "current"]),
+    default="stored",
+    show_default=True,
+    help="stored: score each audit against the checklist it answered, as kept in the audits folder's "
+    ".checklists (the current one when none was kept, said so); current: against the checklist as it is "
+    "now, listing what changed.",
+)
 def report(
     answers: tuple[Path, ...],
     fmt: str | None,
@@ -138,6 +147,7 @@ def report(
     by: str | None,
     anonymous: bool,
     gap_threshold: float,
+    rescore: str,
 ) -> None:
     """Score answer files and render the improvement report.
 
@@ -156,7 +166,7 @@ def report(
     configured = settings()
     terminal = output is None and sys.stdout.isatty()
     job = ReportJob(
-        ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold),
+        ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold, rescore=rescore),
         fmt=fmt,
         output=output,
         fail_under=fail_under,
@@ -207,12 +217,21 @@ def _say_report(run: ReportRun, *, color: bool) -> None:
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically).")
 @click.option("--checklist", metavar="ID", shell_complete=complete_checklist, help="Only the audits of this checklist.")
-def history(folder: Path | None, fmt: str | None, output: Path | None, checklist: str | None) -> None:
+@click.option(
+    "--rescore",
+    type=click.Choice(["stored", "current"]),
+    default="stored",
+    show_default=True,
+    help="stored: score each audit against the checklist it answered, as kept in the audits folder's "
+    ".checklists (the current one when none was kept, said so); current: against the checklist as it is "
+    "now, listing what changed.",
+)
+def history(folder: Path | None, fmt: str | None, output: Path | None, checklist: str | None, rescore: str) -> None:
     """Audits over time: per organisation and checklist, each audit's date, respondents, overall
     score, rating and section scores, with the change from the audit before.
 
-    DIR is the audits folder (default: the `audits` setting, ./audits). Earlier audits are scored
-    against the checklist as it is now.
+    DIR is the audits folder (default: the `audits` setting, ./audits). Each audit is scored
+    against the checklist it answered (kept in DIR/.checklists), unless --rescore current.
     """
     from carecheck.audits.grouping import build_history
     from carecheck.render.history import HistoryOptions, history_format, render_history
@@ -220,7 +239,8 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
 
     name = history_format(fmt, output)
     _refuse_replacing([output])
-    found, notices = build_history(folder if folder is not None else settings().audits, _catalog(), checklist=checklist)
+    where = folder if folder is not None else settings().audits
+    found, notices = build_history(where, _catalog(), checklist=checklist, rescore=rescore)
     for notice in notices:
         click.echo(f"carecheck: {notice}", err=True)
     terminal = output is None and sys.stdout.isatty()

@@ -224,20 +224,32 @@ class Checklist(Model):
         return self.answer_sets.get(question.answers) or BUILTIN_ANSWER_SETS.get(question.answers)
 
     @cached_property
-    def sha256(self) -> str:
-        """The sha256 of the canonical JSON of this checklist (recorded in answer files)."""
-        canonical = json.dumps(
+    def canonical_json(self) -> str:
+        """The canonical JSON of this checklist: what its sha256 is of, and what an audit's stored copy holds."""
+        return json.dumps(
             self.model_dump(mode="json", by_alias=True),
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
         )
-        return hashlib.sha256(canonical.encode()).hexdigest()
+
+    @cached_property
+    def sha256(self) -> str:
+        """The sha256 of the canonical JSON of this checklist (recorded in answer files)."""
+        return hashlib.sha256(self.canonical_json.encode()).hexdigest()
 
 
 class Respondent(Model):
     name: Text = ""
     role: Text = Field("other", description="One of " + ", ".join(ROLES) + " (others are allowed).")
+
+
+class Amendment(Model):
+    """An answer as it stood before an amendment of a completed audit: its value, note and time."""
+
+    value: Text | None = None
+    note: Text | None = None
+    at: datetime | None = None
 
 
 class Unconfirmed(Model):
@@ -257,6 +269,10 @@ class Answer(Model):
     at: datetime | None = None
     skipped: bool = False
     asked: Text | None = Field(None, description="Short hash of the question text that was answered.")
+    amended: tuple[Amendment, ...] = Field(
+        default=(),
+        description="The earlier answers this one replaced when the completed audit was amended, oldest first.",
+    )
     unconfirmed: Unconfirmed | None = Field(
         default=None,
         description="Typed when the audit was stopped, never confirmed: not scored; `carecheck audit --resume` "

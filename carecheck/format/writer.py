@@ -9,7 +9,7 @@ from typing import Any, ClassVar
 
 import yaml
 
-from carecheck.format.model import AnswerFile
+from carecheck.format.model import Amendment, AnswerFile
 
 _BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -82,6 +82,17 @@ def _scalar(value: str) -> str | int | float:
     return number if str(number) == value and math.isfinite(number) else value
 
 
+def _amendment(amendment: Amendment) -> _Flow:
+    entry = _Flow()
+    if amendment.value is not None:
+        entry["value"] = _scalar(amendment.value)
+    if amendment.note is not None:
+        entry["note"] = amendment.note
+    if amendment.at is not None:
+        entry["at"] = _timestamp(amendment.at)
+    return entry
+
+
 def answers_yaml(answers: AnswerFile) -> str:
     """An answer file as YAML, keys in the documented order, one line per answer."""
     entries: dict[str, _Flow] = {}
@@ -97,6 +108,8 @@ def answers_yaml(answers: AnswerFile) -> str:
             entry["at"] = _timestamp(answer.at)
         if answer.asked is not None:
             entry["asked"] = answer.asked
+        if answer.amended:
+            entry["amended"] = [_amendment(a) for a in answer.amended]
         if answer.unconfirmed is not None:
             typed = answer.unconfirmed
             entry["unconfirmed"] = _Flow(

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from carecheck import clock
-from carecheck.audits.store import Unfinished, create_answer_file, find_unfinished, save_answers
+from carecheck.audits.records import keep_checklist, records_folder
+from carecheck.audits.store import Unfinished, create_answer_file, find_completed, find_unfinished, save_answers
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
@@ -33,6 +34,7 @@ from carecheck.format.model import (
     NA,
     ROLES,
     UNKNOWN,
+    Amendment,
     Answer,
     AnswerFile,
     Checklist,
@@ -158,6 +160,9 @@ class Audit:
     path: Path
     header: AnswerFile
     answers: dict[str, Answer] = field(default_factory=dict)
+    amending: bool = False
+    """A completed audit being amended: each changed answer keeps its earlier value (`amended:`)."""
+
     lock: FileLock | None = None
 
     def take_lock(self, now: datetime) -> None:
@@ -819,6 +824,8 @@ class AuditRequest:
     resume: Path | None = None
     new: bool = False
     answers: Path | None = None
+    amend: bool = False
+    """With `answers`: amend the completed audit of the same organisation, respondent and label."""
 
 
 def run_audit(
@@ -848,15 +855,18 @@ def run_audit(
     try:
         if request.answers is not None:
             if prompter is None or not audit.missing():
-                if not audit.missing():
+                if not audit.missing() and audit.header.completed is None:
                     audit.header = audit.header.model_copy(update={"completed": now()})
                 audit.save()
                 return _result(audit, request)
             missing = len(audit.missing())
             prompter.say(f"Answers taken from {request.answers}; {missing} question{'s' * (missing != 1)} to answer.")
             prompter.say(f"Saving to {audit.path}", "help")
+        elif audit.header.completed is not None and not audit.amending:
+            return _result(audit, request)  # a completed audit the person chose not to amend: left as it was
         assert prompter is not None  # None with --answers only, which returned above
-        Interview(audit, prompter, now, _resume_hint(request, audit)).run()
+        interview = AmendingInterview if audit.amending else Interview
+        interview(audit, prompter, now, _resume_hint(request, audit)).run()
         return _result(audit, request)
     finally:
         audit.release()
@@ -913,7 +923,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         if waiting:
             chosen = _offer_resume(waiting, checklist, prompter)
             if chosen is not None:
-                return _resume(chosen.path, chosen.answers, checklist, prompter, now)
+                return _resume(chosen.path, chosen.answers, checklist, prompter, request.folder, now)
     prompter.say(f"{checklist.title}  ({checklist.id} {checklist.version})", "heading")
     n, s = len(checklist.questions), len(checklist.sections)
     prompter.say(f"{n} question{'s' * (n != 1)} in {s} section{'s' * (s != 1)}.")
@@ -925,7 +935,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         "Your role", [Item(ROLE_LABELS.get(r, r), r) for r in ROLES], default="management"
     )
     header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
-    path = create_answer_file(request.folder, header)
+    path = create_answer_file(request.folder, header, checklist)
     prompter.say(f"Saving to {path}", "help")
     audit = Audit(checklist, path, header)
     audit.take_lock(now())
@@ -966,7 +976,11 @@ def _resume_file(
 ) -> Audit:
     _, answers = load_answer_file(path)
     resolved = _checklist_for(answers, path, request, catalog)
-    return _resume(path, answers, resolved.checklist, prompter, now)
+    if answers.completed is not None and not _amend_consent(path, answers, prompter):
+        return Audit(resolved.checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
+    audit = _resume(path, answers, resolved.checklist, prompter, request.folder, now)
+    audit.amending = answers.completed is not None
+    return audit
 
 
 def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catalog: Catalog) -> ResolvedChecklist:
@@ -981,7 +995,12 @@ def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catal
 
 
 def _resume(
-    path: Path, answers: AnswerFile, checklist: Checklist, prompter: Prompter, now: Callable[[], datetime]
+    path: Path,
+    answers: AnswerFile,
+    checklist: Checklist,
+    prompter: Prompter,
+    folder: Path,
+    now: Callable[[], datetime],
 ) -> Audit:
     """Continue an audit; if the checklist changed, say what changed and keep only what still fits.
 
@@ -991,6 +1010,7 @@ def _resume(
     audit.take_lock(now())
     try:
         answers = load_answer_file(path)[1]
+        keep_checklist(records_folder(path, folder), checklist)  # the file will record this checklist
     except BaseException:
         audit.release()
         raise
@@ -1068,6 +1088,8 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
         )
         for qid, answer in given.answers.items()
     }
+    if request.amend:
+        return _amend_from_answers(request, checklist, header, answers, now)
     # The same audit already under way (an earlier --answers run, or one begun interactively):
     # carry on in that file, the given answers taking precedence.
     for waiting in find_unfinished(request.folder, checklist.id, organisation, respondent.name):
@@ -1077,11 +1099,94 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
             current = load_answer_file(waiting.path)[1]  # as saved now that it is ours
             audit.answers = {**current.answers, **answers}
             audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+            keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
-    path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}))
+    path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
     audit = Audit(checklist, path, header, answers)
     audit.take_lock(now())
+    return audit
+
+
+# ---------------------------------------------------------------------------------------------------
+# Amending a completed audit
+
+
+def _amend_consent(path: Path, answers: AnswerFile, prompter: Prompter) -> bool:
+    """Resuming a completed audit: amend it only if the person says so."""
+    assert answers.completed is not None
+    when = answers.completed.strftime("%d %b %Y")
+    prompter.say(f"{path} is a completed audit (completed {when}).", "heading")
+    prompter.say("Amending it keeps each changed answer's earlier value and time in the file, and the report says so.")
+    return prompter.confirm("Amend this completed audit?", default=False)
+
+
+def amended(previous: Answer | None, answer: Answer) -> Answer:
+    """`answer` replacing `previous` in a completed audit: the earlier value, note and time kept in `amended`.
+
+    An unchanged value keeps the history as it was; a question not answered before has an
+    earlier value of none.
+    """
+    before = previous.value if previous is not None else None
+    history = previous.amended if previous is not None else ()
+    if before == answer.value:
+        return answer.model_copy(update={"amended": history})
+    earlier = Amendment(value=before, note=previous.note, at=previous.at) if previous is not None else Amendment()
+    return answer.model_copy(update={"amended": (*history, earlier)})
+
+
+class AmendingInterview(Interview):
+    """The walk-through of a completed audit being amended: each changed answer keeps its earlier one,
+    and finishing keeps the audit's completion time (the amendments carry their own)."""
+
+    def set_value(self, question: Question, value: str) -> None:
+        previous = self.audit.answers.get(question.id)
+        answer = Answer(
+            value=value,
+            note=previous.note if previous else None,
+            at=self.now(),
+            asked=question.text_hash,
+            unconfirmed=_without(previous.unconfirmed if previous else None, "value"),
+        )
+        self.audit.answers[question.id] = amended(previous, answer)
+        self.save()
+
+    def finish(self) -> None:
+        self.save()
+
+
+def _amend_from_answers(
+    request: AuditRequest,
+    checklist: Checklist,
+    header: AnswerFile,
+    given: dict[str, Answer],
+    now: Callable[[], datetime],
+) -> Audit:
+    """`--answers FILE --amend`: the completed audit of this organisation, respondent and label, amended."""
+    found = [
+        c
+        for c in find_completed(request.folder, checklist.id, header.organisation, header.respondent.name)
+        if audit_label(c.answers) == header.audit
+    ]
+    if not found:
+        raise UsageError(
+            f"no completed audit {header.audit} of '{header.organisation}' by "
+            f"'{header.respondent.name or 'anonymous'}' in {request.folder} to amend: "
+            "leave out --amend to save these answers as a new audit"
+        )
+    target = found[0]
+    audit = Audit(checklist, target.path, target.answers.model_copy(update={"answers": {}}), amending=True)
+    audit.take_lock(now())
+    current = load_answer_file(target.path)[1]  # as saved now that it is ours
+    audit.header = current.model_copy(update={"answers": {}})
+    audit.answers = dict(current.answers)
+    for qid, answer in given.items():
+        previous = audit.answers.get(qid)
+        if previous is None or previous.value != answer.value:
+            audit.answers[qid] = amended(previous, answer)
+    audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+    keep_checklist(records_folder(target.path, request.folder), checklist)
+    audit.save()
     return audit
 
 

@@ -696,6 +696,7 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
                 "started": _date(r.started, "iso") or None,
                 "completed": _date(r.completed, "iso") or None,
                 "source": r.source,
+                **({"amended": _date(r.amended, "iso") or None, "changed": list(r.changed)} if r.changed else {}),
             }
             for r in card.respondents
         ],

@@ -47,6 +47,13 @@ STATUS_LABELS: dict[Status, str] = {
 }
 
 
+def _amended(file: AnswerFile) -> tuple[datetime | None, tuple[str, ...]]:
+    """When an answer file was last amended, and the questions amended, in checklist-file order."""
+    changed = tuple(qid for qid, a in file.answers.items() if a.amended)
+    times = [t for t in (aware(file.answers[qid].at) for qid in changed) if t is not None]
+    return (max(times) if times else None), changed
+
+
 def shown(score: float) -> float:
     """A score as the user sees it, rounded to one decimal: bands and gates compare this."""
     return round(score, 1)
@@ -227,6 +234,10 @@ class RespondentInfo:
     completed: datetime | None
     source: str | None
     """Where the answers came from (the file), when known; None in an anonymous report."""
+    amended: datetime | None = None
+    """When the completed audit was last amended (the latest time of an amended answer)."""
+    changed: tuple[str, ...] = ()
+    """The questions whose answers an amendment changed (each keeps its earlier ones in `amended:`)."""
 
 
 @dataclass(frozen=True)
@@ -275,6 +286,11 @@ class Scorecard:
     """Ids answered that the checklist no longer has (left out; only when read leniently)."""
     misfits: tuple[str, ...] = ()
     """Questions with answers that no longer fit them (left out; only when read leniently)."""
+
+    @property
+    def amendments(self) -> tuple[RespondentInfo, ...]:
+        """The respondents whose completed answers were amended (when, and which questions)."""
+        return tuple(r for r in self.respondents if r.changed)
 
     @property
     def questions(self) -> tuple[QuestionScore, ...]:
@@ -521,7 +537,9 @@ class Aggregate:
         role = file.respondent.role
         label = None if self.anonymous else _respondent_label(file, index)
         self._respondents.append(
-            RespondentInfo(label, role, file.started, file.completed, None if self.anonymous else source)
+            RespondentInfo(
+                label, role, file.started, file.completed, None if self.anonymous else source, *_amended(file)
+            )
         )
         self._unknown.update(qid for qid in file.answers if qid not in self._totals)
         values = {qid: a.value for qid, a in file.answers.items()}

@@ -27,6 +27,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from carecheck.audits.records import keep_checklist
 from carecheck.audits.store import default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
 from carecheck.format.answers import answer_problem, audit_label, is_asked, number_value, quarter_label
@@ -733,8 +734,13 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
     return path
 
 
-def write_import(planned: Sequence[Planned], folder: Path) -> list[Planned]:
-    """Create the planned files all at once (fs.write_all): all of them or, on any failure or kill, none."""
+def write_import(planned: Sequence[Planned], folder: Path, checklist: Checklist | None = None) -> list[Planned]:
+    """Create the planned files all at once (fs.write_all): all of them or, on any failure or kill, none.
+
+    With the resolved `checklist`, its copy is kept in the audits folder first (records.keep_checklist).
+    """
+    if checklist is not None and any(not item.existing for item in planned):
+        keep_checklist(folder, checklist)
     files = {item.path: answers_yaml(item.row.answers) for item in planned if not item.existing}
     write_all(folder, files)
     return list(planned)
@@ -756,7 +762,7 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     if survey.errors:
         raise SurveyErrors(survey.findings)
     if not request.dry_run:
-        planned = write_import(planned, request.folder)
+        planned = write_import(planned, request.folder, checklist)
     return ImportResult(request, checklist, tuple(planned), tuple(survey.warnings), delimiter)
 
 

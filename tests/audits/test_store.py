@@ -16,7 +16,17 @@ from yaml_readers import assert_read_alike
 from yaml_readers import texts as tricky_texts
 
 from carecheck import fs
-from carecheck.audits.store import create_answer_file, default_answer_path, find_unfinished, save_answers, slug
+from carecheck.audits.store import (
+    SLUG_MAX,
+    audit_folder_name,
+    create_answer_file,
+    default_answer_path,
+    find_unfinished,
+    path_part,
+    safe_name,
+    save_answers,
+    slug,
+)
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import InputError
 from carecheck.format.answers import quarter_label
@@ -62,6 +72,46 @@ def test_names_in_other_scripts_stay_distinct_and_readable() -> None:
     slugs = [slug(name) for name in names]
     assert len(set(slugs)) == len(names) and "unnamed" not in slugs
     assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", s) for s in slugs)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("CON", "CON_"),
+        ("con", "con_"),
+        ("Nul.txt", "Nul_.txt"),
+        ("aux.tar.gz", "aux_.tar.gz"),
+        ("COM1", "COM1_"),
+        ("lpt9.yaml", "lpt9_.yaml"),
+        ("com10", "com10"),
+        ("console", "console"),
+        ("prn-care", "prn-care"),
+        ("2026-Q3. ", "2026-Q3"),
+        ("name...", "name"),
+        ("...", "_"),
+    ],
+)
+def test_safe_name_avoids_windows_device_names_and_trailing_dots(name: str, expected: str) -> None:
+    assert safe_name(name) == expected
+
+
+def test_path_parts_of_reserved_organisations_and_labels(tmp_path: Path) -> None:
+    assert path_part("Con") == "con_" and path_part("N.U.L.") == "n-u-l" and path_part("Nul") == "nul_"
+    path = default_answer_path(tmp_path, answer_file(organisation="AUX", audit="com3"))
+    assert path.relative_to(tmp_path).parts == ("aux_", "com3_", "care-essentials--jo-smith.yaml")
+    assert audit_folder_name("2026 Q3 . ") == "2026-Q3" and audit_folder_name("..") == "audit"
+
+
+def test_long_names_are_capped_and_stay_distinct(tmp_path: Path) -> None:
+    first, second = "Amalgamated Customer Services " * 4 + "North", "Amalgamated Customer Services " * 4 + "South"
+    a, b = slug(first), slug(second)
+    assert len(a) <= SLUG_MAX and len(b) <= SLUG_MAX and a != b
+    assert a.startswith("amalgamated-customer-services-") and re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", a)
+    assert slug(first) == a  # the same name gives the same slug on every run
+    long = answer_file(organisation=first, audit="Q" * 200, respondent={"name": second, "role": "other"})
+    path = default_answer_path(tmp_path, long)
+    assert len(str(path.relative_to(tmp_path))) <= 190
+    assert audit_folder_name("Q" * 200) != audit_folder_name("Q" * 199)
 
 
 @pytest.mark.parametrize(

@@ -56,11 +56,12 @@ def test_no_output_replaces_an_answer_file_with_history_or_schema(run: Any, audi
     before = record.read_bytes()
     refused(run("history", "--format", "txt", "-o", str(record)), "would overwrite the answer file")
     refused(run("schema", "--answers", "-o", str(record)), "would overwrite the answer file")
+    refused(run("portfolio", "--format", "txt", "-o", str(record)), "would overwrite the answer file")
     assert record.read_bytes() == before
 
 
 def test_no_output_replaces_an_input_a_dangling_symlink_is_refused(run: Any, audits: Path, tmp_path: Path) -> None:
-    for command in (["report", str(audits / "2026-Q3"), "--format", "txt"], ["history"], ["schema"]):
+    for command in (["report", str(audits / "2026-Q3"), "--format", "txt"], ["history"], ["schema"], ["portfolio"]):
         link = tmp_path / "out.txt"
         link.unlink(missing_ok=True)
         link.symlink_to(tmp_path / "no" / "such" / "tree" / "out.txt")

@@ -200,3 +200,34 @@ def test_a_colon_in_a_value_is_not_called_an_indentation_error() -> None:
     with pytest.raises(CarecheckError) as info:
         parse(HEAD.replace("title: Contact", "title: Contact: phone"))
     assert "indentation" not in info.value.message and "needs quotes" in info.value.message
+
+
+def test_nesting_spread_over_lines_is_still_refused() -> None:
+    text = "a: " + "[\n" * (MAX_DEPTH + 1) + "1" + "]" * (MAX_DEPTH + 1) + "\n"
+    with pytest.raises(CarecheckError) as info:
+        parse(text)
+    assert info.value.code == "CC004"
+
+
+def test_the_depth_bound_is_a_bound_and_answer_lines_add_only_their_own_depth() -> None:
+    import random
+
+    from carecheck.format.reader import _depth_bound
+
+    # one flow mapping per line (what carecheck writes): the bound stays small however many lines
+    assert _depth_bound("answers:\n" + "  q: {value: yes, at: 2026-09-01T10:00:00Z}\n" * 500) < MAX_DEPTH
+    rng = random.Random(16)
+    for _ in range(200):
+        depth, deepest, parts = 0, 0, ["a: "]
+        for _ in range(rng.randint(1, 60)):
+            if depth and rng.random() < 0.45:
+                parts.append("]")
+                depth -= 1
+            else:
+                parts.append("[")
+                depth += 1
+                deepest = max(deepest, depth)
+            if rng.random() < 0.3:
+                parts.append("\n  ")
+        text = "".join(parts) + "1" + "]" * depth + "\n"
+        assert _depth_bound(text) >= deepest + 1, text
