@@ -19,6 +19,7 @@ import csv
 import difflib
 import io
 import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +28,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from carecheck.audits.records import keep_checklist
+from carecheck.audits.records import keep_checklist, stored_path
 from carecheck.audits.store import default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
 from carecheck.format.answers import answer_problem, audit_label, is_asked, number_value, quarter_label
@@ -737,11 +738,17 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
 def write_import(planned: Sequence[Planned], folder: Path, checklist: Checklist | None = None) -> list[Planned]:
     """Create the planned files all at once (fs.write_all): all of them or, on any failure or kill, none.
 
-    With the resolved `checklist`, its copy is kept in the audits folder first (records.keep_checklist).
+    With the resolved `checklist`, its copy (records.keep_checklist) is one file of the batch when new.
     """
-    if checklist is not None and any(not item.existing for item in planned):
-        keep_checklist(folder, checklist)
-    files = {item.path: answers_yaml(item.row.answers) for item in planned if not item.existing}
+    files: dict[Path, str | bytes] = {
+        item.path: answers_yaml(item.row.answers) for item in planned if not item.existing
+    }
+    if checklist is not None and files:
+        copy = stored_path(folder, checklist.sha256)
+        if os.path.lexists(copy):
+            keep_checklist(folder, checklist)  # checked, and replaced if damaged
+        else:
+            files[copy] = checklist.canonical_json
     write_all(folder, files)
     return list(planned)
 
