@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from carecheck.catalog.loading import Catalog, builtin_dir, seed_points
+from carecheck.catalog.loading import Catalog, builtin_dir
 from carecheck.catalog.validation import validate_paths
+from carecheck.format.references import builtin_references
 
 ROOT = Path(__file__).parent.parent
 PROFILES = [
@@ -42,8 +43,8 @@ def test_builtins_and_examples_validate_strict() -> None:
 
 
 def test_question_counts() -> None:
-    assert 60 <= len(load("care-full").questions) <= 90
-    assert 15 <= len(load("care-essentials").questions) <= 25
+    assert 90 <= len(load("care-full").questions) <= 125
+    assert 25 <= len(load("care-essentials").questions) <= 35
 
 
 def test_essentials_is_a_tailoring_of_full() -> None:
@@ -54,11 +55,45 @@ def test_essentials_is_a_tailoring_of_full() -> None:
         assert full.questions[qid].text == question.text
 
 
+def framework_items(framework: str) -> list[str]:
+    (found,) = [f for f in builtin_references().frameworks if f.id == framework]
+    return [i.id for i in found.items]
+
+
+def cited(cid: str) -> set[str]:
+    return {ref for q in load(cid).questions.values() for ref in q.refs}
+
+
 def test_every_seed_point_is_covered_by_the_full_checklist() -> None:
-    refs = {ref for q in load("care-full").questions.values() for ref in q.refs}
-    points = seed_points()
+    points = [p.id for p in builtin_references().points]
     assert len(points) >= 28
-    assert [p["id"] for p in points if p["id"] not in refs] == []
+    assert [p for p in points if p not in cited("care-full")] == []
+
+
+def test_every_cse_sub_criterion_is_covered_by_the_full_checklist() -> None:
+    items = framework_items("cse")
+    assert items == [f"cse-{c}.{s}" for c, n in enumerate([3, 2, 4, 3, 3], 1) for s in range(1, n + 1)]
+    assert [i for i in items if i not in cited("care-full")] == []
+
+
+def test_every_iso10002_step_principle_and_improvement_item_is_covered_by_the_full_checklist() -> None:
+    items = framework_items("iso10002")
+    steps = ["receive", "track", "acknowledge", "assess", "investigate", "respond", "communicate", "close"]
+    assert [f"iso10002-{s}" for s in steps] == items[:8]
+    assert {"iso10002-policy", "iso10002-competence", "iso10002-analyse", "iso10002-review"} <= set(items)
+    assert [i for i in items if i not in cited("care-full")] == []
+
+
+def test_essentials_covers_receive_acknowledge_respond_and_analyse_of_complaints() -> None:
+    steps = ["receive", "acknowledge", "respond", "analyse"]
+    assert [s for s in steps if f"iso10002-{s}" not in cited("care-essentials")] == []
+
+
+@pytest.mark.parametrize("cid", ["care-full", "care-essentials", *PROFILES])
+def test_every_ref_is_a_known_id_and_complaint_refs_name_their_step(cid: str) -> None:
+    known = builtin_references().known
+    assert sorted(cited(cid) - known) == []
+    assert "iso10002" not in cited(cid), "cite the ISO 10002 step or principle, not the whole standard"
 
 
 @pytest.mark.parametrize("cid", ["care-full", "care-essentials"])
@@ -91,4 +126,51 @@ def test_show_refs_prints_the_traceability_table(run) -> None:
     result = run("show", "--refs", "care-full")
     assert result.exit_code == 0
     assert "NOT COVERED" not in result.stdout
-    assert f"{len(seed_points())} of {len(seed_points())} seed points covered" in result.stdout
+    points = len(builtin_references().points)
+    assert f"Seed points: {points} of {points} covered" in result.stdout
+    assert "Customer Service Excellence (UK government standard): 15 of 15 covered" in result.stdout
+    iso = len(framework_items("iso10002"))
+    assert f"ISO 10002 (complaints handling): {iso} of {iso} covered" in result.stdout
+    assert " process steps (8 of 8)" in result.stdout
+
+
+def test_show_refs_names_what_is_not_covered(run, tmp_path: Path) -> None:
+    (tmp_path / "mine.yaml").write_text(
+        "carecheck: 1\nid: mine\ntitle: M\nversion: '1'\nsections:\n  - id: s\n    title: S\n    questions:\n"
+        "      - {id: q, text: Q?, answers: yes-no, recommendation: Do it., refs: [cse-4.3, policy-7]}\n"
+    )
+    result = run("show", "--refs", str(tmp_path / "mine.yaml"))
+    assert result.exit_code == 0
+    assert "Customer Service Excellence (UK government standard): 1 of 15 covered" in result.stdout
+    lines = result.stdout.splitlines()
+    assert any(line.split() == ["cse-4.3", "q"] for line in lines)
+    assert any(line.split() == ["cse-1.1", "NOT", "COVERED"] for line in lines)
+    assert lines[-2] == "Other references:" and lines[-1].split() == ["policy-7", "q"]
+
+
+@pytest.mark.parametrize("cid", ["care-full", *PROFILES])
+def test_questions_are_worded_for_their_scale(cid: str) -> None:
+    """A maturity or frequency question asks "how"; a yes/no question can be answered yes or no."""
+    checklist = load(cid)
+    for q in checklist.questions.values():
+        if q.answers in ("maturity", "frequency"):
+            assert q.text.startswith("How") or ", how " in q.text, f"{q.id} is worded yes/no: {q.text}"
+        if q.answers in ("yes-no", "yes-partial-no"):
+            assert not q.text.startswith(("How", "What")), f"{q.id} is not a yes/no question: {q.text}"
+
+
+def test_no_internal_phrases_in_help_texts() -> None:
+    for cid in ["care-full", *PROFILES]:
+        for q in load(cid).questions.values():
+            assert "DOMAIN" not in (q.help or ""), q.id
+
+
+def test_every_number_says_where_its_marks_come_from() -> None:
+    """Marks name their source, or say they are a default the organisation should set."""
+    sourced_only = {"hosp-food-hygiene-rating": "Food Standards Agency", "pub-foi-on-time": "Information Commissioner"}
+    for cid in ["care-full", *PROFILES]:
+        for q in load(cid).questions.values():
+            if getattr(q.answers, "type", None) == "number":
+                help_text = q.help or ""
+                assert "Marks:" in help_text, f"{cid}: {q.id}"
+                assert "default" in help_text or sourced_only.get(q.id, "\0") in help_text, f"{cid}: {q.id}"

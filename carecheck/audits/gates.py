@@ -1,8 +1,9 @@
 """The report's gates: `--fail-under` and `--fail-on critical` judged on a Scorecard, and shown to CI.
 
 A gate is one thing checked: the overall score (`--fail-under 60`), a section's score
-(`--fail-under people=50`) or, with `--fail-on critical`, one critical question (below 50, or not
-answered). Scores compare rounded to one decimal, as the report shows them. A critical question
+(`--fail-under people=50`) or, with `--fail-on critical`, one critical question (below its
+checklist's `critical_below`, or not answered). Scores compare rounded to one decimal, as the
+report shows them. A critical question
 that a waiver of the plan accepts does not fail its gate; an expired waiver accepts nothing.
 
 For CI the gates go through the one findings registry (`diagnostics.FORMATS`): each problem of a
@@ -29,7 +30,7 @@ from carecheck.catalog.plans import Acceptance, AppliedPlan
 from carecheck.errors import Finding, Position, UsageError
 from carecheck.format.reader import Document, read_document
 from carecheck.format.resolved import ResolvedChecklist
-from carecheck.scoring.score import CRITICAL_BELOW, Scorecard, shown
+from carecheck.scoring.score import Scorecard, shown
 
 GATE_FORMATS = ("json", "github", "junit", "sarif")
 GATE_EXTENSIONS = {".json": "json", ".xml": "junit", ".sarif": "sarif"}
@@ -117,7 +118,7 @@ def check_gates(
                 continue
             found: list[Problem] = []
             if q.critical_failure and q.score is not None:
-                below = f"critical question '{q.id}' scores {shown(q.score):.1f} (below {CRITICAL_BELOW:g})"
+                below = f"critical question '{q.id}' scores {shown(q.score):.1f} (below {q.critical_below:g})"
                 found.append(Problem("CC603", below))
             if q.counts.to_answer:  # counts, not names: an anonymous report keeps no names
                 found.append(Problem("CC604", f"critical question '{q.id}' is not answered"))

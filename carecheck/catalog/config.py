@@ -181,11 +181,14 @@ class Settings:
             "report": report,
             "audit": {"folder": str(self.audits)},
             "import": {"folder": str(self.audits)},
+            "collect": {"folder": str(self.audits)},
         }
         if self.checklist is not None:
             commands["audit"]["checklist"] = self.checklist
             commands["import"]["checklist"] = self.checklist
             commands["show"] = {"checklist": self.checklist}
+            commands["export"] = {"checklist": self.checklist}
+            commands["collect"]["checklist"] = self.checklist
         return {name: values for name, values in commands.items() if values}
 
     def describe(self) -> list[tuple[str, str, str]]:

@@ -21,6 +21,7 @@ from carecheck.format.model import (
     DEFAULT_BANDS,
     SECTION_OVERRIDES,
     AnswerFile,
+    Check,
     Checklist,
     Config,
     Plan,
@@ -39,12 +40,6 @@ from carecheck.fs import YAML_SUFFIXES, read_head
 def builtin_dir() -> Path:
     """The folder of the built-in checklists, inside the installed package."""
     return Path(str(files("carecheck.checklists")))
-
-
-def seed_points() -> list[dict[str, str]]:
-    """The seed points built-in questions trace back to (`refs:`), from the shipped data file."""
-    doc = read_document(builtin_dir() / "seed-points.yaml")
-    return [{k: str(v) for k, v in point.items()} for point in doc.data["points"]]
 
 
 @dataclass
@@ -259,10 +254,20 @@ def resolve(doc: Document, raw: Checklist, catalog: Catalog, chain: tuple[Path, 
             "answer_sets": {**base.answer_sets, **raw.answer_sets},
             "bands": raw.bands if raw.bands is not None else base.bands,
             "critical_cap": raw.critical_cap if raw.critical_cap is not None else base.critical_cap,
+            "critical_below": raw.critical_below if "critical_below" in raw.model_fields_set else base.critical_below,
+            "checks": _inherited_checks(base, raw, sections),
             "sections": tuple(sections),
         }
     )
     return ResolvedChecklist(checklist, doc, raw, origins, parent)
+
+
+def _inherited_checks(base: Checklist, raw: Checklist, sections: list[Section]) -> tuple[Check, ...]:
+    """The parent's checks whose questions the tailoring keeps (one of its own with the same id wins), then its own."""
+    kept = {q.id for s in sections for q in s.questions} | {q.id for s in raw.sections for q in s.questions}
+    own = {c.id for c in raw.checks}
+    inherited = tuple(c for c in base.checks if c.id not in own and c.if_.question in kept and c.then.question in kept)
+    return inherited + raw.checks
 
 
 def _override(

@@ -58,16 +58,20 @@ def list_checklists(fmt: str) -> None:
 @cli.command(cls=DefaultChecklistCommand)
 @click.argument("checklist", required=False, shell_complete=complete_checklist)
 @click.option("--format", "fmt", default="text", show_default=True, type=click.Choice(["text", "yaml", "json"]))
-@click.option("--refs", is_flag=True, help="Print the traceability table: seed point -> questions.")
+@click.option(
+    "--refs",
+    is_flag=True,
+    help="Print coverage per framework: the questions citing each seed point and framework item, and the gaps.",
+)
 def show(checklist: str | None, fmt: str, refs: bool) -> None:
     """Show a checklist (an id or a path; default: the configured `checklist`), resolved."""
-    from carecheck.catalog.loading import seed_points
+    from carecheck.format.references import builtin_references
     from carecheck.render.checklist import checklist_as, refs_table
 
     if checklist is None:
         raise UsageError("name a CHECKLIST (an id or a path), or set `checklist:` in carecheck.yaml")
     resolved = _catalog().load(checklist, near=Path.cwd()).checklist
-    click.echo(refs_table(resolved, seed_points()) if refs else checklist_as(resolved, fmt), nl=False)
+    click.echo(refs_table(resolved, builtin_references()) if refs else checklist_as(resolved, fmt), nl=False)
 
 
 @cli.command()

@@ -64,8 +64,9 @@ if TYPE_CHECKING:
 @click.option(
     "--fail-on",
     type=click.Choice(["critical", "none"]),
-    help="critical: exit 1 (after writing the report) if a critical question scores below 50 or is unanswered, "
-    "unless the plan waives it; none: turn off a configured critical gate.",
+    help="critical: exit 1 (after writing the report) if a critical question scores below its checklist's "
+    "critical_below (default 50) or is unanswered, unless the plan waives it; none: turn off a configured "
+    "critical gate.",
 )
 @click.option(
     "--plan",

@@ -75,17 +75,38 @@ def number_value(cell: str, spec: NumberAnswer, decimal_comma: bool = False) -> 
     return text.lstrip("+")
 
 
-def is_asked(checklist: Checklist, question: Question, value: Callable[[str], str | None]) -> bool:
-    """Whether `when` lets `question` be asked, given the answers so far (`value(id)`).
+def asked_roles(checklist: Checklist, question: Question) -> tuple[str, ...] | None:
+    """The roles a question is asked of: its own `roles`, else its section's; None for everyone."""
+    if question.roles is not None:
+        return question.roles
+    section = checklist.section_of.get(question.id)
+    return section.roles if section is not None else None
 
-    Asked when it has no `when`, or the question its `when` names is itself asked and holds one of
-    the listed values. A `when` whose question is unanswered is not asked (yet): the interview asks
-    it once that question is answered so, and an answer given to it anyway is kept, not scored.
+
+def is_asked(
+    checklist: Checklist, question: Question, value: Callable[[str], str | None], role: str | None = None
+) -> bool:
+    """Whether `question` is asked of a respondent of `role`, given the answers so far (`value(id)`).
+
+    The one decision of who is asked what, for scoring, the interview, lint and the import. Asked
+    when `role` is among the question's roles (its own, else its section's; none: everyone; `role`
+    None: any role) and its `when` holds: the question its `when` names is itself asked and holds
+    one of the listed values. A `when` whose question is unanswered is not asked (yet): the
+    interview asks it once that question is answered so, and an answer given to it anyway is kept,
+    not scored.
     """
+    if question.when is None:  # the common case, once per question and respondent: no loop
+        roles = asked_roles(checklist, question) if role is not None else None
+        return roles is None or role in roles
     seen: set[str] = set()
     q: Question | None = question
-    while q is not None and q.when is not None and q.id not in seen:
+    while q is not None and q.id not in seen:
         seen.add(q.id)
+        roles = asked_roles(checklist, q)
+        if role is not None and roles is not None and role not in roles:
+            return False
+        if q.when is None:
+            return True
         if value(q.when.question) not in q.when.values:
             return False
         q = checklist.questions.get(q.when.question)
@@ -102,3 +123,22 @@ def audit_label(answers: AnswerFile) -> str | None:
     interview's default); None without either (such files make one audit, "(no audit label)")."""
     started = answers.started
     return answers.audit or (quarter_label(started) if started is not None else None)
+
+
+def recommendation_for(question: Question, value: str | None) -> str | None:
+    """The first step the action plan gives for `question` answered `value` (None: no particular answer)."""
+    rec = question.recommendation
+    return rec if rec is None or isinstance(rec, str) else rec.for_answer(value)
+
+
+def needs_evidence(checklist: Checklist, question: Question, value: str | None) -> bool:
+    """Whether an answer claims enough to need a note saying what shows it (`evidence: required`).
+
+    It does when it is one of the question's two best-scored options; number and text questions
+    never ask for it.
+    """
+    options = checklist.options(question)
+    if question.evidence != "required" or options is None or value is None:
+        return False
+    best = sorted(options, key=lambda o: -o.score)[:2]
+    return value in {o.value for o in best}

@@ -134,6 +134,81 @@ class When(Model):
         return (self.is_,) if isinstance(self.is_, str) else self.is_
 
 
+Role = Literal["leadership", "management", "front-line", "back-office", "other"]
+
+
+def _recommendation(value: Any) -> Any:
+    """Option values are keys as written: `2: ...` names the option "2"."""
+    if isinstance(value, Mapping):
+        return {as_written(k): v for k, v in value.items()}
+    return value
+
+
+class Recommendation(Model):
+    """A recommendation that varies with the answer: `default`, optional `unknown` and option values."""
+
+    model_config = ConfigDict(extra="allow")
+    default: Text = Field(description="The first step for any answer without its own entry.")
+    unknown: Text | None = Field(None, description='The first step when the answer is "don\'t know".')
+    __pydantic_extra__: dict[str, Text] = Field(init=False)
+
+    def for_answer(self, value: str | None) -> str:
+        """The entry that fits an answer (an option value or `unknown`), else `default`."""
+        if value == UNKNOWN and self.unknown is not None:
+            return self.unknown
+        extra = self.model_extra or {}
+        return extra.get(value, self.default) if value is not None else self.default
+
+    @property
+    def options(self) -> dict[str, str]:
+        """The per-option entries, by option value."""
+        return dict(self.model_extra or {})
+
+
+RecommendationSpec = Text | Annotated[Recommendation, BeforeValidator(_recommendation)]
+
+
+class Threshold(Model):
+    """The `if:` of a check: a question answered at least an option (or number), or one of some values."""
+
+    question: Id
+    at_least: Text | None = Field(None, description="An option value (or a number): this answer or better.")
+    is_: Text | tuple[Text, ...] | None = Field(None, alias="is", description="One of these answers.")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Self:
+        if (self.at_least is None) == (self.is_ is None):
+            raise ValueError("give exactly one of `at_least` and `is`")
+        return self
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return () if self.is_ is None else (self.is_,) if isinstance(self.is_, str) else self.is_
+
+
+class Requirement(Model):
+    """The `then:` of a check: a question answered (not unknown), or answered at least an option or number."""
+
+    question: Id
+    answered: Literal[True] | None = Field(None, description="true: answered, not `unknown`.")
+    at_least: Text | None = Field(None, description="An option value (or a number): this answer or better.")
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Self:
+        if (self.answered is None) == (self.at_least is None):
+            raise ValueError("give exactly one of `answered: true` and `at_least`")
+        return self
+
+
+class Check(Model):
+    """A consistency rule: if one answer claims something, another answer must back it up."""
+
+    id: Id
+    if_: Threshold = Field(alias="if")
+    then: Requirement
+    says: Text = Field(description="What a broken check means, shown in reports as a claim to check.")
+
+
 class Question(Model):
     id: Id
     text: Text
@@ -143,10 +218,17 @@ class Question(Model):
     critical: bool = False
     effort: Literal["low", "medium", "high"] = "medium"
     target: Percent | None = None
-    recommendation: Text | None = None
+    recommendation: RecommendationSpec | None = None
     refs: tuple[Text, ...] = ()
     when: When | None = None
     allow_na: bool = True
+    measures: Literal["practice", "result"] = Field(
+        "practice", description="`result`: a measured outcome, scored in the results score; else a practice."
+    )
+    roles: tuple[Role, ...] | None = Field(None, description="Who is asked (default: the section's, else everyone).")
+    evidence: Literal["required"] | None = Field(
+        None, description="`required`: a top-two answer asks for a note saying what shows it."
+    )
 
     @cached_property
     def text_hash(self) -> str:
@@ -160,6 +242,7 @@ class Section(Model):
     description: Text | None = None
     weight: Weight = 1.0
     target: Percent | None = None
+    roles: tuple[Role, ...] | None = Field(None, description="Who is asked its questions (default: everyone).")
     questions: tuple[Question, ...] = ()
 
 
@@ -186,7 +269,7 @@ class Override(Model):
     critical: bool | None = None
     effort: Literal["low", "medium", "high"] | None = None
     target: Percent | None = None
-    recommendation: Text | None = None
+    recommendation: RecommendationSpec | None = None
 
 
 SECTION_OVERRIDES = frozenset({"title", "weight", "target"})
@@ -206,6 +289,8 @@ class Checklist(Model):
     answer_sets: dict[Text, tuple[Option, ...]] = {}
     bands: tuple[Band, ...] | None = None
     critical_cap: Text | None = None
+    critical_below: Percent = Field(50, description="A critical question scoring below this caps the rating.")
+    checks: tuple[Check, ...] = Field((), description="Consistency rules; broken ones are listed as claims to check.")
     sections: tuple[Section, ...] = ()
 
     @cached_property

@@ -29,7 +29,7 @@ from carecheck.audits.store import Unfinished, create_answer_file, find_complete
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked, number_fault, quarter_label
+from carecheck.format.answers import answer_problem, audit_label, is_asked, needs_evidence, number_fault, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -191,8 +191,8 @@ class Audit:
         return answer.value if answer else None
 
     def is_visible(self, question: Question) -> bool:
-        """Whether a question is asked, given the answers so far (format.answers.is_asked)."""
-        return is_asked(self.checklist, question, self.value)
+        """Whether a question is asked of this respondent, given the answers so far (format.answers.is_asked)."""
+        return is_asked(self.checklist, question, self.value, self.header.respondent.role)
 
     def visible(self) -> list[Question]:
         """The questions asked, given the answers so far, in checklist order."""
@@ -407,7 +407,10 @@ class Interview:
                     self.mark_skipped(question)
 
             key = self.prompter.select(question.text, items, default, commit)
-            if key.startswith("=") or key in (NA, UNKNOWN):
+            if key.startswith("="):
+                self._ask_evidence(question)
+                return "answered"
+            if key in (NA, UNKNOWN):
                 return "answered"
             if key == TYPE:
                 if not self._type_value(question, value):
@@ -543,6 +546,19 @@ class Interview:
             self._keep_unconfirmed(question, value=stop.typed)
             raise
         return given
+
+    def _ask_evidence(self, question: Question) -> None:
+        """A top answer to a question with `evidence: required` asks for a note, saying why."""
+        answer = self.audit.answers.get(question.id)
+        if answer is None or answer.note or not needs_evidence(self.audit.checklist, question, answer.value):
+            return
+        self.prompter.say(
+            "This answer is one of the two best, so the report asks what shows it: a document, a figure, "
+            "a record. Write where the evidence is (leave empty to go on without it; the report lists "
+            "top answers given without evidence).",
+            "help",
+        )
+        self._edit_note(question)
 
     def _edit_note(self, question: Question) -> None:
         answer = self.audit.answers.get(question.id) or Answer(asked=None)

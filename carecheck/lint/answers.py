@@ -6,8 +6,8 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from carecheck.format.answers import answer_problem, is_asked
-from carecheck.format.model import AnswerFile
+from carecheck.format.answers import answer_problem, asked_roles, is_asked
+from carecheck.format.model import AnswerFile, Checklist, Question
 from carecheck.format.reader import Document
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.lint.registry import Hit, register, rule
@@ -148,11 +148,12 @@ def question_reworded(ctx: AnswersContext) -> Iterator[Hit]:
 
 @rule("CC207", "answered-not-asked", "answers", severity="warning")
 def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
-    """An answer is given to a question its `when` does not ask; the answer is kept, not scored.
+    """An answer is given to a question its `when` or `roles` does not ask; the answer is kept, not scored.
 
     A question with `when` is asked only while the question it names holds one of the listed values
-    (an unanswered one holds none). An answer given anyway stays in the file, in case the other
-    answer changes, but does not count.
+    (an unanswered one holds none); a question with `roles` (its own or its section's) only of a
+    respondent of one of those roles. An answer given anyway stays in the file, in case the other
+    answer (or the checklist) changes, but does not count.
 
     Fails:
 
@@ -169,14 +170,14 @@ def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
     if ctx.resolved is None:
         return
     checklist = ctx.resolved.checklist
+    role = ctx.answers.respondent.role
     values = {qid: a.value for qid, a in ctx.answers.answers.items()}
     for qid, answer in ctx.answers.answers.items():
         question = checklist.questions.get(qid)
-        if question is None or answer.value is None or question.when is None:
+        if question is None or answer.value is None or answer_problem(checklist, question, answer.value):
             continue
-        if answer_problem(checklist, question, answer.value) is None and not is_asked(checklist, question, values.get):
-            held, controller = values.get(question.when.question), question.when.question
-            because = f"'{controller}' is unanswered" if held is None else f"'{controller}' is {held!r}"
+        if not is_asked(checklist, question, values.get, role):
+            because = _why_not_asked(checklist, question, values, role)
             yield Hit(f"'{qid}' is answered but not asked ({because}): kept, not scored", ("answers", qid))
 
 
@@ -208,6 +209,25 @@ def unconfirmed_typing(ctx: AnswersContext) -> Iterator[Hit]:
                 "`carecheck audit --resume` offers it back",
                 ("answers", qid, "unconfirmed"),
             )
+
+
+def _why_not_asked(checklist: Checklist, question: Question, values: dict[str, str | None], role: str) -> str:
+    """Why a question is not asked: the first role or `when` on its chain that rules it out."""
+    q: Question | None = question
+    seen: set[str] = set()
+    while q is not None and q.id not in seen:
+        seen.add(q.id)
+        roles = asked_roles(checklist, q)
+        if roles is not None and role not in roles:
+            where = "" if q is question else f" through '{q.id}'"
+            return f"{role} is not among its roles: {', '.join(roles)}{where}"
+        if q.when is None:
+            break
+        held, controller = values.get(q.when.question), q.when.question
+        if held not in q.when.values:
+            return f"'{controller}' is unanswered" if held is None else f"'{controller}' is {held!r}"
+        q = checklist.questions.get(controller)
+    return "not asked"
 
 
 register(

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import math
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from carecheck.format.model import BUILTIN_ANSWER_SETS, NA, UNKNOWN, Checklist, NumberAnswer, Question
+from carecheck.format.model import BUILTIN_ANSWER_SETS, NA, UNKNOWN, Checklist, NumberAnswer, Question, Recommendation
 from carecheck.format.reader import Document
+from carecheck.format.references import builtin_references
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.lint.registry import Hit, register, rule
 
@@ -658,3 +660,217 @@ def target_range(ctx: ChecklistContext) -> Iterator[Hit]:
     for loc, q in ctx.declared_questions():
         if q.target is not None and not 0 <= q.target <= 100:
             yield Hit(f"target must be between 0 and 100, not {q.target:g}", (*loc, "target"))
+
+
+@rule("CC121", "duplicate-check-id", "checklist")
+def duplicate_check_id(ctx: ChecklistContext) -> Iterator[Hit]:
+    """Two `checks` share an id, so a report could not say which claim is broken.
+
+    A check's id names it in reports ("claims to check") and in the JSON report; like question ids,
+    check ids are unique in the resolved checklist.
+
+    Fails:
+
+        checks:
+          - {id: c1, if: {question: q1, is: "yes"}, then: {question: q2, answered: true}, says: Show it.}
+          - {id: c1, if: {question: q1, is: "no"}, then: {question: q2, answered: true}, says: Show it.}
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - {id: q1, text: Do you answer every complaint?, answers: yes-no, recommendation: Answer them.}
+              - {id: q2, text: How many complaints were answered?, answers: yes-no, recommendation: Count them.}
+
+    Passes:
+
+        checks:
+          - {id: c1, if: {question: q1, is: "yes"}, then: {question: q2, answered: true}, says: Show it.}
+          - {id: c2, if: {question: q1, is: "no"}, then: {question: q2, answered: true}, says: Show it.}
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - {id: q1, text: Do you answer every complaint?, answers: yes-no, recommendation: Answer them.}
+              - {id: q2, text: How many complaints were answered?, answers: yes-no, recommendation: Count them.}
+    """
+    seen: set[str] = set()
+    for i, check in enumerate(ctx.raw.checks):
+        if check.id in seen:
+            yield Hit(f"check id '{check.id}' is used twice", ("checks", i, "id"))
+        seen.add(check.id)
+
+
+@rule("CC122", "check-unknown-question", "checklist")
+def check_unknown_question(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A check names a question the resolved checklist does not have.
+
+    Both the `if` and the `then` of a check name a question of the resolved checklist (after
+    tailoring: a tailoring that excludes a question drops the parent's checks on it).
+
+    Fails:
+
+        checks:
+          - {id: c1, if: {question: q1, is: "yes"}, then: {question: q3, answered: true}, says: Show it.}
+
+    Passes:
+
+        checks:
+          - {id: c1, if: {question: q1, is: "yes"}, then: {question: q1, answered: true}, says: Show it.}
+    """
+    questions = ctx.checklist.questions
+    for i, check in enumerate(ctx.raw.checks):
+        for part, qid in (("if", check.if_.question), ("then", check.then.question)):
+            if qid not in questions:
+                yield Hit(
+                    f"check '{check.id}' names no question of the checklist: '{qid}'", ("checks", i, part, "question")
+                )
+
+
+@rule("CC123", "check-threshold", "checklist")
+def check_threshold(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A check's `at_least` or `is` does not fit the answers of its question.
+
+    `at_least` takes one of the question's option values (that option or a better-scored one), or for
+    a number question a number (that figure or a better one, towards `good`). `is` takes option values,
+    `na` or `unknown`, of a question with options. A text question cannot be tested.
+
+    Fails:
+
+        checks:
+          - {id: c1, if: {question: q1, at_least: "3"}, then: {question: q1, answered: true}, says: Show it.}
+
+    Passes:
+
+        checks:
+          - {id: c1, if: {question: q1, at_least: "yes"}, then: {question: q1, answered: true}, says: Show it.}
+    """
+    questions = ctx.checklist.questions
+    for i, check in enumerate(ctx.raw.checks):
+        tests = (("if", check.if_.question, check.if_.at_least), ("then", check.then.question, check.then.at_least))
+        for part, qid, bar in tests:
+            question = questions.get(qid)
+            if question is None or bar is None:
+                continue  # CC122
+            problem = _threshold_problem(ctx.checklist, question, bar)
+            if problem:
+                yield Hit(f"check '{check.id}': {problem}", ("checks", i, part, "at_least"))
+        claim = questions.get(check.if_.question)
+        if claim is None or check.if_.is_ is None:
+            continue
+        options = ctx.checklist.options(claim)
+        if options is None:
+            yield Hit(f"check '{check.id}': `is` can only test a question with options", ("checks", i, "if", "is"))
+            continue
+        possible = {o.value for o in options} | {UNKNOWN} | ({NA} if claim.allow_na else set())
+        for value in check.if_.values:
+            if value not in possible:
+                choices = ", ".join(o.value for o in options)
+                yield Hit(
+                    f"check '{check.id}': '{claim.id}' is never {value!r}; its answers are {choices}",
+                    ("checks", i, "if", "is"),
+                )
+
+
+def _threshold_problem(checklist: Checklist, question: Question, bar: str) -> str | None:
+    options = checklist.options(question)
+    if options is not None:
+        if bar in {o.value for o in options}:
+            return None
+        return f"'{bar}' is not an answer of '{question.id}'; use one of: " + ", ".join(o.value for o in options)
+    if isinstance(question.answers, NumberAnswer):
+        try:
+            number = float(bar)
+        except ValueError:
+            return f"'{question.id}' is a number question: `at_least` takes a number, not '{bar}'"
+        return None if math.isfinite(number) else f"`at_least` of '{question.id}' must be a finite number"
+    if isinstance(question.answers, str):
+        return None  # an unknown answer set: CC102 says so
+    return f"'{question.id}' is a text question: it cannot be tested with `at_least`"
+
+
+@rule("CC124", "recommendation-key", "checklist")
+def recommendation_key(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A recommendation by answer has a key that is not an answer of its question.
+
+    A `recommendation` mapping takes `default`, `unknown` and the question's option values (a number
+    question only `default` and `unknown`); any other key would never be used.
+
+    Fails:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: Do you answer every complaint?
+                answers: yes-no
+                recommendation: {default: Answer them., partial: Answer the rest.}
+
+    Passes:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: Do you answer every complaint?
+                answers: yes-no
+                recommendation: {default: Answer them., unknown: Count them first.}
+    """
+    for loc, q in ctx.declared_questions():
+        if not isinstance(q.recommendation, Recommendation):
+            continue
+        final = ctx.final(q)
+        options = ctx.checklist.options(final)
+        if options is None and isinstance(final.answers, str):
+            continue  # unknown answer set: CC102
+        values = [o.value for o in options or ()]
+        for key in q.recommendation.options:
+            if key not in values:
+                allowed = ", ".join(["default", "unknown", *values])
+                yield Hit(
+                    f"recommendation of '{q.id}' has a key '{key}' that is not an answer; use: {allowed}",
+                    (*loc, "recommendation", key),
+                )
+
+
+@rule("CC130", "unknown-ref", "checklist", severity="warning")
+def unknown_ref(ctx: ChecklistContext) -> Iterator[Hit]:
+    """A ref looks like a seed point or framework id (`s003-...`, `cse-...`, `iso10002-...`) but is none.
+
+    `refs` name the seed points and framework items a question serves (`carecheck show --refs` prints
+    the coverage); the known ids ship in the built-in `references.yaml`. A ref of a known family that is
+    not one of its ids is usually a typo, and would silently leave the item uncovered. Refs of your own
+    (`policy-7`) are not checked.
+
+    Fails:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: Do you answer every complaint?
+                answers: yes-no
+                recommendation: Answer every complaint.
+                refs: [cse-4.4]
+
+    Passes:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: Do you answer every complaint?
+                answers: yes-no
+                recommendation: Answer every complaint.
+                refs: [cse-4.3, policy-7]
+    """
+    references = builtin_references()
+    for loc, q in ctx.declared_questions():
+        for n, ref in enumerate(q.refs):
+            if references.misspelt(ref):
+                close = difflib.get_close_matches(ref, references.known, n=1)
+                hint = f" (did you mean '{close[0]}'?)" if close else ""
+                yield Hit(f"'{ref}' is not a known reference{hint}", (*loc, "refs", n))

@@ -298,6 +298,20 @@ _DETAILS = {
 
         $ carecheck import survey.csv --checklist care-essentials   # run once
     """,
+    "CC514": """A question with `roles:` (its own or its section's) is asked only of those roles: the interview
+    does not ask it of others and scoring leaves it out for them (never a "don't know"). A cell answering
+    it in a row of another role is left out of the answer file, with this warning.
+
+    Fails:
+
+        name,role,suppliers-paid-on-time     # roles: [leadership, back-office]
+        Jo Smith,front-line,yes
+
+    Passes:
+
+        name,role,suppliers-paid-on-time
+        Jo Smith,back-office,yes
+    """,
 }
 
 for _code, _name, _summary in (
@@ -355,6 +369,12 @@ for _code, _name, _severity, _summary in (
         "Dates with slashes are read as month/day/year, as day-first cannot fit.",
     ),
     ("CC513", "already-imported", "warning", "A row is in the audits folder already, with the same answers: skipped."),
+    (
+        "CC514",
+        "answered-not-asked-of-role",
+        "warning",
+        "A row answers a question its role is not asked (`roles:`): the answer is left out.",
+    ),
 ):
     register(_code, _name, cast(Severity, _severity), "import", _summary, details=_DETAILS[_code])
 
@@ -401,9 +421,10 @@ for _code, _name, _summary, _details in (
     (
         "CC603",
         "critical-below-50",
-        "A critical question scores below 50 (`--fail-on critical`).",
-        """A question marked `critical: true` scores below 50 (its score rounded to one decimal; with
-        several respondents, their mean), and `report --fail-on critical` is on. A waiver in the plan
+        "A critical question scores below its `critical_below`, default 50 (`--fail-on critical`).",
+        """A question marked `critical: true` scores below its checklist's `critical_below` (default 50;
+        its score rounded to one decimal; with several respondents, their mean), and `report --fail-on
+        critical` is on. A waiver in the plan
         (`--plan`) accepts the gap until it expires: the question is still scored and shown as
         accepted, and the gate passes with a note instead of failing.
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import textwrap
 
+from carecheck.format.answers import asked_roles
 from carecheck.format.model import Checklist, NumberAnswer, Question
+from carecheck.format.references import Reference, References
 from carecheck.format.writer import dump_yaml
 
 
@@ -44,8 +46,14 @@ def _text(checklist: Checklist) -> str:
     bands = ", ".join(f"{b.label} >= {b.min:g}" for b in checklist.bands or ())
     out.append(
         f"Ratings: {bands}"
-        + (f"; capped at {checklist.critical_cap} by a failing critical question" if checklist.critical_cap else "")
+        + (
+            f"; capped at {checklist.critical_cap} by a critical question below {checklist.critical_below:g}"
+            if checklist.critical_cap
+            else ""
+        )
     )
+    if checklist.checks:
+        out.append(f"Checks ({len(checklist.checks)}): " + ", ".join(c.id for c in checklist.checks))
     for n, section in enumerate(checklist.sections, 1):
         target = f", target {section.target:g}" if section.target is not None else ""
         out += ["", f"{n}. {section.title}  [{section.id}, weight {section.weight:g}{target}]"]
@@ -53,26 +61,48 @@ def _text(checklist: Checklist) -> str:
             flags = " CRITICAL" if q.critical else ""
             out.append(f"   - {q.text}{flags}")
             detail = f"{q.id}; {answer_kind(checklist, q)}; weight {q.weight:g}; effort {q.effort}"
+            if q.measures == "result":
+                detail += "; a result"
             if q.when:
                 detail += f"; asked when {q.when.question} is {' or '.join(q.when.values)}"
+            roles = asked_roles(checklist, q)
+            if roles is not None:
+                detail += f"; asked of {', '.join(roles)}"
+            if q.evidence:
+                detail += "; evidence required"
             out.append(f"     ({detail})")
     return "\n".join(out) + "\n"
 
 
-def refs_table(checklist: Checklist, points: list[dict[str, str]]) -> str:
-    """The traceability table: each seed point (then any other ref) and the questions citing it."""
+def refs_table(checklist: Checklist, references: References) -> str:
+    """Coverage per framework: each seed point and framework item, the questions citing it, what is not covered."""
     citing: dict[str, list[str]] = {}
     for q in checklist.questions.values():
         for ref in q.refs:
             citing.setdefault(ref, []).append(q.id)
-    out = [f"Traceability of {checklist.id} {checklist.version}: reference -> questions", ""]
-    width = max((len(r) for r in [*citing, *(p["id"] for p in points)]), default=10)
-    for point in points:
-        qids = citing.pop(point["id"], [])
-        out.append(f"{point['id']:<{width}}  {', '.join(qids) if qids else 'NOT COVERED'}")
+    out = [f"Coverage of {checklist.id} {checklist.version}: reference -> questions"]
+    width = max((len(r) for r in [*citing, *references.known]), default=10)
+
+    def rows(items: tuple[Reference, ...]) -> list[str]:
+        return [f"  {i.id:<{width}}  {', '.join(citing.pop(i.id, [])) or 'NOT COVERED'}" for i in items]
+
+    def tally(items: tuple[Reference, ...]) -> str:
+        return f"{sum(1 for i in items if i.id in citing)} of {len(items)}"
+
+    out += ["", f"Seed points: {tally(references.points)} covered", *rows(references.points)]
+    for framework in references.frameworks:
+        whole = citing.pop(framework.id, [])
+        if not framework.items:
+            if whole:
+                out += ["", framework.title, f"  {framework.id:<{width}}  {', '.join(whole)}"]
+            continue
+        out += ["", f"{framework.title}: {tally(framework.items)} covered"]
+        if whole:
+            out.append(f"  {framework.id:<{width}}  {', '.join(whole)} (cites the framework as a whole)")
+        for group in framework.groups:
+            items = tuple(i for i in framework.items if i.group == group)
+            out += [f" {group} ({tally(items)})", *rows(items)]
     if citing:
-        out += ["", "Other references (frameworks):"]
-        out += [f"{ref:<{width}}  {', '.join(qids)}" for ref, qids in sorted(citing.items())]
-    covered = sum(1 for p in points if any(p["id"] in q.refs for q in checklist.questions.values()))
-    out += ["", f"{covered} of {len(points)} seed points covered"]
+        out += ["", "Other references:"]
+        out += [f"  {ref:<{width}}  {', '.join(qids)}" for ref, qids in sorted(citing.items())]
     return "\n".join(out) + "\n"

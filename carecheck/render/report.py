@@ -596,7 +596,7 @@ def _question_data(q: QuestionScore) -> dict[str, Any]:
     for key in ("gain", "priority"):
         data[key] = _round(data[key], 2)
     data["role_means"] = _role_means(q.role_means)
-    del data["section_title"]
+    del data["section_title"], data["critical_below"]  # the checklist's, under scoring
     return data
 
 
@@ -702,6 +702,8 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         ],
         "draft": card.draft,
         "overall": _round(card.overall, 1),
+        "practice_score": _round(card.practice_score, 1),
+        "results_score": _round(card.results_score, 1),
         "rating": asdict(card.rating) if card.rating is not None else None,
         "counts": asdict(card.counts),
         "sections": [
@@ -739,10 +741,13 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "critical_failures": [q.id for q in card.critical_failures],
         "to_answer": [q.id for q in card.to_answer],
         "data_gaps": [q.id for q in card.data_gaps],
+        "claims": [asdict(c) for c in card.claims],
+        "unevidenced": [asdict(e) for e in card.unevidenced],
         "notes": list(card.notes),
         "scoring": {
             "bands": [asdict(b) for b in card.checklist.bands],
             "critical_cap": card.checklist.critical_cap,
+            "critical_below": card.checklist.critical_below,
         },
         "plan": options.plan.source,
         "waivers": [_waiver_data(w) for w in options.plan.waivers],
@@ -800,6 +805,7 @@ CSV_COLUMNS = (
     "baseline_score",
     "change",
     "perception_gap",
+    "measures",
 )
 
 
@@ -843,6 +849,7 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
                 _number(change.before, 1) if change else "",
                 _signed(change.change) if change else "",
                 _number(q.perception_gap, 1),
+                q.measures,
             ]
         )
     return buffer.getvalue()

@@ -22,8 +22,9 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from carecheck.errors import InvalidInputError, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked
+from carecheck.format.answers import answer_problem, audit_label, is_asked, recommendation_for
 from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
+from carecheck.scoring.claims import Claim, Claims, Unevidenced, fitting
 
 Status = Literal["answered", "na", "unknown", "skipped", "unanswered", "off"]
 Kind = Literal["options", "number", "text"]
@@ -166,10 +167,13 @@ class QuestionScore:
     """The short hash of the question's wording now (`Question.text_hash`)."""
     asked: tuple[str, ...] = ()
     """The wording hashes recorded with the answers (`asked:`), sorted: the wordings answered."""
+    measures: Literal["practice", "result"] = "practice"
+    critical_below: float = CRITICAL_BELOW
+    """The checklist's `critical_below`: a critical question scoring below it caps the rating."""
 
     @property
     def critical_failure(self) -> bool:
-        return self.critical and self.score is not None and shown(self.score) < CRITICAL_BELOW
+        return self.critical and self.score is not None and shown(self.score) < self.critical_below
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,7 @@ class ChecklistInfo:
     bands: tuple[Band, ...]
     critical_cap: str | None
     questions: int
+    critical_below: float = CRITICAL_BELOW
 
 
 @dataclass(frozen=True)
@@ -286,6 +291,14 @@ class Scorecard:
     """Ids answered that the checklist no longer has (left out; only when read leniently)."""
     misfits: tuple[str, ...] = ()
     """Questions with answers that no longer fit them (left out; only when read leniently)."""
+    practice_score: float | None = None
+    """0..100, the overall score's weighting restricted to `measures: practice` questions; None without any."""
+    results_score: float | None = None
+    """0..100, the overall score's weighting restricted to `measures: result` questions; None without any."""
+    claims: tuple[Claim, ...] = ()
+    """Claims to check: the checklist's `checks` that some respondent's answers break (no score changes)."""
+    unevidenced: tuple[Unevidenced, ...] = ()
+    """Top answers to `evidence: required` questions given without a note."""
 
     @property
     def amendments(self) -> tuple[RespondentInfo, ...]:
@@ -507,6 +520,7 @@ class Aggregate:
         self._versions: set[str] = set()
         self._unknown: set[str] = set()
         self._misfits: set[str] = set()
+        self._claims = Claims(checklist)
         self.organisation: str | None = None
         self.audit: str | None = None
         self.completed = 0
@@ -545,7 +559,7 @@ class Aggregate:
         values = {qid: a.value for qid, a in file.answers.items()}
         for question in self._questions:
             answer = file.answers.get(question.id)
-            if not is_asked(checklist, question, values.get):
+            if not is_asked(checklist, question, values.get, role):
                 response = _OFF
             elif self.lenient:
                 try:
@@ -556,6 +570,19 @@ class Aggregate:
             else:
                 response = _response(checklist, question, answer)
             self._totals[question.id].add(response, label, role, answer)
+        self._add_claims(file, role, label)
+
+    def _add_claims(self, file: AnswerFile, role: str, label: str | None) -> None:
+        """The claims, evidence and recommendation answers of one file (values that do not fit are left out)."""
+        claims = self._claims
+        if not claims.questions:
+            return
+        questions = self.checklist.questions
+        given = {qid: (a.value, a.note) for qid, a in file.answers.items()}
+        for qid in claims.questions & given.keys():
+            if not fitting(self.checklist, questions[qid], given[qid][0]):
+                del given[qid]
+        claims.add(given, role, label)
 
     def scorecard(self) -> Scorecard:
         """The Scorecard of the answers added so far; UsageError when there are none."""
@@ -574,7 +601,9 @@ class Aggregate:
             totals = {qid: _not_in_version(t) for qid, t in totals.items()}
         for qid in self._misfits:  # its answer scale changed: none of its answers is comparable
             totals[qid] = _Totals(status={"off": self.files}, tally={STATUS_LABELS["off"]: self.files})
-        card = _scorecard(checklist, totals, respondents, self.organisation, self.audit, notes, self.anonymous)
+        card = _scorecard(
+            checklist, totals, respondents, self.organisation, self.audit, notes, self.anonymous, self._claims.choices()
+        )
         return replace(
             card,
             perception_gaps=_perception_gaps(card, self.gap_threshold),
@@ -583,6 +612,8 @@ class Aggregate:
             versions=tuple(sorted(self._versions)),
             unknown_questions=tuple(sorted(self._unknown)),
             misfits=tuple(q.id for q in self._questions if q.id in self._misfits),
+            claims=self._claims.claims(),
+            unevidenced=self._claims.unevidenced(),
         )
 
 
@@ -668,6 +699,7 @@ def _scorecard(
     audit: str | None,
     notes: tuple[str, ...],
     anonymous: bool = False,
+    choices: dict[str, str] | None = None,
 ) -> Scorecard:
     # first pass: question and section scores; the gains need the section and overall sums
     means = {qid: t.mean() for qid, t in totals.items()}
@@ -709,7 +741,7 @@ def _scorecard(
                     weight=question.weight,
                     critical=question.critical,
                     effort=question.effort,
-                    recommendation=question.recommendation,
+                    recommendation=recommendation_for(question, (choices or {}).get(question.id)),
                     target=question.target,
                     score=mean,
                     answer=t.answer(len(respondents)),
@@ -731,6 +763,8 @@ def _scorecard(
                     perception_gap=_spread_of(role_means),
                     text_hash=question.text_hash,
                     asked=tuple(sorted(t.asked)),
+                    measures=question.measures,
+                    critical_below=checklist.critical_below,
                 )
             )
         counts = sum((q.counts for q in qscores), Counts())
@@ -773,6 +807,7 @@ def _scorecard(
             bands=bands,
             critical_cap=checklist.critical_cap,
             questions=len(every),
+            critical_below=checklist.critical_below,
         ),
         organisation=organisation,
         audit=audit,
@@ -788,7 +823,25 @@ def _scorecard(
         draft=bool(to_answer),
         notes=notes,
         role_means=_weighted_role_means([(s.weight, s.role_means) for s in sections]),
+        practice_score=part_score(checklist, means, "practice"),
+        results_score=part_score(checklist, means, "result"),
     )
+
+
+def part_score(checklist: Checklist, means: dict[str, float | None], part: str) -> float | None:
+    """The overall score's weighting restricted to the questions that measure `part` (practice or result).
+
+    Each section scores the weighted mean of its scored questions of that part; the sections with
+    any are weighted as in the overall score. None when no such question is scored.
+    """
+    sections: list[tuple[float, float]] = []
+    for section in checklist.sections:
+        scored = [(q.weight, s) for q in section.questions if q.measures == part and (s := means[q.id]) is not None]
+        if scored:
+            sections.append((section.weight, sum(w * s for w, s in scored) / sum(w for w, _ in scored)))
+    if not sections:
+        return None
+    return _clamp(sum(w * s for w, s in sections) / sum(w for w, _ in sections))
 
 
 def _gap(target: float | None, score: float | None) -> float | None:

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Literal
 
 from carecheck.errors import UsageError
-from carecheck.scoring.score import CRITICAL_BELOW, QuestionScore, Scorecard, SectionScore, shown
+from carecheck.scoring.score import QuestionScore, Scorecard, SectionScore, shown
 
 CHANGES_SHOWN = 8
 """How many most-improved and most-declined questions the documents list (JSON holds all)."""
@@ -92,7 +92,7 @@ class ScoreChange:
     gap: Literal["closed", "opened"] | None
     """closed: below target before, at or above it now; opened: the reverse."""
     critical_change: Literal["recovered", "fell"] | None
-    """A critical question that rose to 50 or more (recovered) or dropped below 50 (fell)."""
+    """A critical question that rose to its `critical_below` or more (recovered) or dropped below it (fell)."""
     reworded: bool
     """The question's wording differs from the one the baseline answered: compare with care."""
 
@@ -247,7 +247,7 @@ def _question_change(now: QuestionScore, then: QuestionScore, section: SectionSc
     target = now.target if now.target is not None else section.target
     critical_change: Literal["recovered", "fell"] | None = None
     if now.critical and now.score is not None and then.score is not None:
-        was_failing, is_failing = shown(then.score) < CRITICAL_BELOW, shown(now.score) < CRITICAL_BELOW
+        was_failing, is_failing = shown(then.score) < then.critical_below, shown(now.score) < now.critical_below
         if was_failing and not is_failing:
             critical_change = "recovered"
         elif is_failing and not was_failing:

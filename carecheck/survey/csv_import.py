@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, Literal
 from carecheck.audits.records import keep_checklist, stored_path
 from carecheck.audits.store import default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
-from carecheck.format.answers import answer_problem, audit_label, is_asked, number_value, quarter_label
+from carecheck.format.answers import answer_problem, asked_roles, audit_label, is_asked, number_value, quarter_label
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -133,6 +133,12 @@ class SurveyRow:
     answers: AnswerFile
     missing: tuple[str, ...]
     name_column: int  # 1-based, 0 when there is no name column
+    path: str | None = None  # the answer file it came from (`carecheck collect`); None: a row of the CSV
+
+    @property
+    def where(self) -> str:
+        """Where the row is, as messages name it: its CSV line, or its answer file."""
+        return f"line {self.line}" if self.path is None else self.path
 
 
 @dataclass
@@ -151,8 +157,9 @@ class Survey:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
-    def add(self, code: str, line: int, col: int, message: str) -> None:
-        self.findings.append(Finding(self.path, Position(line, col), code, message, RULES[code].severity))
+    def add(self, code: str, line: int, col: int, message: str, path: str | None = None) -> None:
+        where = self.path if path is None else path
+        self.findings.append(Finding(where, Position(line, col), code, message, RULES[code].severity))
 
 
 class SurveyErrors(FindingsError):
@@ -504,7 +511,7 @@ def parse_survey(
         row = _row(survey, headers, columns, line, cells, organisation, audit, now, month_first, decimal_comma)
         if row is not None:
             survey.rows.append(row)
-    _duplicates(survey)
+    refuse_duplicates(survey)
     survey.findings.sort(key=lambda f: f.sort_key)
     return survey, delimiter
 
@@ -570,6 +577,7 @@ def _row(
         if column.kind == "answer" and column.question is not None:
             if not cell:
                 continue
+            positions[f"answer:{column.question.id}"] = column.index + 1
             lookup = headers.lookups[column.question.id]
             value, problem = answer_value(checklist, column.question, cell, decimal_comma, lookup)
             if value is None:
@@ -604,6 +612,7 @@ def _row(
             )
         else:
             role = known
+    _not_asked_of_role(survey, checklist, line, positions, values, notes, role)
     if any(f.severity == "error" for f in survey.findings[before:]) or not org.strip():
         return None
     label = audit or quarter_label(when)
@@ -627,11 +636,30 @@ def _row(
     )
     # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
     missing = tuple(
-        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get)
+        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get, role)
     )
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
     return SurveyRow(line, answer_file, missing, positions.get("name", 0))
+
+
+def _not_asked_of_role(
+    survey: Survey,
+    checklist: Checklist,
+    line: int,
+    positions: dict[str, int],
+    values: dict[str, str],
+    notes: dict[str, str],
+    role: str,
+) -> None:
+    """Answers to questions the row's role is not asked (`roles:`) are left out, each with a warning."""
+    for qid in list(values):
+        roles = asked_roles(checklist, checklist.questions[qid])
+        if roles is not None and role not in roles:
+            del values[qid]
+            notes.pop(qid, None)
+            column = positions.get(f"answer:{qid}", 1)
+            survey.add("CC514", line, column, f"'{qid}' is not asked of {role} (roles: {', '.join(roles)}); left out")
 
 
 def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
@@ -644,24 +672,29 @@ def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
     )
 
 
-def _duplicates(survey: Survey) -> None:
+def refuse_duplicates(survey: Survey) -> None:
+    """Refuse (CC509) a second row of one person in one audit; rows with errors leave the survey."""
     first: dict[tuple[str, str, str, str], SurveyRow] = {}
     for row in survey.rows:
         key = respondent_key(row.answers)
         if not key[3]:
             continue  # anonymous rows cannot be told apart
         if key in first:
+            earlier, which = (
+                (f"on {first[key].where}", "rows") if row.path is None else (f"in {first[key].where}", "files")
+            )
             survey.add(
                 "CC509",
                 row.line,
                 row.name_column or 1,
                 f"{row.answers.respondent.name} ({row.answers.organisation}, {row.answers.audit}) "
-                f"already answers on line {first[key].line}; keep one of the two rows",
+                f"already answers {earlier}; keep one of the two {which}",
+                path=row.path,
             )
         else:
             first[key] = row
-    bad = {f.position.line for f in survey.errors if f.position is not None}
-    survey.rows = [row for row in survey.rows if row.line not in bad]
+    bad = {(f.path, f.position.line) for f in survey.errors if f.position is not None}
+    survey.rows = [row for row in survey.rows if (row.path or survey.path, row.line) not in bad]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -707,7 +740,7 @@ def plan_import(survey: Survey, folder: Path) -> list[Planned]:
         same = next((path for path, answers in match if same_answers(answers, row.answers)), None)
         if same is not None:
             planned.append(Planned(row, same, existing=True))
-            survey.add("CC513", row.line, 1, f"already imported as {same}; skipped")
+            survey.add("CC513", row.line, 1, f"already imported as {same}; skipped", path=row.path)
             continue
         if match and key[3]:
             survey.add(
@@ -716,6 +749,7 @@ def plan_import(survey: Survey, folder: Path) -> list[Planned]:
                 row.name_column or 1,
                 f"{row.answers.respondent.name} already has an answer file for {row.answers.audit} "
                 f"with other answers: {match[0][0]}; remove it to import this row, or give another --audit",
+                path=row.path,
             )
             continue
         path = _free_path(default_answer_path(folder, row.answers), taken)
@@ -781,13 +815,13 @@ def summary_lines(result: ImportResult) -> list[str]:
     for item in result.planned:
         row = item.row
         if item.existing:
-            lines.append(f"skipped       {item.path}  (line {row.line}: already imported)")
+            lines.append(f"skipped       {item.path}  ({row.where}: already imported)")
             continue
         who = row.answers.respondent.name or "anonymous"
         given = sum(1 for a in row.answers.answers.values() if a.value is not None)
         open_ = f", {len(row.missing)} to answer" if row.missing else ""
         lines.append(
-            f"{verb:<13} {item.path}  (line {row.line}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
+            f"{verb:<13} {item.path}  ({row.where}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
         )
     created = result.created
     incomplete = sum(1 for item in created if item.row.missing)

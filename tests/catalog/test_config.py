@@ -39,7 +39,11 @@ def test_defaults_without_file_or_variables(project: Path) -> None:
     settings = load_settings(None, {})
     assert settings == Settings()
     assert settings.audits == Path("audits") and settings.origin("audits") == "default"
-    assert settings.default_map() == {"audit": {"folder": "audits"}, "import": {"folder": "audits"}}
+    assert settings.default_map() == {
+        "audit": {"folder": "audits"},
+        "import": {"folder": "audits"},
+        "collect": {"folder": "audits"},
+    }
 
 
 def test_the_file_beats_defaults_and_paths_are_relative_to_it(project: Path) -> None:

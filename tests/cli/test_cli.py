@@ -238,8 +238,8 @@ def test_rules_code_prints_the_rule_documentation(run) -> None:
     assert doc["code"] == "CC112" and doc["fails"] == RULES["CC112"].fails and doc["passes"] == RULES["CC112"].passes
     every = json.loads(run("rules", "--format", "json").stdout)
     assert all(r["explanation"] and r["fails"] and r["passes"] for r in every)
-    unknown = run("rules", "CC1122")
-    assert unknown.exit_code == 2 and "no rule 'CC1122'; did you mean 'CC112'?" in unknown.stderr
+    unknown = run("rules", "CC1712")
+    assert unknown.exit_code == 2 and "no rule 'CC1712'; did you mean 'CC112'?" in unknown.stderr
 
 
 def test_an_oserror_that_is_our_bug_is_an_internal_error_with_its_log(run, monkeypatch, tmp_path: Path) -> None:

@@ -57,6 +57,7 @@ def test_no_output_replaces_an_answer_file_with_history_or_schema(run: Any, audi
     refused(run("history", "--format", "txt", "-o", str(record)), "would overwrite the answer file")
     refused(run("schema", "--answers", "-o", str(record)), "would overwrite the answer file")
     refused(run("portfolio", "--format", "txt", "-o", str(record)), "would overwrite the answer file")
+    refused(run("export", "care-essentials", "--format", "md", "-o", str(record)), "would overwrite the answer file")
     assert record.read_bytes() == before
 
 

@@ -96,14 +96,14 @@ def test_rules_are_switched_off_and_relevelled_by_code_or_name(run, project: Pat
 
 
 def test_an_unknown_rule_is_a_config_finding_with_a_suggestion(run, project: Path) -> None:
-    config(project, "  CC1122: off\n")
+    config(project, "  CC1712: off\n")
     result = run("validate", "fail.yaml")
     assert result.exit_code == 1
-    assert "carecheck.yaml:3:3: CC403 no rule 'CC1122'; did you mean 'CC112'?" in result.stdout
+    assert "carecheck.yaml:3:3: CC403 no rule 'CC1712'; did you mean 'CC112'?" in result.stdout
     assert "CC112 warning:" in result.stdout  # the rest is linted as if no lint: were given
     assert run("validate", ".").stdout.count("CC403") == 1  # checked as a file too: reported once
     listed = run("list")
-    assert listed.exit_code == 2 and "CC403 no rule 'CC1122'" in listed.stderr
+    assert listed.exit_code == 2 and "CC403 no rule 'CC1712'" in listed.stderr
 
 
 def test_a_level_that_is_not_one_is_a_schema_finding(run, project: Path) -> None:

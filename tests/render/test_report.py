@@ -329,6 +329,8 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "respondents",
         "draft",
         "overall",
+        "practice_score",
+        "results_score",
         "rating",
         "counts",
         "sections",
@@ -337,6 +339,8 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "critical_failures",
         "to_answer",
         "data_gaps",
+        "claims",
+        "unevidenced",
         "notes",
         "scoring",
         "plan",
@@ -391,6 +395,7 @@ def test_csv_is_the_action_plan_with_the_documented_columns(card: Scorecard) -> 
             "baseline_score",
             "change",
             "perception_gap",
+            "measures",
         )
     )
     assert [r["question"] for r in rows] == [q.id for q in card.actions]

@@ -636,6 +636,10 @@ def test_the_worked_example_computes_as_documented(document: str, tmp_path: Path
             actual = card.section(of).score
         elif kind == "overall score":
             actual = card.overall
+        elif kind == "practice score":
+            actual = card.practice_score
+        elif kind == "results score":
+            actual = card.results_score
         elif kind == "band":
             actual = card.rating.band if card.rating else None
         elif kind == "rating":
