@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -35,7 +35,7 @@ from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.fs import walk_yaml
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
-from carecheck.scoring.trends import AuditPoint, Comparison, History, Series, compare
+from carecheck.scoring.trends import AuditPoint, Comparison, History, LikeForLike, Series, compare, like_for_like
 
 AUTO = "auto"
 BY_CHOICES = ("organisation",)
@@ -67,7 +67,7 @@ class AuditGroup:
     def add(self, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         self.aggregate.add(answers, source)
         self.sources.append(source)
-        name = " ".join(answers.respondent.name.split()).casefold()
+        name = respondent_identity(answers)
         if name and name in self.sources_by_name:
             first = self.sources_by_name[name]
             twice = f"{answers.respondent.name} answered this audit twice (also in {first})"
@@ -102,6 +102,11 @@ class AuditGroup:
 
 
 Key = tuple[str, str, "str | None"]
+
+
+def respondent_identity(answers: AnswerFile) -> str:
+    """Who answered, as audits match people: the name, spacing and case ignored; "" when unnamed."""
+    return " ".join(answers.respondent.name.split()).casefold()
 
 
 @dataclass
@@ -241,8 +246,37 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
             else:
                 points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
                 comparison = compare(card, baseline.aggregate.scorecard(), points)
+                comparison = replace(comparison, like_for_like=_like_for_like(current, baseline))
         reports.append(Report(card, resolved_of[organisation], tuple(current.sources), comparison))
     return Reports(tuple(reports), tuple(warnings), tuple([*rescorer.notices(), *notices]))
+
+
+def _like_for_like(current: AuditGroup, baseline: AuditGroup) -> LikeForLike | None:
+    """The change among the people who answered both audits; None when the respondents are the same.
+
+    Only the files of those people in an audit that others answered too are read again, so an
+    audit costs nothing more unless its respondents changed."""
+    now, then = current.sources_by_name, baseline.sources_by_name
+    both = sorted(set(now) & set(then))
+    joined, left = current.files - len(both), baseline.files - len(both)
+    if not joined and not left:
+        return None
+    cards = [
+        None if not both else group.aggregate.scorecard() if not others else _rescore(group, [names[n] for n in both])
+        for group, names, others in ((current, now, joined), (baseline, then, left))
+    ]
+    return like_for_like(cards[0], cards[1], respondents=len(both), joined=joined, left=left)
+
+
+def _rescore(group: AuditGroup, sources: Sequence[str]) -> Scorecard:
+    """The Scorecard of some of an audit's answer files alone (read again), as the audit is scored."""
+    first = group.aggregate
+    aggregate = Aggregate(
+        first.checklist, anonymous=first.anonymous, lenient=first.lenient, gap_threshold=first.gap_threshold
+    )
+    for path, _, answers in read_answer_files((Path(source), True) for source in sources):
+        aggregate.add(answers, str(path))
+    return aggregate.scorecard()
 
 
 def _checklist_of_each(router: _Router, organisations: list[str], stream: AnswerStream) -> dict[str, ResolvedChecklist]:

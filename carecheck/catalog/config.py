@@ -20,6 +20,7 @@ API for commands. cli.py loads the settings once per invocation (`cli.settings()
     settings.fail_under   tuple[Threshold, ...]   gates: Threshold(section=None) is the overall score
     settings.fail_on      str | None              "critical"
     settings.lint         Mapping[str, str]       rules switched off or re-levelled for validate (code: level)
+    settings.roles        Mapping[str, str]       survey role labels to carecheck's roles (import --role-map)
     settings.source       Path | None             the configuration file read, if any
     settings.origin(name) -> str                  where a value came from ("CARECHECK_AUDITS",
                                                   "carecheck.yaml:4:9" or "default")
@@ -141,6 +142,8 @@ class Settings:
     fail_on: str | None = None
     lint: Mapping[str, str] = field(default_factory=dict)
     """Rules switched off or re-levelled for `validate`: code to off, error or warning."""
+    roles: Mapping[str, str] = field(default_factory=dict)
+    """`roles:`: survey role labels to carecheck's roles, the default of `import --role-map`."""
     source: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
     positions: Mapping[str, Position] = field(default_factory=dict)
@@ -265,6 +268,9 @@ def _from_file(path: Path) -> tuple[dict[str, Any], dict[str, Position]]:
     positions = {name: doc.locate(_FILE_LOC[name]) for name in values}
     if config.lint:
         values["lint"] = _lint_levels(doc, config.lint)
+    if config.roles:
+        values["roles"] = dict(config.roles)
+        positions["roles"] = doc.locate(("roles",))
     return values, positions
 
 

@@ -26,6 +26,7 @@ from carecheck.format.model import (
     Config,
     Plan,
     Question,
+    RoleMap,
     Section,
 )
 from carecheck.format.reader import Document, read_document, real_path
@@ -345,6 +346,11 @@ def load_plan(path: Path) -> tuple[Document, Plan]:
 def load_config(path: Path) -> tuple[Document, Config]:
     """Read a configuration file; FindingsError with positions when it is not a valid one."""
     return _load_kind(path, Config, "carecheck-config", "a configuration file")
+
+
+def load_role_map(path: Path) -> tuple[Document, RoleMap]:
+    """Read a role map (`carecheck-roles: 1`); FindingsError with positions when it is not a valid one."""
+    return _load_kind(path, RoleMap, "carecheck-roles", "a role map")
 
 
 def _load_kind(path: Path, model: type[M], kind: str, what: str) -> tuple[Document, M]:

@@ -11,15 +11,15 @@ from pathlib import Path
 from carecheck import clock
 from carecheck.catalog.loading import Catalog, resolve
 from carecheck.errors import CarecheckError, Finding, FindingsError, Position, outcome_exit_code
-from carecheck.format.model import AnswerFile, Checklist, Config, Plan
+from carecheck.format.model import AnswerFile, Checklist, Config, Plan, RoleMap
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
 from carecheck.fs import walk_yaml
-from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, run_rules
+from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, RolesContext, run_rules
 from carecheck.lint.suppress import apply_levels, silenced
 from carecheck.parallel import ordered_map
 
-KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config")
+KNOWN_KINDS = ("carecheck", "carecheck-answers", "carecheck-plan", "carecheck-config", "carecheck-roles")
 
 
 @dataclass
@@ -136,6 +136,8 @@ def _file_findings(path: Path, catalog: Catalog, explicit: bool, *, today: date 
             return _check_plan(doc, catalog, today or clock.today(os.environ))
         if kind == "carecheck-config":
             return _check_config(doc)
+        if kind == "carecheck-roles":
+            return run_rules("roles", RolesContext(doc, validate_model(doc, RoleMap).roles))
         if not explicit:
             return None
         first = next(iter(doc.data), None)
@@ -189,4 +191,4 @@ def _check_config(doc: Document) -> list[Finding]:
         base = doc.path.parent
         folders = [base / folder for folder in config.checklists] + [base / "checklists"]
         found = Catalog(folders=[f for f in folders if f.is_dir()]).find(config.checklist, near=base) is not None
-    return run_rules("config", ConfigContext(doc, config, found))
+    return run_rules("config", ConfigContext(doc, config, found)) + run_rules("roles", RolesContext(doc, config.roles))

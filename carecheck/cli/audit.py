@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 import click
 
-from carecheck.cli.base import AUDITS_DIR, DefaultChecklistCommand, _catalog, _use_color, cli, complete_checklist
+from carecheck.cli.base import (
+    AUDITS_DIR,
+    DefaultChecklistCommand,
+    _catalog,
+    _use_color,
+    cli,
+    complete_checklist,
+    settings,
+)
 from carecheck.errors import UsageError
 
 if TYPE_CHECKING:
@@ -116,8 +124,21 @@ def audit(
 @click.option(
     "--organisation", metavar="NAME", help="The organisation of every row (wins over an organisation column)."
 )
+@click.option(
+    "--role-map",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="A role map (`carecheck-roles: 1`) of the survey's role labels onto carecheck's roles; "
+    "default: `roles:` in carecheck.yaml.",
+)
 def import_survey(
-    source: Path, checklist: str | None, folder: Path, dry_run: bool, audit_label: str | None, organisation: str | None
+    source: Path,
+    checklist: str | None,
+    folder: Path,
+    dry_run: bool,
+    audit_label: str | None,
+    organisation: str | None,
+    role_map: Path | None,
 ) -> None:
     """Turn a survey export (CSV, one row per respondent) into answer files, one per row.
 
@@ -140,6 +161,7 @@ def import_survey(
         organisation=organisation.strip() if organisation and organisation.strip() else None,
         audit=audit_label,
         dry_run=dry_run,
+        role_map=_role_map(role_map),
     )
     result = run_import(request, _catalog(), lambda: now(os.environ))
     color = _use_color(sys.stderr)
@@ -148,3 +170,13 @@ def import_survey(
     for line in summary_lines(result):
         click.echo(line)
     sys.exit(outcome_exit_code(result.warnings))
+
+
+def _role_map(path: Path | None) -> dict[str, str]:
+    """The survey's role labels onto carecheck's roles: the --role-map file, else `roles:` of the settings."""
+    if path is None:
+        return dict(settings().roles)
+    from carecheck.catalog.loading import load_role_map
+
+    _, role_map = load_role_map(path)
+    return dict(role_map.roles)

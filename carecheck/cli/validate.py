@@ -132,7 +132,7 @@ def rules(code: str | None, fmt: str) -> None:
 @cli.command()
 @click.option(
     "--kind",
-    type=click.Choice(["checklist", "answers", "plan", "config"]),
+    type=click.Choice(["checklist", "answers", "plan", "config", "roles"]),
     default="checklist",
     show_default=True,
     help="Which file format.",

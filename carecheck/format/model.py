@@ -18,7 +18,7 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
     BaseModel,
@@ -37,7 +37,9 @@ from typing_extensions import Self
 from carecheck.format.reader import as_written
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ROLES = ("leadership", "management", "front-line", "back-office", "other")
+Role = Literal["leadership", "management", "front-line", "back-office", "other"]
+"""carecheck's fixed roles."""
+ROLES: tuple[str, ...] = get_args(Role)
 EFFORT_COST = {"low": 1, "medium": 2, "high": 3}
 NA = "na"
 UNKNOWN = "unknown"
@@ -132,9 +134,6 @@ class When(Model):
     @property
     def values(self) -> tuple[str, ...]:
         return (self.is_,) if isinstance(self.is_, str) else self.is_
-
-
-Role = Literal["leadership", "management", "front-line", "back-office", "other"]
 
 
 def _recommendation(value: Any) -> Any:
@@ -393,6 +392,14 @@ class AnswerFile(Model):
     organisation: Text
     audit: Text | None = Field(None, description="Audit period label, e.g. 2026-Q3.")
     respondent: Respondent = Respondent(name="", role="other")
+    questions: tuple[Id, ...] | None = Field(
+        None,
+        description=(
+            "The questions this respondent was asked, when not all of the checklist's (a short survey, "
+            "a role-targeted audit): the others are not asked (absent, never unanswered or unknown). "
+            "Absent: every question is asked."
+        ),
+    )
     started: datetime | None = None
     completed: datetime | None = None
     answers: dict[Text, Answer] = {}
@@ -495,6 +502,18 @@ class Gates(Model):
     fail_on: Literal["critical"] | None = Field(None, description="`critical`: fail when a critical question fails.")
 
 
+ROLE_LABELS_DESCRIPTION = (
+    "Survey role labels (case and spacing ignored) mapped onto carecheck's roles: " + ", ".join(ROLES) + "."
+)
+
+
+class RoleMap(Model):
+    """A role map (`import --role-map FILE`): a survey's role labels onto carecheck's fixed roles."""
+
+    carecheck_roles: Literal[1] = Field(alias="carecheck-roles", description="Format version of the role map.")
+    roles: dict[Text, Role] = Field(description=ROLE_LABELS_DESCRIPTION)
+
+
 class Config(Model):
     """The configuration file: defaults for every command, below the command line and CARECHECK_* variables."""
 
@@ -512,6 +531,10 @@ class Config(Model):
         default_factory=dict,
         description="Rules switched off or re-levelled for `validate`: a rule's code or name to off, error or warning.",
     )
+    roles: dict[Text, Role] = Field(
+        default_factory=dict,
+        description=ROLE_LABELS_DESCRIPTION + " The default of `import --role-map`.",
+    )
 
 
 KINDS: dict[str, type[Model]] = {
@@ -519,4 +542,5 @@ KINDS: dict[str, type[Model]] = {
     "carecheck-answers": AnswerFile,
     "carecheck-plan": Plan,
     "carecheck-config": Config,
+    "carecheck-roles": RoleMap,
 }

@@ -29,8 +29,8 @@ from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
 from carecheck.errors import InputError, Position, UsageError
 from carecheck.fs import read_bounded
 from carecheck.render.style import styler
-from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleMean, Scorecard, SectionScore
-from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, ScoreChange
+from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleDataGaps, RoleMean, Scorecard, SectionScore
+from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, LikeForLike, ScoreChange
 
 REPORT_FORMAT_VERSION = 1
 DEFAULT_ACCENT = "#1f4e79"
@@ -252,6 +252,9 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         arrow=_arrow,
         who_sees=_who_sees,
         sees=_sees,
+        role_data_gaps=_role_data_gaps,
+        like_for_like=_like_for_like_words,
+        questions_differ=_questions_differ_words,
     )
     return env
 
@@ -514,6 +517,45 @@ def _who_sees(gap: PerceptionGap) -> str:
     return f"{_sees(gap.low)}, {_sees(gap.high)}"
 
 
+def _role_data_gaps(gaps: Sequence[RoleDataGaps]) -> str:
+    """Each role's data gaps in words: "back-office 11 answers on 11 questions (1 respondent)"."""
+    return "; ".join(
+        f"{g.role} {_plural(g.unknown, 'answer')} on {_plural(g.questions, 'question')}"
+        f" ({_plural(g.respondents, 'respondent')})"
+        for g in gaps
+    )
+
+
+def _questions_differ_words(c: Comparison, total: int) -> str:
+    """When the two audits asked different numbers of questions, that in words ("" when they did not)."""
+    if not c.questions_differ:
+        return ""
+    now, then = c.asked_after or total, c.asked_before or total
+    return (
+        f"The questions asked differ: {now} of {total} in {c.current.label}, {then} of {total} in "
+        f"{c.baseline.label}; the overall scores rest on different questions, so compare section by section."
+    )
+
+
+def _like_for_like_words(c: Comparison) -> str:
+    """When the respondents differ, what that means for the change, in words ("" when they are the same)."""
+    people = c.like_for_like
+    if people is None:
+        return ""
+    moves = [
+        f"{_plural(people.joined, 'respondent')} answered only {c.current.label}" if people.joined else "",
+        f"{_plural(people.left, 'respondent')} answered only {c.baseline.label}" if people.left else "",
+    ]
+    differ = f"The respondents differ: {' and '.join(m for m in moves if m)}."
+    if not people.respondents:
+        return f"{differ} Nobody answered both audits, so there is no like-for-like change."
+    who = "the one respondent" if people.respondents == 1 else f"the {people.respondents} respondents"
+    return (
+        f"{differ} Like for like, {who} who answered both went from {_score(people.before)} to "
+        f"{_score(people.after)} ({_signed(people.change, 'no change')})."
+    )
+
+
 def _signed(value: float | None, none: str = "") -> str:
     """A change in points with its sign: +12.5, -3.0, 0.0."""
     if value is None:
@@ -596,6 +638,7 @@ def _question_data(q: QuestionScore) -> dict[str, Any]:
     for key in ("gain", "priority"):
         data[key] = _round(data[key], 2)
     data["role_means"] = _role_means(q.role_means)
+    data["unknown_roles"] = dict(q.unknown_roles)
     del data["section_title"], data["critical_below"]  # the checklist's, under scoring
     return data
 
@@ -649,6 +692,12 @@ def _change_data(c: ScoreChange) -> dict[str, Any]:
     return data
 
 
+def _like_for_like_data(people: LikeForLike | None) -> dict[str, Any] | None:
+    if people is None:
+        return None
+    return {**asdict(people), "before": _round(people.before, 1), "after": _round(people.after, 1)}
+
+
 def comparison_data(c: Comparison) -> dict[str, Any]:
     """The JSON of what changed since the baseline (docs/report-format.md)."""
     return {
@@ -659,6 +708,9 @@ def comparison_data(c: Comparison) -> dict[str, Any]:
             "change": c.overall_change,
         },
         "rating": {"before": c.rating_before, "after": c.rating_after},
+        "respondents_differ": c.respondents_differ,
+        "asked": {"before": c.asked_before, "after": c.asked_after},
+        "like_for_like": _like_for_like_data(c.like_for_like),
         "sections": [_change_data(s) for s in c.sections],
         "questions": [_change_data(q) for q in c.questions],
         "gaps_closed": [x.id for x in c.gaps_closed],
@@ -701,6 +753,7 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             for r in card.respondents
         ],
         "draft": card.draft,
+        "asked_questions": card.asked_questions,
         "overall": _round(card.overall, 1),
         "practice_score": _round(card.practice_score, 1),
         "results_score": _round(card.results_score, 1),
@@ -753,6 +806,7 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "waivers": [_waiver_data(w) for w in options.plan.waivers],
         "anonymous": card.anonymous,
         "role_means": _role_means(card.role_means),
+        "role_data_gaps": [asdict(g) for g in card.role_data_gaps],
         "perception_gaps": {
             "threshold": card.gap_threshold,
             "items": [_perception_gap_data(g) for g in card.perception_gaps],

@@ -22,7 +22,7 @@ import itertools
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -46,6 +46,7 @@ from carecheck.format.model import (
 )
 from carecheck.format.writer import answers_yaml
 from carecheck.fs import decode_utf8, read_bounded, recover_batches, walk_yaml, write_all
+from carecheck.lint.config import role_label_key
 from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
@@ -189,6 +190,8 @@ class ImportRequest:
     organisation: str | None = None
     audit: str | None = None
     dry_run: bool = False
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    """Survey role labels onto carecheck's roles (`--role-map FILE`, else `roles:` in carecheck.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -273,6 +276,8 @@ class Headers:
     """How the headers of a checklist's CSV are recognised."""
 
     checklist: Checklist
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    """The survey's role labels onto carecheck's roles (role_of)."""
     questions: dict[str, Question] = field(init=False)
     fields: dict[str, str] = field(init=False)
     lookups: dict[str, dict[str, str] | None] = field(init=False)
@@ -392,8 +397,17 @@ def answer_value(
     return value, ""
 
 
-def role_of(cell: str) -> str | None:
-    """The model's role a cell names, or None when it names none of them."""
+def role_of(cell: str, role_map: Mapping[str, str] | None = None) -> str | None:
+    """The model's role a cell names, or None when it names none of them.
+
+    `role_map` (`import --role-map`, or `roles:` in carecheck.yaml) maps the survey's own labels
+    ("Owner", "Restaurant manager") onto the roles, case and spacing ignored; it wins over the
+    built-in spellings."""
+    if role_map:
+        wanted = role_label_key(normal(cell))
+        mapped = next((role for label, role in role_map.items() if role_label_key(normal(label)) == wanted), None)
+        if mapped is not None:
+            return mapped
     key = normal(cell).replace("_", "-")
     return ROLE_WORDS.get(key) or ROLE_WORDS.get(key.replace("-", " "))
 
@@ -455,10 +469,13 @@ def parse_survey(
     organisation: str | None = None,
     audit: str | None = None,
     now: datetime,
+    role_map: Mapping[str, str] | None = None,
 ) -> tuple[Survey, str]:
-    """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too."""
+    """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too.
+
+    `role_map` maps the survey's role labels onto carecheck's roles (role_of)."""
     survey = Survey(path)
-    headers = Headers(checklist)
+    headers = Headers(checklist, dict(role_map or {}))
     hint = SEP_HINT.match(text)
     delimiter = hint.group(1) if hint else choose_delimiter(text, headers)
     rows = list(records(text, delimiter, path))
@@ -602,13 +619,14 @@ def _row(
             when = parsed
     role = "other"
     if fields.get("role"):
-        known = role_of(fields["role"])
+        known = role_of(fields["role"], headers.role_map)
         if known is None:
             survey.add(
                 "CC510",
                 line,
                 positions["role"],
-                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other",
+                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other "
+                "(map it with --role-map FILE or `roles:` in carecheck.yaml)",
             )
         else:
             role = known
@@ -617,6 +635,7 @@ def _row(
         return None
     label = audit or quarter_label(when)
     at = when.astimezone(timezone.utc).replace(microsecond=0)
+    scope = survey_scope(checklist, columns)
     answers = {
         q.id: Answer(value=values.get(q.id), note=notes.get(q.id), at=at, asked=checklist.questions[q.id].text_hash)
         for q in checklist.questions.values()
@@ -629,18 +648,33 @@ def _row(
             "organisation": " ".join(org.split()),
             "audit": label,
             "respondent": Respondent(name=" ".join(fields.get("name", "").split()), role=role),
+            "questions": scope,
             "started": at,
             "completed": None,
             "answers": answers,
         }
     )
     # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
+    asked = None if scope is None else frozenset(scope)
     missing = tuple(
-        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get, role)
+        q.id
+        for q in checklist.questions.values()
+        if q.id not in values and is_asked(checklist, q, values.get, role, scope=asked)
     )
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
     return SurveyRow(line, answer_file, missing, positions.get("name", 0))
+
+
+def survey_scope(checklist: Checklist, columns: Sequence[Column]) -> tuple[str, ...] | None:
+    """The questions a survey asked: those with a column (answer or note), in checklist order; None when all.
+
+    Written as the answer file's `questions:`, so a short survey's report scores what was asked and is
+    no draft for the questions it never asked."""
+    ids = {c.question.id for c in columns if c.kind in ("answer", "note") and c.question is not None}
+    if ids >= set(checklist.questions):
+        return None
+    return tuple(qid for qid in checklist.questions if qid in ids)
 
 
 def _not_asked_of_role(
@@ -795,7 +829,13 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     text = decode(raw, name)
     moment = now().astimezone(timezone.utc).replace(microsecond=0)
     survey, delimiter = parse_survey(
-        text, name, checklist, organisation=request.organisation, audit=request.audit, now=moment
+        text,
+        name,
+        checklist,
+        organisation=request.organisation,
+        audit=request.audit,
+        now=moment,
+        role_map=request.role_map,
     )
     if not request.dry_run:
         recover_batches(request.folder)  # a killed import: finished if it was committed, else removed

@@ -259,6 +259,7 @@ def test_validate_reports_a_broken_config_as_findings(run, project: Path) -> Non
                     "branding",
                     "gates",
                     "lint",
+                    "roles",
                 ]
             )
         )

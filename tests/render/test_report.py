@@ -328,6 +328,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "checklist",
         "respondents",
         "draft",
+        "asked_questions",
         "overall",
         "practice_score",
         "results_score",
@@ -347,6 +348,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "waivers",
         "anonymous",
         "role_means",
+        "role_data_gaps",
         "perception_gaps",
         "comparison",
     ]
@@ -697,3 +699,31 @@ def test_the_jinja_environment_is_built_once_per_template_folder(tmp_path: Path)
     built = environment()
     built.get_template("report.md.j2")
     assert len(built.cache or {}) >= 1 and environment() is built
+
+
+def test_a_short_survey_and_a_like_for_like_report_have_no_serious_accessibility_violations(
+    browser: Any, tmp_path: Path
+) -> None:
+    """The parts the numbers add: "based on N of M questions", data gaps by role, the like-for-like change."""
+    require_tool(AXE.exists(), f"axe-core is not installed in {AXE.parent} (npm install --prefix tests/browser)")
+    from carecheck.audits.grouping import ReportRequest, build_reports
+
+    example = Path(__file__).parents[2] / "examples" / "audits" / "ardley-home-supplies" / "2026-Q3"
+    (report,) = build_reports(ReportRequest([example], baseline=("auto",)), Catalog()).reports
+    short = replace(report.card, asked_questions=7)
+    path = tmp_path / "report.html"
+    path.write_text(str(render_report(short, "html", options(comparison=report.comparison))), encoding="utf-8")
+    page, messages = open_report(browser, path, bypass_csp=True)
+    assert messages == []
+    visible = " ".join(page.inner_text("body").split())
+    assert "Based on 7 of 28 questions" in visible and "+19.2 like for like" in visible
+    assert "By role: back-office 9 answers on 9 questions (1 respondent)" in visible
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    page.context.close()
