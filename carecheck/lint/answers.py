@@ -189,7 +189,7 @@ def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
             yield Hit(f"'{qid}' is answered but not asked ({because}): kept, not scored", ("answers", qid))
 
 
-@rule("CC208", "unconfirmed-typing", "answers", severity="warning")
+@rule("CC209", "unconfirmed-typing", "answers", severity="warning")
 def unconfirmed_typing(ctx: AnswersContext) -> Iterator[Hit]:
     """An entry holds what was being typed when the audit stopped, never confirmed; it is not scored.
 

@@ -235,7 +235,7 @@ def test_nothing_typed_is_lost_validate_names_an_unconfirmed_entry(tmp_path: Pat
     result = run("validate", str(answers))
     assert result.exit_code == 0, result.output  # a warning
     assert f"{answers}:6:" in result.stdout
-    assert "CC208 warning: 'email-reply-hours' holds an unconfirmed answer '4'" in result.stdout
+    assert "CC209 warning: 'email-reply-hours' holds an unconfirmed answer '4'" in result.stdout
     answers.write_text(head + "  trained: {unconfirmed: {valeu: '4'}}\n", encoding="utf-8")
     result = run("validate", str(answers))
     # the entry's shape is checked
