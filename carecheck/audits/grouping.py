@@ -26,12 +26,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.audits.records import Rescorer
-from carecheck.audits.store import path_part
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
 from carecheck.catalog.validation import discover
 from carecheck.errors import CarecheckError, Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
+from carecheck.format.names import path_part
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.fs import is_dir, walk_yaml
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware

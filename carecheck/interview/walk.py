@@ -35,6 +35,7 @@ from carecheck.format.answers import (
 )
 from carecheck.format.model import (
     NA,
+    ROLE_LABELS,
     ROLES,
     UNKNOWN,
     Amendment,
@@ -59,14 +60,6 @@ NO_TERMINAL = (
     "`carecheck schema --answers`) and run:\n  carecheck audit [CHECKLIST] --answers FILE\n"
     "Questions the file leaves out are listed, and the incomplete audit is saved."
 )
-
-ROLE_LABELS = {
-    "leadership": "Leadership (owners, directors)",
-    "management": "Management",
-    "front-line": "Front line (serving customers)",
-    "back-office": "Back office",
-    "other": "Other",
-}
 
 # Menu keys: an answer is "=<option value>", a question to revisit "q:<id>"; the rest are actions.
 TYPE = "type"
