@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -419,10 +419,13 @@ class AnswerStream:
         """The files read so far (their real paths)."""
         return frozenset(self._seen)
 
-    def items(self) -> Iterator[tuple[Path, AnswerFile, list[Finding]]]:
+    def items(
+        self, scored_against: Callable[[Checklist, AnswerFile, Path], Checklist] | None = None
+    ) -> Iterator[tuple[Path, Document, AnswerFile, list[Finding]]]:
         """Every answer file with its lint findings (errors included, not raised), whatever its
         organisation and audit: for a caller that groups files itself. Only another checklist is
-        refused, at once."""
+        refused, at once. `scored_against` names the checklist each file is scored against (the
+        stored copy of the one it answered, audits.records.Rescorer): the file is linted against that."""
         from carecheck.lint.rules import AnswersContext, run_rules
 
         item, self._first = self._first, None
@@ -435,7 +438,11 @@ class AnswerStream:
                 resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
             elif resolved is None:
                 self._same_checklist(path, doc, answers)  # raises: another checklist
-            yield path, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
+            if scored_against is not None and resolved is not None:
+                chosen = scored_against(resolved.checklist, answers, path)
+                if chosen is not resolved.checklist:
+                    resolved = replace(resolved, checklist=chosen)
+            yield path, doc, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
             item = self._next()
 
     def _same_checklist(self, path: Path, doc: Document, answers: AnswerFile) -> None:
