@@ -918,8 +918,34 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
             keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
+    done = _completed_already(request, checklist, header, answers)
+    if done is not None:
+        return done
     path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
     return Audit(checklist, path, header, answers)
+
+
+def _completed_already(
+    request: AuditRequest, checklist: Checklist, header: AnswerFile, given: dict[str, Answer]
+) -> Audit | None:
+    """`--answers` for an audit this person completed already: the same answers are saved there already
+    (nothing written, as `import` skips them), others are refused (not a second file that `report` refuses
+    as one person answering twice, CC206): --amend says to change it."""
+    if not header.respondent.name.strip():
+        return None  # anonymous answers cannot be told apart
+    for done in find_completed(request.folder, checklist.id, header.organisation, header.respondent.name):
+        if audit_label(done.answers) != header.audit:
+            continue
+        kept = {qid: (a.value, a.note) for qid, a in done.answers.answers.items()}
+        if kept == {qid: (a.value, a.note) for qid, a in given.items()}:
+            kept_header = done.answers.model_copy(update={"answers": {}})
+            return Audit(checklist, done.path, kept_header, dict(done.answers.answers))
+        raise UsageError(
+            f"{header.respondent.name} completed audit {header.audit} of '{header.organisation}' already, "
+            f"with other answers: {done.path}. Give --amend to amend it (each changed answer keeps its "
+            "earlier value), or another --audit for a new audit"
+        )
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
