@@ -384,8 +384,10 @@ class AnswerStream:
         checklist: str | None = None,
         *,
         several: bool = False,
+        command: str = "report",
     ) -> None:
         self._catalog = catalog
+        self._command = command  # named in the refusal of another checklist: "report on one checklist at a time"
         self._several = several and checklist is None
         self._seen: set[Path] = set()
         self._files = read_answer_files(paths, self._seen)
@@ -452,7 +454,7 @@ class AnswerStream:
             origin = given if self._given else f"{ref_path} is for '{ref.checklist.id}'"
             raise UsageError(
                 f"these answers are to checklist '{answers.checklist.id}', but {origin}; "
-                "report on one checklist at a time",
+                f"{self._command} one checklist at a time",
                 path=path,
                 position=doc.locate(("checklist", "id")),
             )

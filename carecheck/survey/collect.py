@@ -60,7 +60,7 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> tuple[Survey, Ch
         raise UsageError(f"no such file or folder: {missing[0]}")
     survey = Survey("")
     # one checklist per collect, as per import: the first file (or --checklist) names it, others are refused
-    stream = AnswerStream(discover(list(request.paths)), catalog, request.checklist)
+    stream = AnswerStream(discover(list(request.paths)), catalog, request.checklist, command="collect")
     for path, doc, answers, findings in stream.items():
         survey.findings.extend(findings)
         if any(f.severity == "error" for f in findings):

@@ -111,4 +111,5 @@ def test_files_of_two_checklists_are_refused(run, downloads: Path, tmp_path: Pat
     shutil.copy(FIXTURES / "minimal.yaml", downloads)  # found beside the first file; not an answer file
     result = run("collect", str(downloads), "--dir", str(tmp_path / "audits"))
     assert result.exit_code == 2 and "these answers are to checklist 'care-essentials', but" in result.stderr
+    assert "; collect one checklist at a time" in result.stderr
     assert not (tmp_path / "audits").exists()
