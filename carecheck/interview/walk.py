@@ -1127,7 +1127,7 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
             keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
-    done = _completed_already(request, checklist, header, answers)
+    done = _completed_already(request, checklist, header, answers, now)
     if done is not None:
         return done
     path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
@@ -1137,7 +1137,11 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
 
 
 def _completed_already(
-    request: AuditRequest, checklist: Checklist, header: AnswerFile, given: dict[str, Answer]
+    request: AuditRequest,
+    checklist: Checklist,
+    header: AnswerFile,
+    given: dict[str, Answer],
+    now: Callable[[], datetime],
 ) -> Audit | None:
     """`--answers` for an audit this person completed already: the same answers are saved there already
     (nothing written, as `import` skips them), others are refused (not a second file that `report` refuses
@@ -1149,8 +1153,10 @@ def _completed_already(
             continue
         kept = {qid: (a.value, a.note) for qid, a in done.answers.answers.items()}
         if kept == {qid: (a.value, a.note) for qid, a in given.items()}:
-            kept_header = done.answers.model_copy(update={"answers": {}})
-            return Audit(checklist, done.path, kept_header, dict(done.answers.answers))
+            audit = Audit(checklist, done.path, done.answers.model_copy(update={"answers": {}}))
+            audit.take_lock(now())  # the caller saves it again, as it stands
+            audit.answers = dict(load_answer_file(done.path)[1].answers)
+            return audit
         raise UsageError(
             f"{header.respondent.name} completed audit {header.audit} of '{header.organisation}' already, "
             f"with other answers: {done.path}. Give --amend to amend it (each changed answer keeps its "
