@@ -79,7 +79,8 @@ def child(folder: Path, trace: bool) -> None:
     start = time.perf_counter()
     reports = build_reports(ReportRequest([folder]), Catalog())
     aggregated = time.perf_counter()
-    (card,) = reports.cards
+    (report,) = reports.reports
+    card = report.card
     render_report(card, "html", ReportOptions(generated=datetime(2026, 11, 1, tzinfo=timezone.utc)))
     rendered = time.perf_counter()
     figures = {

@@ -24,6 +24,7 @@ def test_wheel_ships_checklists_and_templates() -> None:
     assert "carecheck/checklists/care-essentials.yaml" in files
     assert "carecheck/checklists/care-full.yaml" in files
     assert any(f.startswith("carecheck/templates/") for f in files)
+    assert "carecheck/templates/form.js" in files and "carecheck/templates/form.css" in files  # export's form
 
 
 def test_builtins_are_found_from_another_folder(tmp_path: Path) -> None:

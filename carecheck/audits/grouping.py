@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -29,13 +29,13 @@ from carecheck.audits.records import Rescorer
 from carecheck.audits.store import path_part
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
 from carecheck.catalog.validation import discover
-from carecheck.errors import Finding, FindingsError, UsageError
+from carecheck.errors import CarecheckError, Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.resolved import ResolvedChecklist
-from carecheck.fs import walk_yaml
+from carecheck.fs import is_dir, walk_yaml
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
-from carecheck.scoring.trends import AuditPoint, Comparison, History, Series, compare
+from carecheck.scoring.trends import AuditPoint, Comparison, History, LikeForLike, Series, compare, like_for_like
 
 AUTO = "auto"
 BY_CHOICES = ("organisation",)
@@ -67,7 +67,7 @@ class AuditGroup:
     def add(self, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         self.aggregate.add(answers, source)
         self.sources.append(source)
-        name = " ".join(answers.respondent.name.split()).casefold()
+        name = respondent_identity(answers)
         if name and name in self.sources_by_name:
             first = self.sources_by_name[name]
             twice = f"{answers.respondent.name} answered this audit twice (also in {first})"
@@ -104,6 +104,11 @@ class AuditGroup:
 Key = tuple[str, str, "str | None"]
 
 
+def respondent_identity(answers: AnswerFile) -> str:
+    """Who answered, as audits match people: the name, spacing and case ignored; "" when unnamed."""
+    return " ".join(answers.respondent.name.split()).casefold()
+
+
 @dataclass
 class _Router:
     """Routes answer files to the AuditGroup of their organisation, checklist and audit."""
@@ -113,6 +118,8 @@ class _Router:
     rescorer: Rescorer | None = None
     """Chooses each file's checklist: the stored copy of the one it answered, or the current one."""
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
+    broken: list[CarecheckError] = field(default_factory=list)
+    """Answer files a --baseline auto scan passed over because they cannot be read as answers."""
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         label = audit_label(answers)
@@ -207,7 +214,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
     earlier_router = _earlier_audits(request, stream, checklist_of, organisations, rescorer)
     reports: list[Report] = []
     warnings: list[Finding] = []
-    notices: list[str] = []
+    notices: list[str] = [f"passed over as a baseline: {exc}" for exc in earlier_router.broken]
     for organisation in organisations:
         audits = router.of(organisation)
         current = audits[-1]
@@ -241,8 +248,37 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
             else:
                 points = [AuditPoint.of(g.aggregate.scorecard()) for g in earlier]
                 comparison = compare(card, baseline.aggregate.scorecard(), points)
+                comparison = replace(comparison, like_for_like=_like_for_like(current, baseline))
         reports.append(Report(card, resolved_of[organisation], tuple(current.sources), comparison))
     return Reports(tuple(reports), tuple(warnings), tuple([*rescorer.notices(), *notices]))
+
+
+def _like_for_like(current: AuditGroup, baseline: AuditGroup) -> LikeForLike | None:
+    """The change among the people who answered both audits; None when the respondents are the same.
+
+    Only the files of those people in an audit that others answered too are read again, so an
+    audit costs nothing more unless its respondents changed."""
+    now, then = current.sources_by_name, baseline.sources_by_name
+    both = sorted(set(now) & set(then))
+    joined, left = current.files - len(both), baseline.files - len(both)
+    if not joined and not left:
+        return None
+    cards = [
+        None if not both else group.aggregate.scorecard() if not others else _rescore(group, [names[n] for n in both])
+        for group, names, others in ((current, now, joined), (baseline, then, left))
+    ]
+    return like_for_like(cards[0], cards[1], respondents=len(both), joined=joined, left=left)
+
+
+def _rescore(group: AuditGroup, sources: Sequence[str]) -> Scorecard:
+    """The Scorecard of some of an audit's answer files alone (read again), as the audit is scored."""
+    first = group.aggregate
+    aggregate = Aggregate(
+        first.checklist, anonymous=first.anonymous, lenient=first.lenient, gap_threshold=first.gap_threshold
+    )
+    for path, _, answers in read_answer_files((Path(source), True) for source in sources):
+        aggregate.add(answers, str(path))
+    return aggregate.scorecard()
 
 
 def _checklist_of_each(router: _Router, organisations: list[str], stream: AnswerStream) -> dict[str, ResolvedChecklist]:
@@ -270,7 +306,7 @@ def _earlier_audits(
     earlier_router = _Router(request.anonymous, request.gap_threshold, rescorer)
     if tuple(request.baseline) == (AUTO,):
         roots = _baseline_roots(request.answers, request.audits_folder)
-        for path, answers in _candidates(roots, stream.seen):
+        for path, answers in _candidates(roots, stream.seen, earlier_router.broken):
             checklist = checklist_of.get(answers.organisation)
             if checklist is not None and answers.checklist.id == checklist.id:
                 earlier_router.add(checklist, answers, str(path))
@@ -401,19 +437,22 @@ def _read_baseline(paths: Sequence[str], checklist_of: dict[str, Checklist], rou
 def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list[tuple[Path, int | None]]:
     """Where --baseline auto looks: the audits folder (all of it), and next to each of the answers."""
     roots: list[tuple[Path, int | None]] = []
-    if audits_folder is not None and audits_folder.is_dir():
+    if audits_folder is not None and is_dir(audits_folder):
         roots.append((audits_folder, None))
     for path in answers:
-        folder = path if path.is_dir() else path.parent
+        folder = path if is_dir(path) else path.parent
         roots.append((folder.absolute().parent, NEIGHBOUR_DEPTH))
     return roots
 
 
-def _candidates(roots: list[tuple[Path, int | None]], seen: Iterable[Path]) -> Iterator[tuple[Path, AnswerFile]]:
-    """Answer files under the roots, each once, skipping those already read and any that cannot be read."""
+def _candidates(
+    roots: list[tuple[Path, int | None]], seen: Iterable[Path], broken: list[CarecheckError]
+) -> Iterator[tuple[Path, AnswerFile]]:
+    """Answer files under the roots, each once, skipping those already read and any that cannot be read
+    (added to `broken`: one broken file must not stop every report, and it is still said)."""
     skip = set(seen)
     for root, depth in roots:
-        for path, _, answers in read_answer_files(_walk(root, depth), skip, skip_broken=True):
+        for path, _, answers in read_answer_files(_walk(root, depth), skip, skip_broken=True, broken=broken):
             yield path, answers
 
 
@@ -431,12 +470,13 @@ def build_history(
 ) -> tuple[History, list[str]]:
     """Every audit under `folder`, per organisation and checklist, oldest first; and notices.
 
-    Files that are not answer files are skipped; an answer file that cannot be read is an error.
+    Files that are not answer files are skipped; an answer file that cannot be read is an error, and so
+    is one person answering an audit twice (CC206), as in `report`.
     Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
     keeps only the audits of that checklist. Each audit is scored against the stored copy of the
     checklist it answered unless `rescore` is "current" (records.Rescorer).
     """
-    if not folder.is_dir():
+    if not is_dir(folder):
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     rescorer = Rescorer(rescore)
     router = _Router(rescorer=rescorer)
@@ -451,6 +491,10 @@ def build_history(
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))
+    # one person counted twice (CC206) is refused here as `report` refuses it
+    errors = [f for group in router.groups.values() for f in group.errors]
+    if errors:
+        raise FindingsError(errors)
     series: list[Series] = []
     for organisation in router.organisations():
         audits = router.of(organisation)

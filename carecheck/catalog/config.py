@@ -20,6 +20,7 @@ API for commands. cli.py loads the settings once per invocation (`cli.settings()
     settings.fail_under   tuple[Threshold, ...]   gates: Threshold(section=None) is the overall score
     settings.fail_on      str | None              "critical"
     settings.lint         Mapping[str, str]       rules switched off or re-levelled for validate (code: level)
+    settings.roles        Mapping[str, str]       survey role labels to carecheck's roles (import --role-map)
     settings.source       Path | None             the configuration file read, if any
     settings.origin(name) -> str                  where a value came from ("CARECHECK_AUDITS",
                                                   "carecheck.yaml:4:9" or "default")
@@ -39,8 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carecheck.errors import CarecheckError, Finding, FindingsError, Position, UsageError
+from carecheck.errors import (
+    EXIT_USAGE,
+    CarecheckError,
+    Finding,
+    FindingsError,
+    Position,
+    UsageError,
+    outcome_exit_code,
+)
 from carecheck.format.reader import Document, real_path
+from carecheck.fs import is_dir, is_file
 
 CONFIG_NAME = "carecheck.yaml"
 DEFAULT_CHECKLIST = "care-essentials"  # what `audit` walks through when nothing names a checklist
@@ -79,13 +89,18 @@ _ACCENT = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
 class ConfigError(UsageError):
-    """The configuration file cannot be used: exit 2, with every finding (validate reports them as findings)."""
+    """The configuration file cannot be used, with every finding (validate reports them as findings).
+
+    It exits as `validate` does for the same file (errors.outcome_exit_code): 2 when the file cannot be
+    read at all (missing, not UTF-8, not YAML), 1 when it was read and is wrong.
+    """
 
     def __init__(self, findings: list[Finding]) -> None:
         findings = sorted(findings, key=lambda f: f.sort_key)
         first = findings[0]
         super().__init__(first.message, path=first.path, position=first.position, code=first.code)
         self.findings = findings
+        self.exit_code = outcome_exit_code(findings) or EXIT_USAGE
 
     @classmethod
     def from_error(cls, exc: CarecheckError) -> ConfigError:
@@ -141,6 +156,8 @@ class Settings:
     fail_on: str | None = None
     lint: Mapping[str, str] = field(default_factory=dict)
     """Rules switched off or re-levelled for `validate`: code to off, error or warning."""
+    roles: Mapping[str, str] = field(default_factory=dict)
+    """`roles:`: survey role labels to carecheck's roles, the default of `import --role-map`."""
     source: Path | None = None
     origins: Mapping[str, str] = field(default_factory=dict)
     positions: Mapping[str, Position] = field(default_factory=dict)
@@ -155,14 +172,14 @@ class Settings:
     def catalog_folders(self) -> list[Path]:
         """The folders a Catalog searches before the built-ins: configured ones, then ./checklists."""
         for folder in self.checklists:
-            if folder.is_dir():
+            if is_dir(folder):
                 continue
             message = f"no folder '{folder}'"
             if "checklists" in self.positions:
                 raise ConfigError([Finding(str(self.source), self.positions["checklists"], "CC401", message)])
             raise UsageError(f"{self.origin('checklists')}: {message}")
         folders = list(self.checklists)
-        if LOCAL_CHECKLISTS.is_dir() and not any(_same(LOCAL_CHECKLISTS, f) for f in folders):
+        if is_dir(LOCAL_CHECKLISTS) and not any(_same(LOCAL_CHECKLISTS, f) for f in folders):
             folders.append(LOCAL_CHECKLISTS)
         return folders
 
@@ -181,11 +198,14 @@ class Settings:
             "report": report,
             "audit": {"folder": str(self.audits)},
             "import": {"folder": str(self.audits)},
+            "collect": {"folder": str(self.audits)},
         }
         if self.checklist is not None:
             commands["audit"]["checklist"] = self.checklist
             commands["import"]["checklist"] = self.checklist
             commands["show"] = {"checklist": self.checklist}
+            commands["export"] = {"checklist": self.checklist}
+            commands["collect"]["checklist"] = self.checklist
         return {name: values for name, values in commands.items() if values}
 
     def describe(self) -> list[tuple[str, str, str]]:
@@ -217,7 +237,7 @@ def config_path(given: Path | None) -> Path | None:
     if given is not None:
         return given
     default = Path(CONFIG_NAME)
-    return default if default.is_file() else None
+    return default if is_file(default) else None
 
 
 def load_settings(given: Path | None, environ: Mapping[str, str]) -> Settings:
@@ -262,6 +282,9 @@ def _from_file(path: Path) -> tuple[dict[str, Any], dict[str, Position]]:
     positions = {name: doc.locate(_FILE_LOC[name]) for name in values}
     if config.lint:
         values["lint"] = _lint_levels(doc, config.lint)
+    if config.roles:
+        values["roles"] = dict(config.roles)
+        positions["roles"] = doc.locate(("roles",))
     return values, positions
 
 

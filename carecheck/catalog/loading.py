@@ -26,12 +26,13 @@ from carecheck.format.model import (
     Config,
     Plan,
     Question,
+    RoleMap,
     Section,
 )
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
-from carecheck.fs import YAML_SUFFIXES, read_head
+from carecheck.fs import YAML_SUFFIXES, is_file, read_head
 
 # ---------------------------------------------------------------------------------------------------
 # Finding checklists
@@ -66,9 +67,9 @@ class Catalog:
         as_path = Path(ref)
         if _is_path_ref(ref):
             candidate = as_path if as_path.is_absolute() or near is None else near / as_path
-            if candidate.is_file():
+            if is_file(candidate):
                 return candidate
-            return as_path if as_path.is_file() else None
+            return as_path if is_file(as_path) else None
         key = (ref, near)
         if key not in self._found:
             self._found[key] = self._find_id(ref, near)
@@ -78,7 +79,7 @@ class Catalog:
         for folder in self.search_path(near):
             for suffix in YAML_SUFFIXES:
                 candidate = folder / f"{ref}{suffix}"
-                if candidate.is_file() and _declared_id(candidate) == ref:
+                if is_file(candidate) and _declared_id(candidate) == ref:
                     return candidate
         return next((ids[ref] for ids in map(self._ids_in, self.search_path(near)) if ref in ids), None)
 
@@ -164,7 +165,7 @@ def _is_path_ref(ref: str) -> bool:
 
 def _yaml_files(folder: Path) -> list[Path]:
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and is_file(p))
     except OSError:
         return []
 
@@ -347,6 +348,11 @@ def load_config(path: Path) -> tuple[Document, Config]:
     return _load_kind(path, Config, "carecheck-config", "a configuration file")
 
 
+def load_role_map(path: Path) -> tuple[Document, RoleMap]:
+    """Read a role map (`carecheck-roles: 1`); FindingsError with positions when it is not a valid one."""
+    return _load_kind(path, RoleMap, "carecheck-roles", "a role map")
+
+
 def _load_kind(path: Path, model: type[M], kind: str, what: str) -> tuple[Document, M]:
     doc = read_document(path)
     if document_kind(doc) != kind:
@@ -446,11 +452,16 @@ class AnswerStream:
 
 
 def read_answer_files(
-    paths: Iterable[tuple[Path, bool]], seen: set[Path] | None = None, *, skip_broken: bool = False
+    paths: Iterable[tuple[Path, bool]],
+    seen: set[Path] | None = None,
+    *,
+    skip_broken: bool = False,
+    broken: list[CarecheckError] | None = None,
 ) -> Iterator[tuple[Path, Document, AnswerFile]]:
     """Answer files, read one at a time: files met walking a folder that are not answer files are
     skipped, a file named explicitly must be one, a file already in `seen` (resolved paths, updated
-    as files are read) is read once. `skip_broken` also skips files that cannot be read as answers."""
+    as files are read) is read once. `skip_broken` also skips files that cannot be read as answers,
+    adding why to `broken` when given."""
     seen = set() if seen is None else seen
     for path, explicit in paths:
         key = real_path(path)
@@ -462,16 +473,20 @@ def read_answer_files(
         else:
             try:
                 doc, answers = load_answer_file(path)
-            except CarecheckError:
+            except CarecheckError as exc:
+                if broken is not None:
+                    broken.append(exc)
                 continue
         yield path, doc, answers
 
 
 def _answers_header(path: Path) -> bool | None:
-    """Whether a YAML file starts like an answer file, read cheaply; None when unreadable."""
+    """Whether a YAML file starts like an answer file, read cheaply; None for a pipe or a device (passed
+    over), True for a regular file that cannot be read: reading it says why, rather than "no audits"."""
     text = read_head(path)
     if text is None:
-        return None
+        # a pipe or a device is passed over; a regular file that cannot be read is read to say why
+        return True if is_file(path) else None
     for line in text.splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith(("#", "---", "%")):

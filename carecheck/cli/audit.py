@@ -9,7 +9,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from carecheck.cli.base import AUDITS_DIR, DefaultChecklistCommand, _catalog, _use_color, cli, complete_checklist
+from carecheck.cli.base import (
+    AUDITS_DIR,
+    TEXT,
+    DefaultChecklistCommand,
+    _catalog,
+    _use_color,
+    cli,
+    complete_checklist,
+    say,
+    settings,
+)
 from carecheck.errors import UsageError
 
 if TYPE_CHECKING:
@@ -27,11 +37,15 @@ def _terminal_attached() -> bool:
 @cli.command(cls=DefaultChecklistCommand)
 @click.argument("checklist", required=False, shell_complete=complete_checklist)
 @AUDITS_DIR
-@click.option("--organisation", metavar="NAME", help="The organisation audited (asked if not given).")
-@click.option("--respondent", metavar="NAME", help="Your name (asked if not given).")
+@click.option("--organisation", type=TEXT, metavar="NAME", help="The organisation audited (asked if not given).")
+@click.option("--respondent", type=TEXT, metavar="NAME", help="Your name (asked if not given).")
 @click.option("--role", type=click.Choice(ROLE_CHOICES), help="Your role (asked if not given).")
 @click.option(
-    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter, e.g. 2026-Q3."
+    "--audit",
+    "audit_label",
+    type=TEXT,
+    metavar="LABEL",
+    help="The audit period label; default: the quarter, e.g. 2026-Q3.",
 )
 @click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on with this answer file.")
 @click.option("--new", is_flag=True, help="Start a new audit even if an unfinished one is waiting.")
@@ -91,11 +105,11 @@ def audit(
     import shutil
 
     for line in summary_lines(result, max(40, shutil.get_terminal_size((80, 24)).columns - 1)):
-        click.echo(line)
+        say(line)
     if not result.completed:
         click.echo(f"Still to answer ({len(result.missing)}):")
         for question in result.missing:
-            click.echo(f"  {question.id}: {question.text}")
+            say(f"  {question.id}: {question.text}")
     sys.exit(outcome_exit_code(unanswered=not result.completed))
 
 
@@ -111,13 +125,33 @@ def audit(
 @AUDITS_DIR
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be created; write nothing.")
 @click.option(
-    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter of each row's date."
+    "--audit",
+    "audit_label",
+    type=TEXT,
+    metavar="LABEL",
+    help="The audit period label; default: the quarter of each row's date.",
 )
 @click.option(
-    "--organisation", metavar="NAME", help="The organisation of every row (wins over an organisation column)."
+    "--organisation",
+    type=TEXT,
+    metavar="NAME",
+    help="The organisation of every row (wins over an organisation column).",
+)
+@click.option(
+    "--role-map",
+    metavar="FILE",
+    type=click.Path(path_type=Path),
+    help="A role map (`carecheck-roles: 1`) of the survey's role labels onto carecheck's roles; "
+    "default: `roles:` in carecheck.yaml.",
 )
 def import_survey(
-    source: Path, checklist: str | None, folder: Path, dry_run: bool, audit_label: str | None, organisation: str | None
+    source: Path,
+    checklist: str | None,
+    folder: Path,
+    dry_run: bool,
+    audit_label: str | None,
+    organisation: str | None,
+    role_map: Path | None,
 ) -> None:
     """Turn a survey export (CSV, one row per respondent) into answer files, one per row.
 
@@ -140,11 +174,22 @@ def import_survey(
         organisation=organisation.strip() if organisation and organisation.strip() else None,
         audit=audit_label,
         dry_run=dry_run,
+        role_map=_role_map(role_map),
     )
     result = run_import(request, _catalog(), lambda: now(os.environ))
     color = _use_color(sys.stderr)
     for finding in result.warnings:
         click.echo(format_finding(finding, styler(color)), err=True, color=color)
     for line in summary_lines(result):
-        click.echo(line)
+        say(line)
     sys.exit(outcome_exit_code(result.warnings))
+
+
+def _role_map(path: Path | None) -> dict[str, str]:
+    """The survey's role labels onto carecheck's roles: the --role-map file, else `roles:` of the settings."""
+    if path is None:
+        return dict(settings().roles)
+    from carecheck.catalog.loading import load_role_map
+
+    _, role_map = load_role_map(path)
+    return dict(role_map.roles)

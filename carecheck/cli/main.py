@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import sys
 
-from carecheck.cli import audit, checklists, portfolio, report, validate
+from carecheck.cli import audit, checklists, export, portfolio, report, validate
 from carecheck.cli.base import cli
 
-COMMAND_GROUPS = (validate, checklists, audit, report, portfolio)
+COMMAND_GROUPS = (validate, checklists, audit, export, report, portfolio)
 """Imported for their commands, which register themselves on `cli`."""
 
 

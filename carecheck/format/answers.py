@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from datetime import datetime
 from typing import Literal
 
@@ -84,17 +84,25 @@ def asked_roles(checklist: Checklist, question: Question) -> tuple[str, ...] | N
 
 
 def is_asked(
-    checklist: Checklist, question: Question, value: Callable[[str], str | None], role: str | None = None
+    checklist: Checklist,
+    question: Question,
+    value: Callable[[str], str | None],
+    role: str | None = None,
+    *,
+    scope: Container[str] | None = None,
 ) -> bool:
     """Whether `question` is asked of a respondent of `role`, given the answers so far (`value(id)`).
 
     The one decision of who is asked what, for scoring, the interview, lint and the import. Asked
-    when `role` is among the question's roles (its own, else its section's; none: everyone; `role`
-    None: any role) and its `when` holds: the question its `when` names is itself asked and holds
-    one of the listed values. A `when` whose question is unanswered is not asked (yet): the
-    interview asks it once that question is answered so, and an answer given to it anyway is kept,
-    not scored.
+    when it is in `scope` (an answer file's `questions:`, the questions a short survey asked; None:
+    all of them), `role` is among the question's roles (its own, else its section's; none:
+    everyone; `role` None: any role) and its `when` holds: the question its `when` names is itself
+    asked and holds one of the listed values. A `when` whose question is unanswered is not asked
+    (yet): the interview asks it once that question is answered so, and an answer given to it
+    anyway is kept, not scored.
     """
+    if scope is not None and question.id not in scope:
+        return False
     if question.when is None:  # the common case, once per question and respondent: no loop
         roles = asked_roles(checklist, question) if role is not None else None
         return roles is None or role in roles
@@ -111,6 +119,11 @@ def is_asked(
             return False
         q = checklist.questions.get(q.when.question)
     return True
+
+
+def asked_scope(answers: AnswerFile) -> frozenset[str] | None:
+    """The questions an answer file says were asked (`questions:`), or None when every question was."""
+    return None if answers.questions is None else frozenset(answers.questions)
 
 
 def quarter_label(when: datetime) -> str:

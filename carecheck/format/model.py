@@ -18,9 +18,10 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -37,7 +38,9 @@ from typing_extensions import Self
 from carecheck.format.reader import as_written
 
 KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
-ROLES = ("leadership", "management", "front-line", "back-office", "other")
+Role = Literal["leadership", "management", "front-line", "back-office", "other"]
+"""carecheck's fixed roles."""
+ROLES: tuple[str, ...] = get_args(Role)
 EFFORT_COST = {"low": 1, "medium": 2, "high": 3}
 NA = "na"
 UNKNOWN = "unknown"
@@ -51,12 +54,37 @@ Id = Annotated[
     StringConstraints(pattern=KEBAB),
     WithJsonSchema({"anyOf": [{"type": "string", "pattern": KEBAB}, {"type": "integer", "minimum": 0}]}),
 ]
+
+
+def _no_nul(value: str) -> str:
+    if "\0" in value:
+        raise ValueError("a path may not hold a NUL character")
+    return value
+
+
+Path_ = Annotated[Text, AfterValidator(_no_nul)]
+"""A file or folder name as written (in the config file): text with no NUL, which no file system allows."""
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def _plausible(value: datetime) -> datetime:
+    # year 1 or 9999 with an offset overflows when converted to UTC: no audit is that old or that far away
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}, not {value.isoformat()}")
+    return value
+
+
+Timestamp = Annotated[datetime, AfterValidator(_plausible)]
+"""When something happened (an answer file's `started`, `completed` and answers' `at`), within plausible years."""
+
 Weight = Annotated[float, Field(json_schema_extra={"exclusiveMinimum": 0})]
 Percent = Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 100})]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+    # no NaN or Infinity anywhere (`weight: nan`): no score could be computed from them, and JSON cannot hold them
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True, allow_inf_nan=False)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy with changes; values cached from the original (`questions`, `sha256`) are dropped."""
@@ -132,9 +160,6 @@ class When(Model):
     @property
     def values(self) -> tuple[str, ...]:
         return (self.is_,) if isinstance(self.is_, str) else self.is_
-
-
-Role = Literal["leadership", "management", "front-line", "back-office", "other"]
 
 
 def _recommendation(value: Any) -> Any:
@@ -316,6 +341,7 @@ class Checklist(Model):
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
+            allow_nan=False,
         )
 
     @cached_property
@@ -342,7 +368,7 @@ class Answer(Model):
 
     value: Text | None = None
     note: Text | None = None
-    at: datetime | None = None
+    at: Timestamp | None = None
     skipped: bool = False
     asked: Text | None = Field(None, description="Short hash of the question text that was answered.")
     amended: tuple[Amendment, ...] = Field(
@@ -379,8 +405,16 @@ class AnswerFile(Model):
     organisation: Text
     audit: Text | None = Field(None, description="Audit period label, e.g. 2026-Q3.")
     respondent: Respondent = Respondent(name="", role="other")
-    started: datetime | None = None
-    completed: datetime | None = None
+    questions: tuple[Id, ...] | None = Field(
+        None,
+        description=(
+            "The questions this respondent was asked, when not all of the checklist's (a short survey, "
+            "a role-targeted audit): the others are not asked (absent, never unanswered or unknown). "
+            "Absent: every question is asked."
+        ),
+    )
+    started: Timestamp | None = None
+    completed: Timestamp | None = None
     answers: dict[Text, Answer] = {}
 
 
@@ -465,7 +499,7 @@ class Branding(Model):
     """How reports present the organisation (or consultancy) that issues them."""
 
     name: Text | None = Field(None, description="The name shown on reports.")
-    logo: Text | None = Field(None, description="An image file (PNG, JPEG or SVG), relative to the config file.")
+    logo: Path_ | None = Field(None, description="An image file (PNG, JPEG or SVG), relative to the config file.")
     accent: Annotated[str, StringConstraints(pattern=r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")] | None = Field(
         None, description='The accent colour, "#rrggbb" (quoted: # starts a YAML comment).'
     )
@@ -481,22 +515,38 @@ class Gates(Model):
     fail_on: Literal["critical"] | None = Field(None, description="`critical`: fail when a critical question fails.")
 
 
+ROLE_LABELS_DESCRIPTION = (
+    "Survey role labels (case and spacing ignored) mapped onto carecheck's roles: " + ", ".join(ROLES) + "."
+)
+
+
+class RoleMap(Model):
+    """A role map (`import --role-map FILE`): a survey's role labels onto carecheck's fixed roles."""
+
+    carecheck_roles: Literal[1] = Field(alias="carecheck-roles", description="Format version of the role map.")
+    roles: dict[Text, Role] = Field(description=ROLE_LABELS_DESCRIPTION)
+
+
 class Config(Model):
     """The configuration file: defaults for every command, below the command line and CARECHECK_* variables."""
 
     carecheck_config: Literal[1] = Field(alias="carecheck-config", description="Format version of the config file.")
-    audits: Text | None = Field(None, description="The folder of answer files (default: audits).")
-    templates: Text | None = Field(None, description="A folder of report templates that override the built-ins.")
-    checklist: Text | None = Field(None, description="The default checklist: an id or a path.")
-    checklists: tuple[Text, ...] = Field(
+    audits: Path_ | None = Field(None, description="The folder of answer files (default: audits).")
+    templates: Path_ | None = Field(None, description="A folder of report templates that override the built-ins.")
+    checklist: Path_ | None = Field(None, description="The default checklist: an id or a path.")
+    checklists: tuple[Path_, ...] = Field(
         (), description="Folders searched for checklists, before ./checklists and the built-ins."
     )
-    plan: Text | None = Field(None, description="The plan file (waivers and action owners), `carecheck-plan: 1`.")
+    plan: Path_ | None = Field(None, description="The plan file (waivers and action owners), `carecheck-plan: 1`.")
     branding: Branding = Branding(name=None, logo=None, accent=None)
     gates: Gates = Gates(fail_under=None, fail_on=None)
     lint: dict[Text, Literal["off", "error", "warning"]] = Field(
         default_factory=dict,
         description="Rules switched off or re-levelled for `validate`: a rule's code or name to off, error or warning.",
+    )
+    roles: dict[Text, Role] = Field(
+        default_factory=dict,
+        description=ROLE_LABELS_DESCRIPTION + " The default of `import --role-map`.",
     )
 
 
@@ -505,4 +555,5 @@ KINDS: dict[str, type[Model]] = {
     "carecheck-answers": AnswerFile,
     "carecheck-plan": Plan,
     "carecheck-config": Config,
+    "carecheck-roles": RoleMap,
 }

@@ -14,12 +14,19 @@ SCHEMAS = {
     "answers": "carecheck-answers",
     "plan": "carecheck-plan",
     "config": "carecheck-config",
+    "roles": "carecheck-roles",
 }
-_TITLES = {"checklist": "checklist", "answers": "answer file", "plan": "plan file", "config": "configuration file"}
+_TITLES = {
+    "checklist": "checklist",
+    "answers": "answer file",
+    "plan": "plan file",
+    "config": "configuration file",
+    "roles": "role map",
+}
 
 
 def json_schema(kind: str = "checklist") -> dict[str, Any]:
-    """The JSON Schema (draft 2020-12) of one kind of carecheck file: checklist, answers, plan or config."""
+    """The JSON Schema (draft 2020-12) of one kind of carecheck file: checklist, answers, plan, config or roles."""
     model = KINDS[SCHEMAS[kind]]
     schema = model.model_json_schema(by_alias=True, mode="validation")
     return {
@@ -32,4 +39,4 @@ def json_schema(kind: str = "checklist") -> dict[str, Any]:
 
 def schema_text(kind: str = "checklist") -> str:
     """The schema as the text `carecheck schema` prints and checklists/carecheck.schema.json holds."""
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

@@ -54,6 +54,13 @@ class _Flow(dict[str, Any]):
 _Dumper.add_representer(_Flow, lambda dumper, data: dumper.represent_mapping("tag:yaml.org,2002:map", data, True))
 
 
+class _FlowList(list[Any]):
+    """A list written on one line (the questions asked: `[a, b, c]`)."""
+
+
+_Dumper.add_representer(_FlowList, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, True))
+
+
 def _represent_str(dumper: yaml.BaseDumper, data: str) -> yaml.Node:
     # a note of several lines stays on its answer's line, with visible \n
     return dumper.represent_scalar("tag:yaml.org,2002:str", data, style='"' if "\n" in data else None)
@@ -118,6 +125,7 @@ def answers_yaml(answers: AnswerFile) -> str:
         "organisation": answers.organisation,
         "audit": answers.audit,
         "respondent": _Flow({"name": answers.respondent.name, "role": answers.respondent.role}),
+        **({"questions": _FlowList(answers.questions)} if answers.questions is not None else {}),
         "started": _timestamp(answers.started),
         "completed": _timestamp(answers.completed),
         "answers": entries,

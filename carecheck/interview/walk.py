@@ -24,7 +24,15 @@ from carecheck.audits.store import Unfinished, create_answer_file, find_complete
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked, needs_evidence, number_fault, quarter_label
+from carecheck.format.answers import (
+    answer_problem,
+    asked_scope,
+    audit_label,
+    is_asked,
+    needs_evidence,
+    number_fault,
+    quarter_label,
+)
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -160,7 +168,9 @@ class Audit:
 
     def is_visible(self, question: Question) -> bool:
         """Whether a question is asked of this respondent, given the answers so far (format.answers.is_asked)."""
-        return is_asked(self.checklist, question, self.value, self.header.respondent.role)
+        return is_asked(
+            self.checklist, question, self.value, self.header.respondent.role, scope=asked_scope(self.header)
+        )
 
     def visible(self) -> list[Question]:
         """The questions asked, given the answers so far, in checklist order."""
@@ -891,6 +901,7 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
     )
     started = given.started or now()
     header = _header(checklist, organisation, respondent, request.audit or given.audit, started)
+    header = header.model_copy(update={"questions": given.questions})  # a short survey asks only those
     answers = {
         qid: answer.model_copy(
             update={"at": answer.at or now(), "asked": answer.asked or checklist.questions[qid].text_hash}
@@ -905,7 +916,12 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
         if audit_label(waiting.answers) == header.audit:
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
             audit.answers = {**waiting.answers.answers, **answers}
-            audit.header = audit.header.model_copy(update={"checklist": header.checklist})
+            audit.header = audit.header.model_copy(
+                update={
+                    "checklist": header.checklist,
+                    "questions": waiting.answers.questions if given.questions is None else given.questions,
+                }
+            )
             keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from carecheck.format.answers import answer_problem, asked_roles, is_asked
+from carecheck.format.answers import answer_problem, asked_roles, asked_scope, is_asked
 from carecheck.format.model import AnswerFile, Checklist, Question
 from carecheck.format.reader import Document
 from carecheck.format.resolved import ResolvedChecklist
@@ -148,12 +148,13 @@ def question_reworded(ctx: AnswersContext) -> Iterator[Hit]:
 
 @rule("CC207", "answered-not-asked", "answers", severity="warning")
 def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
-    """An answer is given to a question its `when` or `roles` does not ask; the answer is kept, not scored.
+    """An answer is given to a question that is not asked; the answer is kept, not scored.
 
     A question with `when` is asked only while the question it names holds one of the listed values
     (an unanswered one holds none); a question with `roles` (its own or its section's) only of a
-    respondent of one of those roles. An answer given anyway stays in the file, in case the other
-    answer (or the checklist) changes, but does not count.
+    respondent of one of those roles; a file with `questions:` (a short survey) asks only those. An
+    answer given anyway stays in the file, in case the other answer (or the checklist) changes, but
+    does not count.
 
     Fails:
 
@@ -172,9 +173,16 @@ def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
     checklist = ctx.resolved.checklist
     role = ctx.answers.respondent.role
     values = {qid: a.value for qid, a in ctx.answers.answers.items()}
+    scope = asked_scope(ctx.answers)
     for qid, answer in ctx.answers.answers.items():
         question = checklist.questions.get(qid)
         if question is None or answer.value is None or answer_problem(checklist, question, answer.value):
+            continue
+        if scope is not None and qid not in scope:
+            yield Hit(
+                f"'{qid}' is answered but not among the questions asked (`questions:`): kept, not scored",
+                ("answers", qid),
+            )
             continue
         if not is_asked(checklist, question, values.get, role):
             because = _why_not_asked(checklist, question, values, role)
@@ -198,6 +206,31 @@ def _why_not_asked(checklist: Checklist, question: Question, values: dict[str, s
             return f"'{controller}' is unanswered" if held is None else f"'{controller}' is {held!r}"
         q = checklist.questions.get(controller)
     return "not asked"
+
+
+@rule("CC208", "unknown-question-asked", "answers", severity="warning")
+def unknown_question_asked(ctx: AnswersContext) -> Iterator[Hit]:
+    """`questions:` (the questions a short survey asked) names a question the checklist does not have.
+
+    The questions listed are the ones the respondent was asked; the others are not asked (no score,
+    never "still to answer"). An id the checklist lacks was removed or renamed since, or mistyped.
+
+    Fails:
+
+        questions: [service-standards-publish]
+
+    Passes:
+
+        questions: [service-standards-published]
+    """
+    if ctx.resolved is None or ctx.answers.questions is None:
+        return
+    questions = ctx.resolved.checklist.questions
+    for index, qid in enumerate(ctx.answers.questions):
+        if qid not in questions:
+            close = difflib.get_close_matches(qid, list(questions), n=1)
+            hint = f" (did you mean '{close[0]}'?)" if close else ""
+            yield Hit(f"no question '{qid}' in checklist '{ctx.resolved.checklist.id}'{hint}", ("questions", index))
 
 
 register(

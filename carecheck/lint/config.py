@@ -1,13 +1,15 @@
-"""Configuration rules (CC4xx): carecheck.yaml."""
+"""Configuration rules (CC4xx): carecheck.yaml, and role maps (its `roles:`, or a `carecheck-roles: 1` file)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from carecheck.format.model import Config
 from carecheck.format.reader import Document
+from carecheck.fs import is_dir, is_file
 from carecheck.lint.registry import Hit, did_you_mean, find_rule, rule
 
 
@@ -50,7 +52,7 @@ def config_path_missing(ctx: ConfigContext) -> Iterator[Hit]:
         if value is None:
             continue
         target = ctx.path(value)
-        if not (target.is_dir() if folder else target.is_file()):
+        if not (is_dir(target) if folder else is_file(target)):
             kind = "folder" if folder else "file"
             where = f" (looked for {target})" if Path(value) != target else ""
             yield Hit(f"no {kind} '{value}'{where}", loc)
@@ -95,3 +97,47 @@ def unknown_lint_rule(ctx: ConfigContext) -> Iterator[Hit]:
     for ref in ctx.config.lint:
         if find_rule(ref) is None:
             yield Hit(f"no rule '{ref}'{did_you_mean(ref)}", ("lint", ref), key=True)
+
+
+@dataclass
+class RolesContext:
+    """What a role-map rule sees: the `roles:` of a role map or of carecheck.yaml (both at the top level)."""
+
+    doc: Document
+    roles: Mapping[str, str]
+
+
+def role_label_key(label: str) -> str:
+    """A survey role label as import matches it: case, spacing, `_` and `-` ignored."""
+    return re.sub(r"[\s_-]+", " ", label).strip().casefold()
+
+
+@rule("CC404", "role-label-twice", "roles")
+def role_label_twice(ctx: RolesContext) -> Iterator[Hit]:
+    """A role map names one survey label twice (case and spacing ignored), so one of them never applies.
+
+    `roles:` (in carecheck.yaml, or a `carecheck-roles: 1` file given to `import --role-map`) maps the
+    role labels of a survey onto carecheck's roles; labels are matched with case, spacing, `_` and
+    `-` ignored, so `Front desk` and `front-desk` are one label.
+
+    Fails:
+
+        roles:
+          Front desk: front-line
+          front-desk: back-office
+
+    Passes:
+
+        roles:
+          Front desk: front-line
+          Night porter: back-office
+    """
+    seen: dict[str, str] = {}
+    for label in ctx.roles:
+        key = role_label_key(label)
+        if key in seen:
+            yield Hit(
+                f"'{label}' is the label '{seen[key]}' again (case and spacing ignored)", ("roles", label), key=True
+            )
+        else:
+            seen[key] = label

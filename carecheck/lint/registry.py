@@ -35,8 +35,8 @@ from carecheck.errors import Finding, Position
 from carecheck.format.reader import Document
 
 Severity = Literal["error", "warning"]
-Kind = Literal["file", "checklist", "answers", "plan", "config", "import", "report"]
-LintKind = Literal["checklist", "answers", "plan", "config"]
+Kind = Literal["file", "checklist", "answers", "plan", "config", "roles", "import", "report"]
+LintKind = Literal["checklist", "answers", "plan", "config", "roles"]
 _TAILORING = {"CC115", "CC116", "CC117", "CC118"}  # checklist codes raised while resolving
 _SECTION = re.compile(r"^(Fails|Passes):\s*$", re.MULTILINE)
 

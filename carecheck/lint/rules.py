@@ -1,7 +1,7 @@
 """Every rule, by code; this module registers the codes that no lint rule checks.
 
 Codes: CC0xx reading a file, CC1xx checklists, CC2xx answer files, CC3xx plans (waivers and
-action owners), CC4xx configuration files, CC5xx survey import (CSV), CC6xx the report's gates
+action owners), CC4xx configuration files and role maps, CC5xx survey import (CSV), CC6xx the report's gates
 (checked by audits/gates.py, documented here so that SARIF can describe them). The lint rules of
 each kind of file live in their own module (checklist, answers, plan, config); the registry and its
 docstring format are in registry.py. Codes never change meaning; a retired code is not reused.
@@ -13,7 +13,7 @@ from typing import cast
 
 from carecheck.lint.answers import AnswersContext
 from carecheck.lint.checklist import ChecklistContext
-from carecheck.lint.config import ConfigContext
+from carecheck.lint.config import ConfigContext, RolesContext
 from carecheck.lint.plan import PlanContext
 from carecheck.lint.registry import RULES, Hit, Rule, Severity, find_rule, register, rule, run_rules
 
@@ -24,6 +24,7 @@ __all__ = [
     "ConfigContext",
     "Hit",
     "PlanContext",
+    "RolesContext",
     "Rule",
     "find_rule",
     "rule",

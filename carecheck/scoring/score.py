@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from typing import Literal
 
 from carecheck.errors import InvalidInputError, UsageError
-from carecheck.format.answers import answer_problem, audit_label, is_asked, recommendation_for
+from carecheck.format.answers import answer_problem, asked_scope, audit_label, is_asked, recommendation_for
 from carecheck.format.model import EFFORT_COST, NA, UNKNOWN, Answer, AnswerFile, Checklist, NumberAnswer, Question
 from carecheck.scoring.claims import Claim, Claims, Unevidenced, fitting
 
@@ -121,6 +121,19 @@ class RoleMean:
 
 
 @dataclass(frozen=True)
+class RoleDataGaps:
+    """The "don't know" answers of one role: data gaps, left out of its role means."""
+
+    role: str
+    unknown: int
+    """"Don't know" answers given by the role's respondents, over every question."""
+    questions: int
+    """Questions at least one of the role's respondents answered "don't know"."""
+    respondents: int
+    """The role's respondents."""
+
+
+@dataclass(frozen=True)
 class QuestionScore:
     """A question's result: its score, the answers behind it and what fixing it is worth."""
 
@@ -142,7 +155,10 @@ class QuestionScore:
     counts: Counts
     scored_by: int
     spread: float | None
-    """Highest minus lowest respondent score, in points; None with fewer than two scores."""
+    """Highest minus lowest known respondent score, in points; None with fewer than two.
+
+    "Don't know" is a data gap, not a score, here and in `low`, `high`, `stdev`, the role means and
+    the perception gap; it still scores 0 in `score` (and so in the section and overall scores)."""
     role_means: tuple[RoleMean, ...]
     gain: float | None
     """Overall points this question would add if its score became 100."""
@@ -167,6 +183,10 @@ class QuestionScore:
     """The short hash of the question's wording now (`Question.text_hash`)."""
     asked: tuple[str, ...] = ()
     """The wording hashes recorded with the answers (`asked:`), sorted: the wordings answered."""
+    measured_by: int = 0
+    """Respondents that gave a known score ("don't know" left out): the spread and role means are of these."""
+    unknown_roles: tuple[tuple[str, int], ...] = ()
+    """Per role (sorted), how many of its respondents answered "don't know"."""
     measures: Literal["practice", "result"] = "practice"
     critical_below: float = CRITICAL_BELOW
     """The checklist's `critical_below`: a critical question scoring below it caps the rating."""
@@ -282,6 +302,8 @@ class Scorecard:
     """The overall score as each role sees it: the weighted mean of that role's section scores."""
     perception_gaps: tuple[PerceptionGap, ...] = ()
     """Sections and questions whose role means differ by `gap_threshold` or more, widest first."""
+    role_data_gaps: tuple[RoleDataGaps, ...] = ()
+    """Each role's "don't know" answers (roles with none left out), in role order."""
     gap_threshold: float = GAP_THRESHOLD
     anonymous: bool = False
     """Respondent names are left out everywhere (notes, lists, sources)."""
@@ -291,6 +313,10 @@ class Scorecard:
     """Ids answered that the checklist no longer has (left out; only when read leniently)."""
     misfits: tuple[str, ...] = ()
     """Questions with answers that no longer fit them (left out; only when read leniently)."""
+    asked_questions: int | None = None
+    """How many of the checklist's questions were asked, when the answer files (`questions:`: a short
+    survey, a role-targeted audit) asked only some; None when every question was. The others are not
+    asked: they have no score, are not to answer, and make no draft."""
     practice_score: float | None = None
     """0..100, the overall score's weighting restricted to `measures: practice` questions; None without any."""
     results_score: float | None = None
@@ -411,12 +437,16 @@ class _Totals:
 
     score_sum: float = 0.0
     scored: int = 0
+    """Scores in the question's mean, "don't know" (0) included."""
+    measured: int = 0
+    """Known scores ("don't know" left out): the spread, standard deviation and role means are of these."""
     low: float = math.inf
     high: float = -math.inf
     # Welford's running mean and sum of squared deviations: a stable standard deviation in one pass
     running_mean: float = 0.0
     squares: float = 0.0
-    roles: dict[str, list[float]] = field(default_factory=dict)  # role -> [sum, count]
+    roles: dict[str, list[float]] = field(default_factory=dict)  # role -> [sum, count] of known scores
+    unknown_roles: dict[str, int] = field(default_factory=dict)  # role -> "don't know" answers
     tally: dict[str, int] = field(default_factory=dict)
     status: dict[Status, int] = field(default_factory=dict)
     notes: list[Note] = field(default_factory=list)
@@ -429,17 +459,12 @@ class _Totals:
         label = response.answer if response.answer is not None else STATUS_LABELS[response.status]
         self.tally[label] = self.tally.get(label, 0) + 1
         if response.score is not None:
-            value = response.score
-            self.score_sum += value
+            self.score_sum += response.score
             self.scored += 1
-            self.low = min(self.low, value)
-            self.high = max(self.high, value)
-            delta = value - self.running_mean
-            self.running_mean += delta / self.scored
-            self.squares += delta * (value - self.running_mean)
-            role_total = self.roles.setdefault(role, [0.0, 0])
-            role_total[0] += value
-            role_total[1] += 1
+        if response.status == "unknown":
+            self.unknown_roles[role] = self.unknown_roles.get(role, 0) + 1
+        elif response.score is not None:
+            self._measure(response.score, role)
         if respondent is not None:  # an anonymous report keeps counts only (see `counts`)
             if response.status in ("skipped", "unanswered"):
                 self.to_answer_by.append(respondent)
@@ -451,6 +476,18 @@ class _Totals:
             if answer.asked and response.status != "off":
                 self.asked.add(answer.asked)
 
+    def _measure(self, value: float, role: str) -> None:
+        """A known score (not "don't know": a data gap, not a perception) in spread and role means."""
+        self.measured += 1
+        self.low = min(self.low, value)
+        self.high = max(self.high, value)
+        delta = value - self.running_mean
+        self.running_mean += delta / self.measured
+        self.squares += delta * (value - self.running_mean)
+        role_total = self.roles.setdefault(role, [0.0, 0])
+        role_total[0] += value
+        role_total[1] += 1
+
     def counts(self) -> Counts:
         get = self.status.get
         return Counts(
@@ -461,7 +498,7 @@ class _Totals:
         return _clamp(self.score_sum / self.scored) if self.scored else None
 
     def stdev(self) -> float | None:
-        return math.sqrt(max(self.squares, 0.0) / self.scored) if self.scored > 1 else None
+        return math.sqrt(max(self.squares, 0.0) / self.measured) if self.measured > 1 else None
 
     def role_means(self) -> tuple[RoleMean, ...]:
         return tuple(RoleMean(role, _clamp(total / n), int(n)) for role, (total, n) in sorted(self.roles.items()))
@@ -520,6 +557,8 @@ class Aggregate:
         self._versions: set[str] = set()
         self._unknown: set[str] = set()
         self._misfits: set[str] = set()
+        self._asked: frozenset[str] | None = frozenset()
+        """The questions some answer file asked (`questions:`); None once a file asked every question."""
         self._claims = Claims(checklist)
         self.organisation: str | None = None
         self.audit: str | None = None
@@ -557,9 +596,11 @@ class Aggregate:
         )
         self._unknown.update(qid for qid in file.answers if qid not in self._totals)
         values = {qid: a.value for qid, a in file.answers.items()}
+        scope = asked_scope(file)
+        self._asked = None if scope is None or self._asked is None else self._asked | scope
         for question in self._questions:
             answer = file.answers.get(question.id)
-            if not is_asked(checklist, question, values.get, role):
+            if not is_asked(checklist, question, values.get, role, scope=scope):
                 response = _OFF
             elif self.lenient:
                 try:
@@ -612,9 +653,18 @@ class Aggregate:
             versions=tuple(sorted(self._versions)),
             unknown_questions=tuple(sorted(self._unknown)),
             misfits=tuple(q.id for q in self._questions if q.id in self._misfits),
+            asked_questions=_asked_questions(self._questions, self._asked),
             claims=self._claims.claims(),
             unevidenced=self._claims.unevidenced(),
         )
+
+
+def _asked_questions(questions: Sequence[Question], asked: frozenset[str] | None) -> int | None:
+    """How many of the questions the answer files asked, when they asked only some (`questions:`)."""
+    if asked is None:
+        return None
+    count = sum(q.id in asked for q in questions)
+    return None if count == len(questions) else count
 
 
 def _not_in_version(totals: _Totals) -> _Totals:
@@ -748,7 +798,7 @@ def _scorecard(
                     tally=tuple(Tally(label, n) for label, n in t.tally.items()),
                     counts=t.counts(),
                     scored_by=t.scored,
-                    spread=t.high - t.low if t.scored > 1 else None,
+                    spread=t.high - t.low if t.measured > 1 else None,
                     role_means=role_means,
                     gain=gain,
                     priority=priority,
@@ -757,12 +807,14 @@ def _scorecard(
                     notes=tuple(sorted(t.notes, key=lambda n: n.text)) if anonymous else tuple(t.notes),
                     to_answer_by=tuple(t.to_answer_by),
                     unknown_by=tuple(t.unknown_by),
-                    low=t.low if t.scored else None,
-                    high=t.high if t.scored else None,
+                    low=t.low if t.measured else None,
+                    high=t.high if t.measured else None,
                     stdev=t.stdev(),
                     perception_gap=_spread_of(role_means),
                     text_hash=question.text_hash,
                     asked=tuple(sorted(t.asked)),
+                    measured_by=t.measured,
+                    unknown_roles=tuple(sorted(t.unknown_roles.items())),
                     measures=question.measures,
                     critical_below=checklist.critical_below,
                 )
@@ -823,6 +875,7 @@ def _scorecard(
         draft=bool(to_answer),
         notes=notes,
         role_means=_weighted_role_means([(s.weight, s.role_means) for s in sections]),
+        role_data_gaps=_role_data_gaps(every, respondents),
         practice_score=part_score(checklist, means, "practice"),
         results_score=part_score(checklist, means, "result"),
     )
@@ -842,6 +895,22 @@ def part_score(checklist: Checklist, means: dict[str, float | None], part: str) 
     if not sections:
         return None
     return _clamp(sum(w * s for w, s in sections) / sum(w for w, _ in sections))
+
+
+def _role_data_gaps(
+    questions: Sequence[QuestionScore], respondents: Sequence[RespondentInfo]
+) -> tuple[RoleDataGaps, ...]:
+    """Per role, its "don't know" answers and the questions they fall on."""
+    answers: dict[str, int] = {}
+    questions_of: dict[str, int] = {}
+    for q in questions:
+        for role, n in q.unknown_roles:
+            answers[role] = answers.get(role, 0) + n
+            questions_of[role] = questions_of.get(role, 0) + 1
+    people: dict[str, int] = {}
+    for r in respondents:
+        people[r.role] = people.get(r.role, 0) + 1
+    return tuple(RoleDataGaps(role, answers[role], questions_of[role], people.get(role, 0)) for role in sorted(answers))
 
 
 def _gap(target: float | None, score: float | None) -> float | None:

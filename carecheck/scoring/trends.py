@@ -105,6 +105,36 @@ class QuestionRef:
 
 
 @dataclass(frozen=True)
+class LikeForLike:
+    """The change among the respondents who answered both audits, when the respondents differ.
+
+    People are matched as grouping matches them (the name, spacing and case ignored); an unnamed
+    respondent cannot be matched, so counts as joined or left."""
+
+    respondents: int
+    """Respondents who answered both audits."""
+    joined: int
+    """Respondents of the audit reported who did not answer the baseline."""
+    left: int
+    """Respondents of the baseline who did not answer the audit reported."""
+    before: float | None
+    """The baseline's overall score from those who answered both alone; None when nobody did."""
+    after: float | None
+    """The overall score now from those who answered both alone."""
+    change: float | None
+    """after - before of the shown scores."""
+
+
+def like_for_like(
+    now: Scorecard | None, then: Scorecard | None, *, respondents: int, joined: int, left: int
+) -> LikeForLike:
+    """The like-for-like change: `now` and `then` score only the respondents who answered both (None: nobody did)."""
+    before = then.overall if then is not None else None
+    after = now.overall if now is not None else None
+    return LikeForLike(respondents, joined, left, before, after, difference(after, before))
+
+
+@dataclass(frozen=True)
 class Comparison:
     """What changed between a baseline audit and the audit reported."""
 
@@ -126,6 +156,21 @@ class Comparison:
     """Questions whose baseline answers no longer fit their answer scale (left out of the baseline)."""
     trend: tuple[AuditPoint, ...]
     """Every earlier audit found, then this one, oldest first."""
+    like_for_like: LikeForLike | None = None
+    """Set when the respondents of the two audits differ: the change among those who answered both."""
+    asked_before: int | None = None
+    """How many questions the baseline asked, when it asked only some (`Scorecard.asked_questions`)."""
+    asked_after: int | None = None
+    """How many questions the audit reported asked, when it asked only some."""
+
+    @property
+    def questions_differ(self) -> bool:
+        """The audits asked different numbers of the questions: their overall scores rest on different ones."""
+        return self.asked_before != self.asked_after
+
+    @property
+    def respondents_differ(self) -> bool:
+        return self.like_for_like is not None
 
     @property
     def improved(self) -> tuple[ScoreChange, ...]:
@@ -215,6 +260,8 @@ def compare(current: Scorecard, baseline: Scorecard, earlier: Sequence[AuditPoin
         removed=baseline.unknown_questions,
         misfits=tuple(QuestionRef(q.id, q.text, q.section_title) for q in current.questions if q.id in misfits),
         trend=tuple(trend),
+        asked_before=baseline.asked_questions,
+        asked_after=current.asked_questions,
     )
 
 

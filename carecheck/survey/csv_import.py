@@ -21,7 +21,7 @@ import io
 import itertools
 import re
 import unicodedata
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -42,7 +42,8 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.fs import decode_utf8, read_bounded, walk_yaml
+from carecheck.fs import decode_utf8, exists, is_dir, read_bounded, walk_yaml
+from carecheck.lint.config import role_label_key
 from carecheck.lint.rules import RULES
 
 if TYPE_CHECKING:
@@ -130,6 +131,12 @@ class SurveyRow:
     answers: AnswerFile
     missing: tuple[str, ...]
     name_column: int  # 1-based, 0 when there is no name column
+    path: str | None = None  # the answer file it came from (`carecheck collect`); None: a row of the CSV
+
+    @property
+    def where(self) -> str:
+        """Where the row is, as messages name it: its CSV line, or its answer file."""
+        return f"line {self.line}" if self.path is None else self.path
 
 
 @dataclass
@@ -148,8 +155,9 @@ class Survey:
     def warnings(self) -> list[Finding]:
         return [f for f in self.findings if f.severity == "warning"]
 
-    def add(self, code: str, line: int, col: int, message: str) -> None:
-        self.findings.append(Finding(self.path, Position(line, col), code, message, RULES[code].severity))
+    def add(self, code: str, line: int, col: int, message: str, path: str | None = None) -> None:
+        where = self.path if path is None else path
+        self.findings.append(Finding(where, Position(line, col), code, message, RULES[code].severity))
 
 
 class SurveyErrors(FindingsError):
@@ -179,6 +187,8 @@ class ImportRequest:
     organisation: str | None = None
     audit: str | None = None
     dry_run: bool = False
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    """Survey role labels onto carecheck's roles (`--role-map FILE`, else `roles:` in carecheck.yaml)."""
 
 
 @dataclass(frozen=True)
@@ -263,6 +273,8 @@ class Headers:
     """How the headers of a checklist's CSV are recognised."""
 
     checklist: Checklist
+    role_map: Mapping[str, str] = field(default_factory=dict)
+    """The survey's role labels onto carecheck's roles (role_of)."""
     questions: dict[str, Question] = field(init=False)
     fields: dict[str, str] = field(init=False)
     lookups: dict[str, dict[str, str] | None] = field(init=False)
@@ -382,8 +394,17 @@ def answer_value(
     return value, ""
 
 
-def role_of(cell: str) -> str | None:
-    """The model's role a cell names, or None when it names none of them."""
+def role_of(cell: str, role_map: Mapping[str, str] | None = None) -> str | None:
+    """The model's role a cell names, or None when it names none of them.
+
+    `role_map` (`import --role-map`, or `roles:` in carecheck.yaml) maps the survey's own labels
+    ("Owner", "Restaurant manager") onto the roles, case and spacing ignored; it wins over the
+    built-in spellings."""
+    if role_map:
+        wanted = role_label_key(normal(cell))
+        mapped = next((role for label, role in role_map.items() if role_label_key(normal(label)) == wanted), None)
+        if mapped is not None:
+            return mapped
     key = normal(cell).replace("_", "-")
     return ROLE_WORDS.get(key) or ROLE_WORDS.get(key.replace("-", " "))
 
@@ -445,10 +466,13 @@ def parse_survey(
     organisation: str | None = None,
     audit: str | None = None,
     now: datetime,
+    role_map: Mapping[str, str] | None = None,
 ) -> tuple[Survey, str]:
-    """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too."""
+    """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too.
+
+    `role_map` maps the survey's role labels onto carecheck's roles (role_of)."""
     survey = Survey(path)
-    headers = Headers(checklist)
+    headers = Headers(checklist, dict(role_map or {}))
     hint = SEP_HINT.match(text)
     delimiter = hint.group(1) if hint else choose_delimiter(text, headers)
     rows = list(records(text, delimiter, path))
@@ -501,7 +525,7 @@ def parse_survey(
         row = _row(survey, headers, columns, line, cells, organisation, audit, now, month_first, decimal_comma)
         if row is not None:
             survey.rows.append(row)
-    _duplicates(survey)
+    refuse_duplicates(survey)
     survey.findings.sort(key=lambda f: f.sort_key)
     return survey, delimiter
 
@@ -592,13 +616,14 @@ def _row(
             when = parsed
     role = "other"
     if fields.get("role"):
-        known = role_of(fields["role"])
+        known = role_of(fields["role"], headers.role_map)
         if known is None:
             survey.add(
                 "CC510",
                 line,
                 positions["role"],
-                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other",
+                f"role '{_short(fields['role'])}' is not one of {', '.join(ROLES)}; imported as other "
+                "(map it with --role-map FILE or `roles:` in carecheck.yaml)",
             )
         else:
             role = known
@@ -607,6 +632,7 @@ def _row(
         return None
     label = audit or quarter_label(when)
     at = when.astimezone(timezone.utc).replace(microsecond=0)
+    scope = survey_scope(checklist, columns)
     answers = {
         q.id: Answer(value=values.get(q.id), note=notes.get(q.id), at=at, asked=checklist.questions[q.id].text_hash)
         for q in checklist.questions.values()
@@ -619,18 +645,33 @@ def _row(
             "organisation": " ".join(org.split()),
             "audit": label,
             "respondent": Respondent(name=" ".join(fields.get("name", "").split()), role=role),
+            "questions": scope,
             "started": at,
             "completed": None,
             "answers": answers,
         }
     )
     # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
+    asked = None if scope is None else frozenset(scope)
     missing = tuple(
-        q.id for q in checklist.questions.values() if q.id not in values and is_asked(checklist, q, values.get, role)
+        q.id
+        for q in checklist.questions.values()
+        if q.id not in values and is_asked(checklist, q, values.get, role, scope=asked)
     )
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
     return SurveyRow(line, answer_file, missing, positions.get("name", 0))
+
+
+def survey_scope(checklist: Checklist, columns: Sequence[Column]) -> tuple[str, ...] | None:
+    """The questions a survey asked: those with a column (answer or note), in checklist order; None when all.
+
+    Written as the answer file's `questions:`, so a short survey's report scores what was asked and is
+    no draft for the questions it never asked."""
+    ids = {c.question.id for c in columns if c.kind in ("answer", "note") and c.question is not None}
+    if ids >= set(checklist.questions):
+        return None
+    return tuple(qid for qid in checklist.questions if qid in ids)
 
 
 def _not_asked_of_role(
@@ -662,24 +703,29 @@ def respondent_key(answers: AnswerFile) -> tuple[str, str, str, str]:
     )
 
 
-def _duplicates(survey: Survey) -> None:
+def refuse_duplicates(survey: Survey) -> None:
+    """Refuse (CC509) a second row of one person in one audit; rows with errors leave the survey."""
     first: dict[tuple[str, str, str, str], SurveyRow] = {}
     for row in survey.rows:
         key = respondent_key(row.answers)
         if not key[3]:
             continue  # anonymous rows cannot be told apart
         if key in first:
+            earlier, which = (
+                (f"on {first[key].where}", "rows") if row.path is None else (f"in {first[key].where}", "files")
+            )
             survey.add(
                 "CC509",
                 row.line,
                 row.name_column or 1,
                 f"{row.answers.respondent.name} ({row.answers.organisation}, {row.answers.audit}) "
-                f"already answers on line {first[key].line}; keep one of the two rows",
+                f"already answers {earlier}; keep one of the two {which}",
+                path=row.path,
             )
         else:
             first[key] = row
-    bad = {f.position.line for f in survey.errors if f.position is not None}
-    survey.rows = [row for row in survey.rows if row.line not in bad]
+    bad = {(f.path, f.position.line) for f in survey.errors if f.position is not None}
+    survey.rows = [row for row in survey.rows if (row.path or survey.path, row.line) not in bad]
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -701,7 +747,7 @@ def existing_answer_files(folder: Path) -> list[tuple[Path, AnswerFile]]:
     from carecheck.catalog.loading import load_answer_file
 
     found: list[tuple[Path, AnswerFile]] = []
-    if not folder.is_dir():
+    if not is_dir(folder):
         return found
     for path in walk_yaml(folder):
         try:
@@ -725,7 +771,7 @@ def plan_import(survey: Survey, folder: Path) -> list[Planned]:
         same = next((path for path, answers in match if same_answers(answers, row.answers)), None)
         if same is not None:
             planned.append(Planned(row, same, existing=True))
-            survey.add("CC513", row.line, 1, f"already imported as {same}; skipped")
+            survey.add("CC513", row.line, 1, f"already imported as {same}; skipped", path=row.path)
             continue
         if match and key[3]:
             survey.add(
@@ -734,6 +780,7 @@ def plan_import(survey: Survey, folder: Path) -> list[Planned]:
                 row.name_column or 1,
                 f"{row.answers.respondent.name} already has an answer file for {row.answers.audit} "
                 f"with other answers: {match[0][0]}; remove it to import this row, or give another --audit",
+                path=row.path,
             )
             continue
         path = _free_path(default_answer_path(folder, row.answers), taken)
@@ -747,7 +794,7 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
     """The name `store.create_answer_file` would pick: `base`, else `--2`, `--3`, ..."""
     n = 1
     path = base
-    while path in taken or path.exists():
+    while path in taken or exists(path, follow=False):
         n += 1
         path = base.with_name(f"{base.stem}--{n}{base.suffix}")
     return path
@@ -784,7 +831,13 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     text = decode(raw, name)
     moment = now().astimezone(timezone.utc).replace(microsecond=0)
     survey, delimiter = parse_survey(
-        text, name, checklist, organisation=request.organisation, audit=request.audit, now=moment
+        text,
+        name,
+        checklist,
+        organisation=request.organisation,
+        audit=request.audit,
+        now=moment,
+        role_map=request.role_map,
     )
     planned = plan_import(survey, request.folder)  # also when rows have errors: report everything at once
     if survey.errors:
@@ -802,13 +855,13 @@ def summary_lines(result: ImportResult) -> list[str]:
     for item in result.planned:
         row = item.row
         if item.existing:
-            lines.append(f"skipped       {item.path}  (line {row.line}: already imported)")
+            lines.append(f"skipped       {item.path}  ({row.where}: already imported)")
             continue
         who = row.answers.respondent.name or "anonymous"
         given = sum(1 for a in row.answers.answers.values() if a.value is not None)
         open_ = f", {len(row.missing)} to answer" if row.missing else ""
         lines.append(
-            f"{verb:<13} {item.path}  (line {row.line}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
+            f"{verb:<13} {item.path}  ({row.where}: {who}, {row.answers.respondent.role}; {given} answered{open_})"
         )
     created = result.created
     incomplete = sum(1 for item in created if item.row.missing)

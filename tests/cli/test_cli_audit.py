@@ -95,6 +95,16 @@ def test_answers_incomplete_saves_and_exits_1_listing_what_is_missing(run, tmp_p
     assert "Audit saved, not complete." in result.stdout
 
 
+def test_answers_of_a_short_survey_complete_what_it_asked(run, tmp_path: Path) -> None:
+    answers = write(tmp_path, HEAD + "questions: [has-email, trained]\nanswers:\n  has-email: no\n  trained: 3\n")
+    result = run("audit", str(MINIMAL), "--answers", str(answers), "--dir", str(tmp_path / "audits"))
+    assert result.exit_code == 0, result.output
+    assert "Audit complete." in result.stdout and "Still to answer" not in result.stdout
+    (path,) = saved(tmp_path / "audits")
+    audit = load_answer_file(path)[1]
+    assert audit.questions == ("has-email", "trained") and audit.completed is not None
+
+
 def test_a_second_answers_run_completes_the_same_audit(run, tmp_path: Path) -> None:
     audits = tmp_path / "audits"
     first = write(tmp_path, HEAD + "answers:\n  has-email: no\n  trained: 3\n", "first.yaml")

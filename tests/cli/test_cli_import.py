@@ -401,3 +401,71 @@ def test_any_csv_ends_in_a_message_not_a_traceback(
     )
     assert result.exit_code in (0, 1, 2), result.output
     assert "internal error" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------
+# Role maps: the survey's role labels onto carecheck's roles
+
+ROLES_CSV = "name,role,organisation,date,trained\nAnn,Owner,Acme,2026-09-14,2\nBen,Housekeeping,Acme,2026-09-14,1\n"
+
+
+def roles_of(folder: Path) -> dict[str, str]:
+    return {load_answer_file(p)[1].respondent.name: load_answer_file(p)[1].respondent.role for p in saved(folder)}
+
+
+def test_a_role_map_file_maps_survey_roles(run, project: Path) -> None:
+    (project / "roles.csv").write_text(ROLES_CSV, encoding="utf-8")
+    (project / "roles.yaml").write_text(
+        "carecheck-roles: 1\nroles:\n  Owner: leadership\n  housekeeping: back-office\n", encoding="utf-8"
+    )
+    result = run("import", "roles.csv", "--checklist", CHECKLIST, "--role-map", "roles.yaml")
+    assert result.exit_code == 0, result.output
+    assert roles_of(project / "audits") == {"Ann": "leadership", "Ben": "back-office"}
+    assert "CC510" not in result.stderr
+    assert run("validate", "roles.yaml").exit_code == 0
+
+
+def test_without_a_map_unknown_roles_stay_a_warning(run, project: Path) -> None:
+    (project / "roles.csv").write_text(ROLES_CSV, encoding="utf-8")
+    result = run("import", "roles.csv", "--checklist", CHECKLIST)
+    assert result.exit_code == 0  # warnings only
+    assert "roles.csv:2:2: CC510 warning: role 'Owner' is not one of" in result.stderr
+    assert "imported as other (map it with --role-map FILE or `roles:` in carecheck.yaml)" in result.stderr
+    assert roles_of(project / "audits") == {"Ann": "other", "Ben": "other"}
+
+
+def test_the_configured_roles_are_the_default_and_the_file_wins(run, project: Path) -> None:
+    (project / "roles.csv").write_text(ROLES_CSV, encoding="utf-8")
+    (project / "carecheck.yaml").write_text(
+        "carecheck-config: 1\nroles:\n  Owner: management\n  Housekeeping: back-office\n", encoding="utf-8"
+    )
+    result = run("import", "roles.csv", "--checklist", CHECKLIST, "--dir", "a")
+    assert result.exit_code == 0, result.output
+    assert roles_of(project / "a") == {"Ann": "management", "Ben": "back-office"}
+    (project / "roles.yaml").write_text("carecheck-roles: 1\nroles: {Owner: leadership}\n", encoding="utf-8")
+    result = run("import", "roles.csv", "--checklist", CHECKLIST, "--dir", "b", "--role-map", "roles.yaml")
+    assert result.exit_code == 0 and "CC510" in result.stderr  # Housekeeping is not in the file given
+    assert roles_of(project / "b") == {"Ann": "leadership", "Ben": "other"}
+
+
+def test_a_broken_role_map_is_named_at_its_line(run, project: Path) -> None:
+    (project / "roles.csv").write_text(ROLES_CSV, encoding="utf-8")
+    (project / "roles.yaml").write_text("carecheck-roles: 1\nroles:\n  Owner: boss\n", encoding="utf-8")
+    result = run("import", "roles.csv", "--checklist", CHECKLIST, "--role-map", "roles.yaml")
+    assert result.exit_code == 1 and saved(project / "audits") == []  # wrong content, as a broken plan
+    assert "roles.yaml:3:10: CC008" in result.stderr and "'leadership', 'management'" in result.stderr
+    (project / "roles.yaml").write_text(
+        "carecheck-roles: 1\nroles:\n  Front desk: front-line\n  front-desk: back-office\n", encoding="utf-8"
+    )
+    checked = run("validate", "roles.yaml")
+    assert checked.exit_code == 1
+    assert (
+        "roles.yaml:4:3: CC404 'front-desk' is the label 'Front desk' again (case and spacing ignored)"
+        in checked.stdout
+    )
+    (project / "carecheck.yaml").write_text(
+        "carecheck-config: 1\nroles:\n  Owner: leadership\n  owner: management\n", encoding="utf-8"
+    )
+    assert "carecheck.yaml:4:3: CC404" in run("validate", "carecheck.yaml").stdout
+    missing = run("import", "roles.csv", "--checklist", CHECKLIST, "--role-map", "nope.yaml")
+    assert missing.exit_code == 2 and "nope.yaml" in missing.stderr

@@ -124,3 +124,31 @@ def test_validate_names_an_answer_to_a_question_that_is_not_asked(run, tmp_path:
         "kept, not scored" in said
     )
     assert run("validate", "--strict", str(answers)).exit_code == 1
+
+
+def test_questions_asked_scope_the_interview_scoring_and_validate(run, tmp_path: Path) -> None:
+    """`questions:` (a short survey) asks only those: the others are not asked, in every part alike."""
+    values = {"phone": "yes", "email": "no"}
+    header = _answer_file(values).model_copy(update={"questions": ("phone", "phone-hours")})
+    audit = Audit(CHECKED, Path("a.yaml"), header, {k: Answer(value=v) for k, v in values.items()})
+    assert [q.id for q in audit.visible()] == ["phone", "phone-hours"]
+    card = score(CHECKED, [header])
+    assert card.question("email").counts.off == 1 and card.question("email").score is None
+    assert [q.id for q in card.to_answer] == ["phone-hours"] and card.asked_questions == 2
+    (tmp_path / "chained.yaml").write_text(CHECKLIST, encoding="utf-8")
+    answers = tmp_path / "jo.yaml"
+    answers.write_text(
+        "carecheck-answers: 1\nchecklist: {id: chained}\norganisation: Acme\n"
+        "respondent: {name: Jo, role: front-line}\nquestions: [phone, phone-hour]\n"
+        "answers:\n  phone: {value: 'no'}\n  email: {value: 'yes'}\n",
+        encoding="utf-8",
+    )
+    said = run("validate", str(answers)).stdout.splitlines()
+    assert (
+        f"{answers}:5:20: CC208 warning: no question 'phone-hour' in checklist 'chained' "
+        "(did you mean 'phone-hours'?)" in said
+    )
+    assert (
+        f"{answers}:8:10: CC207 warning: 'email' is answered but not among the questions asked (`questions:`): "
+        "kept, not scored" in said
+    )

@@ -462,6 +462,58 @@ def test_scores_stay_within_0_and_100_and_none_means_nothing_scored(case: tuple[
         assert x.gain is None or 0 <= x.gain <= 100
 
 
+MATURITY_SCORE = {"0": 0.0, "1": 25.0, "2": 50.0, "3": 75.0, "4": 100.0}
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["front-line", "management", "back-office"]),
+            st.lists(st.sampled_from(["0", "1", "2", "3", "4", "na", "unknown"]), min_size=2, max_size=2),
+        ),
+        min_size=1,
+        max_size=8,
+    ),
+    st.sampled_from(["front-line", "management", "back-office"]),
+)
+def test_role_means_spread_and_perception_gaps_ignore_dont_know(
+    rows: list[tuple[str, list[str]]], unsure_role: str
+) -> None:
+    """A role's mean is the mean of its known scores; a respondent answering only "don't know" moves
+    no role mean, spread or perception gap, only the question scores (0) and the role's data gaps."""
+    checklist = make_checklist([section("s1", q("a", "maturity"), q("b", "maturity", weight=3))])
+    files = [
+        answers(dict(zip("ab", values, strict=True)), respondent={"name": f"P{i}", "role": role})
+        for i, (role, values) in enumerate(rows)
+    ]
+    card = score(checklist, files)
+    for x, column in zip(card.questions, range(2), strict=True):
+        known: dict[str, list[float]] = {}
+        for role, values in rows:
+            if values[column] in MATURITY_SCORE:
+                known.setdefault(role, []).append(MATURITY_SCORE[values[column]])
+        assert {m.role: m.score for m in x.role_means} == pytest.approx(
+            {role: sum(v) / len(v) for role, v in known.items()}
+        )
+        assert dict(x.unknown_roles) == {
+            role: n for role in {r for r, _ in rows} if (n := sum(v[column] == "unknown" for r, v in rows if r == role))
+        }
+    unsure = answers({"a": "unknown", "b": "unknown"}, respondent={"name": "Unsure", "role": unsure_role})
+    after = score(checklist, [*files, unsure])
+    for before_q, after_q in zip(card.questions, after.questions, strict=True):
+        assert after_q.role_means == before_q.role_means
+        assert (after_q.low, after_q.high, after_q.spread) == (before_q.low, before_q.high, before_q.spread)
+        assert after_q.perception_gap == before_q.perception_gap
+        assert after_q.score == pytest.approx(
+            (before_q.score or 0.0) * before_q.scored_by / (before_q.scored_by + 1)
+        )  # still 0 in the question's score
+    assert after.section("s1").role_means == card.section("s1").role_means
+    assert after.perception_gaps == card.perception_gaps
+    gaps = {g.role: g.unknown for g in after.role_data_gaps}
+    assert gaps[unsure_role] == 2 + {g.role: g.unknown for g in card.role_data_gaps}.get(unsure_role, 0)
+
+
 @settings(max_examples=100, deadline=None)
 @given(
     st.lists(
@@ -485,15 +537,18 @@ def test_spread_role_means_and_perception_gaps_are_consistent(rows: list[list[st
     threshold = data.draw(st.sampled_from([10.0, 25.0, 60.0]))
     card = score(checklist, files, gap_threshold=threshold)
     for x in card.questions:
-        if x.score is None:
-            assert x.low is None and x.high is None and x.stdev is None
+        if not x.measured_by:  # nobody scored it, or only "don't know": no spread, no role means
+            assert x.low is None and x.high is None and x.stdev is None and not x.role_means
             continue
-        assert x.low is not None and x.high is not None
-        assert x.low - 1e-9 <= x.score <= x.high + 1e-9
+        assert x.low is not None and x.high is not None and x.score is not None
+        # "don't know" scores 0 in the mean but is no perception: the mean may fall below the lowest known score
+        assert x.score <= x.high + 1e-9
+        assert x.counts.unknown or x.low - 1e-9 <= x.score
+        assert x.measured_by + x.counts.unknown == x.scored_by
         assert x.stdev is None or 0 <= x.stdev <= 50 + 1e-9  # scores in 0..100: at most half the range
         means = [m.score for m in x.role_means]
         assert all(x.low - 1e-9 <= m <= x.high + 1e-9 for m in means)
-        assert sum(m.respondents for m in x.role_means) == x.scored_by
+        assert sum(m.respondents for m in x.role_means) == x.measured_by
     for where in (*card.sections, *card.questions):
         means = [m.score for m in where.role_means]
         expected = max(means) - min(means) if len(means) > 1 else None
@@ -671,3 +726,30 @@ def test_the_readme_and_docs_say_the_same() -> None:
         return (text[start:] if end == -1 else text[start:end]).strip()
 
     assert section_of(readme) == section_of(docs)
+
+
+@settings(max_examples=150, deadline=None)
+@given(audits(), st.data())
+def test_a_subset_scores_as_a_checklist_of_only_the_questions_asked(
+    case: tuple[Checklist, AnswerFile], data: Any
+) -> None:
+    checklist, file = case
+    ids = list(checklist.questions)
+    asked = data.draw(st.lists(st.sampled_from(ids), min_size=1, unique=True))
+    # answers to questions not asked stay in the file, kept and not scored
+    subset = score(checklist, [file.model_copy(update={"questions": tuple(asked)})])
+    sections = [
+        {**s, "questions": [x for x in s["questions"] if x["id"] in asked]}
+        for s in checklist.model_dump(mode="json", by_alias=True, exclude_none=True)["sections"]
+    ]
+    only = make_checklist([s for s in sections if s["questions"]], critical_cap="Developing")
+    alone = score(only, [file.model_copy(update={"answers": {q: a for q, a in file.answers.items() if q in asked}})])
+    assert subset.overall == (pytest.approx(alone.overall) if alone.overall is not None else None)
+    assert subset.rating == alone.rating and subset.draft == alone.draft
+    for x in alone.questions:
+        assert subset.question(x.id).score == x.score
+    for s in alone.sections:
+        assert subset.section(s.id).score == (pytest.approx(s.score) if s.score is not None else None)
+    assert [q.id for q in subset.actions] == [q.id for q in alone.actions]
+    assert subset.asked_questions == (None if len(asked) == len(ids) else len(asked))
+    assert all(subset.question(q).counts.off == 1 for q in ids if q not in asked)

@@ -11,6 +11,8 @@ from carecheck.catalog.loading import Catalog
 from carecheck.errors import Finding, InputError
 from carecheck.format.model import NA, UNKNOWN, Checklist
 from carecheck.format.writer import answers_yaml
+from carecheck.render.report import ReportOptions, render_report
+from carecheck.scoring.score import score
 from carecheck.survey.csv_import import (
     Headers,
     Survey,
@@ -124,6 +126,16 @@ def test_a_decimal_comma_is_read_in_semicolon_files_only(checklist: Checklist) -
 )
 def test_roles_are_matched_loosely(cell: str, role: str | None) -> None:
     assert role_of(cell) == role
+
+
+def test_a_role_map_maps_the_survey_labels_first() -> None:
+    role_map = {"Owner": "leadership", "Restaurant manager": "management", "house_keeping": "back-office"}
+    assert role_of("owner", role_map) == "leadership"
+    assert role_of("  Restaurant   MANAGER ", role_map) == "management"
+    assert role_of("House-keeping", role_map) == "back-office"
+    assert role_of("Front line", role_map) == "front-line"  # the built-in spellings still hold
+    assert role_of("Night porter", role_map) is None
+    assert role_of("Owner") is None
 
 
 @pytest.mark.parametrize(
@@ -481,3 +493,42 @@ def test_dates_out_of_range_are_not_dates(cell: str) -> None:
     from carecheck.survey.csv_import import parse_date
 
     assert parse_date(cell) is None
+
+
+# ---------------------------------------------------------------------------------------------------
+# A short survey: the questions asked are recorded, the report scores those
+
+
+def test_a_short_survey_records_the_questions_it_asked(checklist: Checklist) -> None:
+    text = "name,organisation,date,trained,rating,evidence note\nJo,Acme,2026-09-14,2,,see the log\n"
+    (row,) = parse(checklist, text).rows
+    assert row.answers.questions == ("trained", "rating", "evidence")  # checklist order; a note column asks too
+    assert row.missing == ("rating", "evidence")  # only asked questions are still to answer
+    yaml_text = answers_yaml(row.answers)
+    assert "questions: [trained, rating, evidence]\n" in yaml_text
+    full = (SURVEY / "ids.csv").read_text(encoding="utf-8")
+    assert all(r.answers.questions is None for r in parse(checklist, full).rows)  # every question has a column
+
+
+def test_a_short_survey_is_complete_when_it_answered_what_it_asked(checklist: Checklist) -> None:
+    (row,) = parse(checklist, "name,organisation,trained,rating\nJo,Acme,2,3\n").rows
+    assert row.missing == () and row.answers.completed is not None
+    card = score(checklist, [row.answers])
+    assert not card.draft and card.to_answer == ()
+    assert card.asked_questions == 2 and card.checklist.questions == 6
+    assert card.section("contact").score is None  # nothing asked there: no score, left out of the overall
+    assert card.overall == card.section("people").score
+    text = render_report(card, "txt", ReportOptions(generated=NOW))
+    assert isinstance(text, str)
+    assert "Based on       2 of 6 questions (the ones asked)" in text
+    assert "DRAFT" not in text and "still to give" not in text
+    for fmt in ("md", "html"):
+        assert "2 of 6 questions" in str(render_report(card, fmt, ReportOptions(generated=NOW)))
+    asked_all = score(checklist, [row.answers.model_copy(update={"questions": None})])
+    assert asked_all.draft and asked_all.asked_questions is None  # the same answers, every question asked
+
+
+def test_a_short_survey_leaves_asked_questions_open_as_a_draft(checklist: Checklist) -> None:
+    (row,) = parse(checklist, "name,organisation,trained,rating\nJo,Acme,2,\n").rows
+    card = score(checklist, [row.answers])
+    assert card.draft and [q.id for q in card.to_answer] == ["rating"]
