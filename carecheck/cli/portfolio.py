@@ -8,7 +8,16 @@ from pathlib import Path
 
 import click
 
-from carecheck.cli.base import _catalog, _progress, _terminal_width, _use_color, _write, cli, settings
+from carecheck.cli.base import (
+    _catalog,
+    _progress,
+    _refuse_replacing,
+    _terminal_width,
+    _use_color,
+    _write,
+    cli,
+    settings,
+)
 
 
 @cli.command()
@@ -42,6 +51,7 @@ def portfolio(folder: Path | None, fmt: str | None, output: Path | None, title: 
     from carecheck.render.report import report_date
 
     name = portfolio_format(fmt, output)
+    _refuse_replacing([output])
     where = folder if folder is not None else settings().audits
     found, notices = build_portfolio(
         where, _catalog(), rescore=rescore, progress=lambda paths: _progress(paths, "Reading audits")
