@@ -268,7 +268,7 @@ def page_fill(pdf: bytes) -> list[float]:
     return fills
 
 
-@pytest.mark.parametrize(("which", "most"), [("one", 6), ("four", 10)])
+@pytest.mark.parametrize(("which", "most"), [("one", 7), ("four", 11)])
 def test_the_pdf_is_short_and_has_no_near_empty_page(which: str, most: int, four: Any, one: Scorecard) -> None:
     require_tool(importlib.util.find_spec("weasyprint") is not None, "the PDF extra (weasyprint) is not installed")
     require_tool(importlib.util.find_spec("pypdf") is not None, "pypdf is not installed")
@@ -277,7 +277,8 @@ def test_the_pdf_is_short_and_has_no_near_empty_page(which: str, most: int, four
     assert isinstance(pdf, bytes)
     fills = page_fill(pdf)
     # care-essentials 2026.2: one respondent 14 pages before issue 14, 7 after its first round, 6 now; Ardley
-    # (four, a baseline) 28, then 14, now 10
+    # (four, a baseline) 28, then 14, now 10. The issue asks for "about" 6 and 10: one page of slack for
+    # another machine's font metrics, so that a different hinting never fails CI on a layout that is right
     assert len(fills) <= most, fills
     assert all(fill >= 0.25 for fill in fills[:-1]), fills
 
