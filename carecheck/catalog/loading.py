@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -384,8 +384,10 @@ class AnswerStream:
         checklist: str | None = None,
         *,
         several: bool = False,
+        command: str = "report",
     ) -> None:
         self._catalog = catalog
+        self._command = command  # named in the refusal of another checklist: "report on one checklist at a time"
         self._several = several and checklist is None
         self._seen: set[Path] = set()
         self._files = read_answer_files(paths, self._seen)
@@ -419,10 +421,13 @@ class AnswerStream:
         """The files read so far (their real paths)."""
         return frozenset(self._seen)
 
-    def items(self) -> Iterator[tuple[Path, AnswerFile, list[Finding]]]:
+    def items(
+        self, scored_against: Callable[[Checklist, AnswerFile, Path], Checklist] | None = None
+    ) -> Iterator[tuple[Path, Document, AnswerFile, list[Finding]]]:
         """Every answer file with its lint findings (errors included, not raised), whatever its
         organisation and audit: for a caller that groups files itself. Only another checklist is
-        refused, at once."""
+        refused, at once. `scored_against` names the checklist each file is scored against (the
+        stored copy of the one it answered, audits.records.Rescorer): the file is linted against that."""
         from carecheck.lint.rules import AnswersContext, run_rules
 
         item, self._first = self._first, None
@@ -435,7 +440,11 @@ class AnswerStream:
                 resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
             elif resolved is None:
                 self._same_checklist(path, doc, answers)  # raises: another checklist
-            yield path, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
+            if scored_against is not None and resolved is not None:
+                chosen = scored_against(resolved.checklist, answers, path)
+                if chosen is not resolved.checklist:
+                    resolved = replace(resolved, checklist=chosen)
+            yield path, doc, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
             item = self._next()
 
     def _same_checklist(self, path: Path, doc: Document, answers: AnswerFile) -> None:
@@ -445,7 +454,7 @@ class AnswerStream:
             origin = given if self._given else f"{ref_path} is for '{ref.checklist.id}'"
             raise UsageError(
                 f"these answers are to checklist '{answers.checklist.id}', but {origin}; "
-                "report on one checklist at a time",
+                f"{self._command} one checklist at a time",
                 path=path,
                 position=doc.locate(("checklist", "id")),
             )
