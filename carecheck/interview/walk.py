@@ -823,15 +823,17 @@ def _summary(result: AuditResult) -> list[str]:
     else:
         rating = card.rating.label
         if card.rating.capped:
-            rating += f" (capped: {card.rating.band} by score, but a critical question scores below half)"
+            bar = f"{result.checklist.critical_below:g}"
+            rating += f" (capped: {card.rating.band} by score, but a critical question scores below {bar})"
         if card.rating.provisional:
             rating += " (provisional: a critical question is still open)"
         lines.append(f"  Overall score {shown(card.overall):.1f} of 100: {rating}.")
     if card.actions:
-        lines.append("  The most valuable actions:")
+        lines.append("  The most valuable actions for their effort:")
         for n, action in enumerate(card.actions[:3], 1):
-            gain = f"+{shown(action.gain):.1f} points" if action.gain is not None else ""
-            lines.append(f"    {n}. {action.text} ({gain}, effort {action.effort})")
+            gain = f"+{shown(action.gain):.1f} points, " if action.gain is not None else ""
+            critical = "critical, " if action.critical else ""
+            lines.append(f"    {n}. {action.text} ({critical}{gain}effort {action.effort})")
     lines += [f"  Saved in {result.path}", "The full report:", f"  {result.report_command}"]
     return lines
 

@@ -77,7 +77,7 @@ def test_answers_complete_writes_a_completed_audit_and_exits_0(run, tmp_path: Pa
     assert "Audit complete." in result.stdout
     # contact: yes (100) and 6.5 h (good 4, poor 24: 87.5) -> 93.75; people: trained 2 of 4 -> 50 (weight 2)
     assert "  Overall score 64.6 of 100: Good." in result.stdout
-    assert "    1. Are staff trained? (+33.3 points, effort high)" in result.stdout
+    assert "    1. Are staff trained? (critical, +33.3 points, effort high)" in result.stdout
     assert f"carecheck report {path} --checklist {MINIMAL}" in result.stdout
 
 
