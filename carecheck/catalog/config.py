@@ -205,7 +205,8 @@ class Settings:
             commands["import"]["checklist"] = self.checklist
             commands["show"] = {"checklist": self.checklist}
             commands["export"] = {"checklist": self.checklist}
-            commands["collect"]["checklist"] = self.checklist
+            # not collect: returned answer files name their own checklist (a form of another checklist
+            # is still filed, and refused only beside files of a different one)
         return {name: values for name, values in commands.items() if values}
 
     def describe(self) -> list[tuple[str, str, str]]:

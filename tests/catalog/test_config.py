@@ -370,3 +370,10 @@ def test_every_variable_is_documented() -> None:
     text = DOC.read_text(encoding="utf-8")
     for var in [*ENV.values(), config_env]:
         assert f"`{var}" in text, var
+
+
+def test_collect_takes_the_checklist_its_files_name_not_the_configured_default(project: Path) -> None:
+    write_config(project / "carecheck.yaml", "checklist: care-full\n")
+    defaults = load_settings(Path("carecheck.yaml"), {}).default_map()
+    assert defaults["audit"]["checklist"] == "care-full" and defaults["export"]["checklist"] == "care-full"
+    assert defaults["collect"] == {"folder": "audits"}
