@@ -20,14 +20,14 @@ question, are left out and listed (trends.compare), not refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.audits.records import Rescorer
 from carecheck.audits.store import path_part
-from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
+from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files, read_answers
 from carecheck.catalog.validation import discover
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
@@ -162,6 +162,10 @@ class ReportRequest:
     """The answer files found under `answers` (validation.discover), e.g. behind a progress bar; None: found here."""
     rescore: str = "stored"
     """stored: score each audit against the stored copy of the checklist it answered; current: against today's."""
+    jobs: int | None = 1
+    """Processes that may share reading and checking the files (None: every core; carecheck.parallel decides)."""
+    progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None
+    """Wraps the list of files, advanced as each is read (e.g. a progress bar)."""
 
 
 @dataclass(frozen=True)
@@ -195,7 +199,14 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
         raise UsageError(f"--by takes one of {', '.join(BY_CHOICES)}, not '{request.by}'")
     files = request.files if request.files is not None else discover(list(request.answers))
     # one report per organisation: each on its own checklist (a sector profile per client)
-    stream = AnswerStream(files, catalog, request.checklist, several=request.by == "organisation")
+    stream = AnswerStream(
+        files,
+        catalog,
+        request.checklist,
+        several=request.by == "organisation",
+        jobs=request.jobs,
+        progress=request.progress,
+    )
     rescorer = Rescorer(request.rescore)
     router = _Router(request.anonymous, request.gap_threshold, rescorer)
     for path, answers, findings in stream.items():
@@ -304,7 +315,7 @@ def _earlier_audits(
     earlier_router = _Router(request.anonymous, request.gap_threshold, rescorer)
     if tuple(request.baseline) == (AUTO,):
         roots = _baseline_roots(request.answers, request.audits_folder)
-        for path, answers in _candidates(roots, stream.seen):
+        for path, answers in _candidates(roots, stream.seen, request.jobs):
             checklist = checklist_of.get(answers.organisation)
             if checklist is not None and answers.checklist.id == checklist.id:
                 earlier_router.add(checklist, answers, str(path))
@@ -443,12 +454,13 @@ def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list
     return roots
 
 
-def _candidates(roots: list[tuple[Path, int | None]], seen: Iterable[Path]) -> Iterator[tuple[Path, AnswerFile]]:
+def _candidates(
+    roots: list[tuple[Path, int | None]], seen: Iterable[Path], jobs: int | None = 1
+) -> Iterator[tuple[Path, AnswerFile]]:
     """Answer files under the roots, each once, skipping those already read and any that cannot be read."""
     skip = set(seen)
     for root, depth in roots:
-        for path, _, answers in read_answer_files(_walk(root, depth), skip, skip_broken=True):
-            yield path, answers
+        yield from read_answers(_walk(root, depth), skip, skip_broken=True, jobs=jobs)
 
 
 def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
@@ -461,14 +473,15 @@ def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
 
 
 def build_history(
-    folder: Path, catalog: Catalog, *, checklist: str | None = None, rescore: str = "stored"
+    folder: Path, catalog: Catalog, *, checklist: str | None = None, rescore: str = "stored", jobs: int | None = 1
 ) -> tuple[History, list[str]]:
     """Every audit under `folder`, per organisation and checklist, oldest first; and notices.
 
     Files that are not answer files are skipped; an answer file that cannot be read is an error.
     Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
     keeps only the audits of that checklist. Each audit is scored against the stored copy of the
-    checklist it answered unless `rescore` is "current" (records.Rescorer).
+    checklist it answered unless `rescore` is "current" (records.Rescorer). `jobs`: processes that
+    may share the reading (carecheck.parallel).
     """
     if not folder.is_dir():
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
@@ -476,7 +489,7 @@ def build_history(
     router = _Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
-    for path, _, answers in read_answer_files(discover([folder])):
+    for path, answers in read_answers(discover([folder]), jobs=jobs):
         cid = answers.checklist.id
         if checklist is not None and cid != checklist:
             continue

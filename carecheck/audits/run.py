@@ -113,7 +113,7 @@ def run_report(
     gate_fmt, gates_to_stderr = _gate_destination(job, environ)
     branding = _branding(job)
     paths = list(discover(list(job.request.answers)))
-    reports = build_reports(replace(job.request, files=progress(paths) if progress else paths), catalog)
+    reports = build_reports(replace(job.request, files=paths, progress=progress), catalog)
     targets = report_paths(job.output, [r.card.organisation for r in reports.reports])
     _refuse_clobbering([p for p, _ in paths], [*targets, job.gate_output])
     several = len(reports.reports) > 1
