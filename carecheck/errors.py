@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +15,17 @@ EXIT_INTERRUPTED = 130
 
 UNREADABLE = frozenset({"CC001", "CC002", "CC003", "CC004"})
 """The codes of a file that could not be read at all (missing, not UTF-8, not YAML, too large): exit 2."""
+
+
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+"""Control characters (escape sequences, carriage returns, NULs) and bidi controls (which reorder what
+follows them on screen): nothing read from a file may drive the terminal or hide what it shows."""
+
+
+def printable(text: object) -> str:
+    """Text from a file made safe to show: control and bidi characters removed, tabs as spaces, line breaks
+    kept. The one sanitiser of file content on its way out (messages, findings, text reports, warnings)."""
+    return _UNPRINTABLE.sub("", str(text).replace("\t", " "))
 
 
 @dataclass(frozen=True)
@@ -51,7 +63,7 @@ class CarecheckError(Exception):
                 where += f":{self.position.line}:{self.position.col}"
             where += ": "
         code = f"{self.code} " if self.code else ""
-        return f"{where}{code}{self.message}"
+        return printable(f"{where}{code}{self.message}")
 
 
 class InputError(CarecheckError):
@@ -122,10 +134,10 @@ def outcome_exit_code(
 def format_finding(f: Finding, style: Callable[..., str] | None = None) -> str:
     """`file:line:col: CODE message` (warnings say so after the code); `style` (render.style's
     styler, on a terminal) colours the code and the severity."""
-    where = f.path if f.position is None else f"{f.path}:{f.position.line}:{f.position.col}"
+    where = printable(f.path if f.position is None else f"{f.path}:{f.position.line}:{f.position.col}")
     code = f.code
     label = f" {f.severity}:" if f.severity in ("warning", "note") else ""
     if style is not None:
         tint = {"warning": "yellow", "note": "cyan"}.get(f.severity, "red")
         code, label = style(code, tint, "bold"), style(label, tint)
-    return f"{where}: {code}{label} {f.message}"
+    return f"{where}: {code}{label} {printable(f.message)}"

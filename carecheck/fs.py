@@ -7,10 +7,33 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from carecheck.errors import InputError, Position
+
+
+def is_dir(path: Path | str) -> bool:
+    """Whether `path` is a folder (through symlinks). Never raises: a name too long, a NUL in it, or a
+    parent folder that cannot be searched is simply not a folder (what reads it next says why)."""
+    return _mode_is(path, stat.S_ISDIR)
+
+
+def is_file(path: Path | str) -> bool:
+    """Whether `path` is a regular file (through symlinks); never raises, like `is_dir`."""
+    return _mode_is(path, stat.S_ISREG)
+
+
+def exists(path: Path | str, *, follow: bool = True) -> bool:
+    """Whether anything is at `path` (`follow=False`: a dangling symlink counts); never raises, like `is_dir`."""
+    return _mode_is(path, lambda mode: True, follow=follow)
+
+
+def _mode_is(path: Path | str, test: Callable[[int], bool], *, follow: bool = True) -> bool:
+    try:
+        return test((os.stat if follow else os.lstat)(path).st_mode)
+    except (OSError, ValueError):
+        return False
 
 
 def read_bounded(path: Path, limit: int, noun: str = "file") -> bytes:
@@ -79,7 +102,7 @@ def walk_yaml(folder: Path, depth: int | None = None) -> Iterator[Path]:
             dirs[:] = sorted(
                 d
                 for d in dirs
-                if not d.startswith(".") and d not in SKIPPED_DIRS and not Path(root, d, "pyvenv.cfg").exists()
+                if not d.startswith(".") and d not in SKIPPED_DIRS and not exists(Path(root, d, "pyvenv.cfg"))
             )
         for name in sorted(names):
             if name.endswith(YAML_SUFFIXES):
@@ -153,7 +176,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def create_exclusive(path: Path, content: str) -> bool:
     """Write `content` to `path` only if no file is there; False if one is."""
-    if path.exists():
+    if exists(path, follow=False):
         return False
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -168,7 +191,7 @@ def create_exclusive(path: Path, content: str) -> bool:
             return False
         except OSError:
             # a file system without hard links: the exists() check above is the best we can do
-            if path.exists():
+            if exists(path, follow=False):
                 return False
             os.replace(tmp, path)
     finally:
@@ -186,6 +209,11 @@ def decode_utf8(raw: bytes, path: Path | str, message: str = UTF8_MESSAGE) -> st
 
     `message` may name `{byte}` and `{offset}`.
     """
+    wide = _utf16_or_32(raw)
+    if wide is not None:
+        raise InputError(
+            f"not UTF-8 text: the file is {wide}; save it as UTF-8", path=path, position=Position(1, 1), code="CC002"
+        )
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -198,3 +226,19 @@ def decode_utf8(raw: bytes, path: Path | str, message: str = UTF8_MESSAGE) -> st
             position=Position(raw.count(b"\n", 0, offset) + 1, col),
             code="CC002",
         ) from None
+
+
+def _utf16_or_32(raw: bytes) -> str | None:
+    """ "UTF-16" or "UTF-32" when the bytes are text in one of them (by its BOM, or the NULs between the
+    ASCII letters of a file written without one); None otherwise. Such a file is valid UTF-8 full of NULs."""
+    if raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = raw[:64]
+    if len(head) >= 4 and b"\x00" in head:
+        if sum(not any(head[i::4]) for i in range(4)) == 3:
+            return "UTF-32"
+        if not any(head[0::2]) or not any(head[1::2]):
+            return "UTF-16"
+    return None

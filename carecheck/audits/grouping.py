@@ -29,11 +29,11 @@ from carecheck.audits.records import Rescorer
 from carecheck.audits.store import path_part
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files, read_answers
 from carecheck.catalog.validation import discover
-from carecheck.errors import Finding, FindingsError, UsageError
+from carecheck.errors import CarecheckError, Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.resolved import ResolvedChecklist
-from carecheck.fs import walk_yaml
+from carecheck.fs import is_dir, walk_yaml
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
 from carecheck.scoring.trends import AuditPoint, Comparison, History, LikeForLike, Series, compare, like_for_like
 
@@ -118,6 +118,8 @@ class _Router:
     rescorer: Rescorer | None = None
     """Chooses each file's checklist: the stored copy of the one it answered, or the current one."""
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
+    broken: list[CarecheckError] = field(default_factory=list)
+    """Answer files a --baseline auto scan passed over because they cannot be read as answers."""
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         label = audit_label(answers)
@@ -223,7 +225,7 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
     earlier_router = _earlier_audits(request, stream, checklist_of, organisations, rescorer)
     reports: list[Report] = []
     warnings: list[Finding] = []
-    notices: list[str] = []
+    notices: list[str] = [f"passed over as a baseline: {exc}" for exc in earlier_router.broken]
     for organisation in organisations:
         audits = router.of(organisation)
         current = audits[-1]
@@ -315,7 +317,7 @@ def _earlier_audits(
     earlier_router = _Router(request.anonymous, request.gap_threshold, rescorer)
     if tuple(request.baseline) == (AUTO,):
         roots = _baseline_roots(request.answers, request.audits_folder)
-        for path, answers in _candidates(roots, stream.seen, request.jobs):
+        for path, answers in _candidates(roots, stream.seen, earlier_router.broken, request.jobs):
             checklist = checklist_of.get(answers.organisation)
             if checklist is not None and answers.checklist.id == checklist.id:
                 earlier_router.add(checklist, answers, str(path))
@@ -446,21 +448,22 @@ def _read_baseline(paths: Sequence[str], checklist_of: dict[str, Checklist], rou
 def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list[tuple[Path, int | None]]:
     """Where --baseline auto looks: the audits folder (all of it), and next to each of the answers."""
     roots: list[tuple[Path, int | None]] = []
-    if audits_folder is not None and audits_folder.is_dir():
+    if audits_folder is not None and is_dir(audits_folder):
         roots.append((audits_folder, None))
     for path in answers:
-        folder = path if path.is_dir() else path.parent
+        folder = path if is_dir(path) else path.parent
         roots.append((folder.absolute().parent, NEIGHBOUR_DEPTH))
     return roots
 
 
 def _candidates(
-    roots: list[tuple[Path, int | None]], seen: Iterable[Path], jobs: int | None = 1
+    roots: list[tuple[Path, int | None]], seen: Iterable[Path], broken: list[CarecheckError], jobs: int | None = 1
 ) -> Iterator[tuple[Path, AnswerFile]]:
-    """Answer files under the roots, each once, skipping those already read and any that cannot be read."""
+    """Answer files under the roots, each once, skipping those already read and any that cannot be read
+    (added to `broken`: one broken file must not stop every report, and it is still said)."""
     skip = set(seen)
     for root, depth in roots:
-        yield from read_answers(_walk(root, depth), skip, skip_broken=True, jobs=jobs)
+        yield from read_answers(_walk(root, depth), skip, skip_broken=True, broken=broken, jobs=jobs)
 
 
 def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
@@ -477,13 +480,14 @@ def build_history(
 ) -> tuple[History, list[str]]:
     """Every audit under `folder`, per organisation and checklist, oldest first; and notices.
 
-    Files that are not answer files are skipped; an answer file that cannot be read is an error.
+    Files that are not answer files are skipped; an answer file that cannot be read is an error, and so
+    is one person answering an audit twice (CC206), as in `report`.
     Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
     keeps only the audits of that checklist. Each audit is scored against the stored copy of the
     checklist it answered unless `rescore` is "current" (records.Rescorer). `jobs`: processes that
     may share the reading (carecheck.parallel).
     """
-    if not folder.is_dir():
+    if not is_dir(folder):
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     rescorer = Rescorer(rescore)
     router = _Router(rescorer=rescorer)
@@ -498,6 +502,10 @@ def build_history(
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))
+    # one person counted twice (CC206) is refused here as `report` refuses it
+    errors = [f for group in router.groups.values() for f in group.errors]
+    if errors:
+        raise FindingsError(errors)
     series: list[Series] = []
     for organisation in router.organisations():
         audits = router.of(organisation)

@@ -16,6 +16,7 @@ from carecheck.catalog.loading import Catalog, read_answers
 from carecheck.catalog.validation import discover
 from carecheck.errors import UsageError
 from carecheck.format.model import Checklist
+from carecheck.fs import is_dir
 from carecheck.scoring.portfolio import Portfolio, PortfolioRow
 
 Files = list[tuple[Path, bool]]
@@ -30,7 +31,7 @@ def build_portfolio(
     jobs: int | None = 1,
 ) -> tuple[Portfolio, list[str]]:
     """The portfolio of the audits under `folder`, and the notices (checklists not found, rescoring)."""
-    if not folder.is_dir():
+    if not is_dir(folder):
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     rescorer = Rescorer(rescore)
     router = _Router(rescorer=rescorer)

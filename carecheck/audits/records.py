@@ -20,7 +20,7 @@ from pathlib import Path
 
 from carecheck.errors import InvalidInputError
 from carecheck.format.model import DEFAULT_BANDS, AnswerFile, Band, Checklist
-from carecheck.fs import read_bounded, write_atomic
+from carecheck.fs import is_file, read_bounded, write_atomic
 
 STORE = ".checklists"
 """The hidden folder of stored checklists, in the audits folder (walk_yaml skips hidden folders)."""
@@ -51,7 +51,7 @@ def keep_checklist(folder: Path, checklist: Checklist) -> Path:
     respondents answer it). A damaged copy is replaced.
     """
     path = stored_path(folder, checklist.sha256)
-    if path.is_file():
+    if is_file(path):
         try:
             if hashlib.sha256(read_bounded(path, MAX_STORED, "stored checklist")).hexdigest() == checklist.sha256:
                 return path
@@ -142,7 +142,7 @@ class Rescorer:
                 break
             walked.append(candidate)
             path = stored_path(candidate, sha)
-            if path.is_file():
+            if is_file(path):
                 found = path
                 break
         for candidate in walked:

@@ -15,7 +15,7 @@ from carecheck.errors import CarecheckError, InputError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.writer import answers_yaml
-from carecheck.fs import create_exclusive, reason, walk_yaml, write_atomic
+from carecheck.fs import create_exclusive, is_dir, reason, walk_yaml, write_atomic
 
 # ---------------------------------------------------------------------------------------------------
 # Answer files
@@ -144,7 +144,7 @@ def _find(
     from carecheck.catalog.loading import load_answer_file
 
     found: list[Unfinished] = []
-    if not folder.is_dir():
+    if not is_dir(folder):
         return found
     for path in walk_yaml(folder):
         try:

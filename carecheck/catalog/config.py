@@ -40,8 +40,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from carecheck.errors import CarecheckError, Finding, FindingsError, Position, UsageError
+from carecheck.errors import (
+    EXIT_USAGE,
+    CarecheckError,
+    Finding,
+    FindingsError,
+    Position,
+    UsageError,
+    outcome_exit_code,
+)
 from carecheck.format.reader import Document, real_path
+from carecheck.fs import is_dir, is_file
 
 CONFIG_NAME = "carecheck.yaml"
 DEFAULT_CHECKLIST = "care-essentials"  # what `audit` walks through when nothing names a checklist
@@ -80,13 +89,18 @@ _ACCENT = re.compile(r"#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})")
 
 
 class ConfigError(UsageError):
-    """The configuration file cannot be used: exit 2, with every finding (validate reports them as findings)."""
+    """The configuration file cannot be used, with every finding (validate reports them as findings).
+
+    It exits as `validate` does for the same file (errors.outcome_exit_code): 2 when the file cannot be
+    read at all (missing, not UTF-8, not YAML), 1 when it was read and is wrong.
+    """
 
     def __init__(self, findings: list[Finding]) -> None:
         findings = sorted(findings, key=lambda f: f.sort_key)
         first = findings[0]
         super().__init__(first.message, path=first.path, position=first.position, code=first.code)
         self.findings = findings
+        self.exit_code = outcome_exit_code(findings) or EXIT_USAGE
 
     @classmethod
     def from_error(cls, exc: CarecheckError) -> ConfigError:
@@ -158,14 +172,14 @@ class Settings:
     def catalog_folders(self) -> list[Path]:
         """The folders a Catalog searches before the built-ins: configured ones, then ./checklists."""
         for folder in self.checklists:
-            if folder.is_dir():
+            if is_dir(folder):
                 continue
             message = f"no folder '{folder}'"
             if "checklists" in self.positions:
                 raise ConfigError([Finding(str(self.source), self.positions["checklists"], "CC401", message)])
             raise UsageError(f"{self.origin('checklists')}: {message}")
         folders = list(self.checklists)
-        if LOCAL_CHECKLISTS.is_dir() and not any(_same(LOCAL_CHECKLISTS, f) for f in folders):
+        if is_dir(LOCAL_CHECKLISTS) and not any(_same(LOCAL_CHECKLISTS, f) for f in folders):
             folders.append(LOCAL_CHECKLISTS)
         return folders
 
@@ -223,7 +237,7 @@ def config_path(given: Path | None) -> Path | None:
     if given is not None:
         return given
     default = Path(CONFIG_NAME)
-    return default if default.is_file() else None
+    return default if is_file(default) else None
 
 
 def load_settings(given: Path | None, environ: Mapping[str, str]) -> Settings:

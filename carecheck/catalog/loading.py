@@ -33,7 +33,7 @@ from carecheck.format.model import (
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
-from carecheck.fs import YAML_SUFFIXES, read_head
+from carecheck.fs import YAML_SUFFIXES, is_file, read_head
 from carecheck.parallel import ordered_map
 
 # ---------------------------------------------------------------------------------------------------
@@ -69,9 +69,9 @@ class Catalog:
         as_path = Path(ref)
         if _is_path_ref(ref):
             candidate = as_path if as_path.is_absolute() or near is None else near / as_path
-            if candidate.is_file():
+            if is_file(candidate):
                 return candidate
-            return as_path if as_path.is_file() else None
+            return as_path if is_file(as_path) else None
         key = (ref, near)
         if key not in self._found:
             self._found[key] = self._find_id(ref, near)
@@ -81,7 +81,7 @@ class Catalog:
         for folder in self.search_path(near):
             for suffix in YAML_SUFFIXES:
                 candidate = folder / f"{ref}{suffix}"
-                if candidate.is_file() and _declared_id(candidate) == ref:
+                if is_file(candidate) and _declared_id(candidate) == ref:
                     return candidate
         return next((ids[ref] for ids in map(self._ids_in, self.search_path(near)) if ref in ids), None)
 
@@ -167,7 +167,7 @@ def _is_path_ref(ref: str) -> bool:
 
 def _yaml_files(folder: Path) -> list[Path]:
     try:
-        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and p.is_file())
+        return sorted(p for p in folder.iterdir() if p.suffix in YAML_SUFFIXES and is_file(p))
     except OSError:
         return []
 
@@ -521,6 +521,7 @@ def read_answers(
     seen: set[Path] | None = None,
     *,
     skip_broken: bool = False,
+    broken: list[CarecheckError] | None = None,
     jobs: int | None = 1,
     progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
 ) -> Iterator[tuple[Path, AnswerFile]]:
@@ -530,7 +531,7 @@ def read_answers(
     items = list(paths) if jobs != 1 or progress is not None else paths
     ticks = progress(items) if progress is not None else items  # type: ignore[arg-type]
     if jobs == 1:
-        for path, _, answers in read_answer_files(ticks, seen, skip_broken=skip_broken):
+        for path, _, answers in read_answer_files(ticks, seen, skip_broken=skip_broken, broken=broken):
             yield path, answers
         return
     seen = set() if seen is None else seen
@@ -541,16 +542,23 @@ def read_answers(
                 seen.add(key)
                 yield path, result[0]
         elif result == REDO:
-            for again, _, answers in read_answer_files([(path, explicit)], seen, skip_broken=skip_broken):
+            for again, _, answers in read_answer_files(
+                [(path, explicit)], seen, skip_broken=skip_broken, broken=broken
+            ):
                 yield again, answers
 
 
 def read_answer_files(
-    paths: Iterable[tuple[Path, bool]], seen: set[Path] | None = None, *, skip_broken: bool = False
+    paths: Iterable[tuple[Path, bool]],
+    seen: set[Path] | None = None,
+    *,
+    skip_broken: bool = False,
+    broken: list[CarecheckError] | None = None,
 ) -> Iterator[tuple[Path, Document, AnswerFile]]:
     """Answer files, read one at a time: files met walking a folder that are not answer files are
     skipped, a file named explicitly must be one, a file already in `seen` (resolved paths, updated
-    as files are read) is read once. `skip_broken` also skips files that cannot be read as answers."""
+    as files are read) is read once. `skip_broken` also skips files that cannot be read as answers,
+    adding why to `broken` when given."""
     seen = set() if seen is None else seen
     for path, explicit in paths:
         key = real_path(path)
@@ -562,16 +570,20 @@ def read_answer_files(
         else:
             try:
                 doc, answers = load_answer_file(path)
-            except CarecheckError:
+            except CarecheckError as exc:
+                if broken is not None:
+                    broken.append(exc)
                 continue
         yield path, doc, answers
 
 
 def _answers_header(path: Path) -> bool | None:
-    """Whether a YAML file starts like an answer file, read cheaply; None when unreadable."""
+    """Whether a YAML file starts like an answer file, read cheaply; None for a pipe or a device (passed
+    over), True for a regular file that cannot be read: reading it says why, rather than "no audits"."""
     text = read_head(path)
     if text is None:
-        return None
+        # a pipe or a device is passed over; a regular file that cannot be read is read to say why
+        return True if is_file(path) else None
     for line in text.splitlines():
         stripped = line.strip()
         if stripped and not stripped.startswith(("#", "---", "%")):

@@ -14,7 +14,7 @@ from carecheck.errors import CarecheckError, Finding, FindingsError, Position, o
 from carecheck.format.model import AnswerFile, Checklist, Config, Plan, RoleMap
 from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.validate import document_kind, validate_model
-from carecheck.fs import walk_yaml
+from carecheck.fs import is_dir, read_head, walk_yaml
 from carecheck.lint.rules import AnswersContext, ChecklistContext, ConfigContext, PlanContext, RolesContext, run_rules
 from carecheck.lint.suppress import apply_levels, silenced
 from carecheck.parallel import ordered_map
@@ -27,6 +27,8 @@ class ValidationResult:
     findings: list[Finding] = field(default_factory=list)
     checked: list[str] = field(default_factory=list)
     skipped: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What a checked file makes carecheck do that a reader should know (not findings: stderr, not stdout)."""
 
     @property
     def files(self) -> int:
@@ -45,7 +47,7 @@ def discover(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
     are not entered). A path that does not exist or a folder holding no YAML is reported by the caller.
     """
     for path in paths:
-        if not path.is_dir():
+        if not is_dir(path):
             yield path, True
             continue
         for found in walk_yaml(path):
@@ -77,7 +79,7 @@ def validate_paths(
     processes may share the files (None: every core; carecheck.parallel decides whether it pays).
     """
     result = ValidationResult()
-    seen_any: dict[Path, bool] = {p: False for p in paths if p.is_dir()}
+    seen_any: dict[Path, bool] = {p: False for p in paths if is_dir(p)}
     files = list(discover(paths))
     named = [(path, explicit and not ignore_unknown) for path, explicit in files]
     all_findings = ordered_map(_worker_validate, named, jobs=jobs, initializer=_worker_start, initargs=(catalog, today))
@@ -90,6 +92,7 @@ def validate_paths(
             continue
         result.checked.append(str(path))
         result.findings.extend(findings)
+        result.notes.extend(config_notes(path))
     for folder, found in seen_any.items():
         if not found:
             result.findings.append(Finding(str(folder), None, "CC001", "no YAML files in this folder"))
@@ -184,11 +187,32 @@ def _check_plan(doc: Document, catalog: Catalog, today: date) -> list[Finding]:
     return run_rules("plan", PlanContext(doc, plan, today, resolved, reason))
 
 
+def config_notes(path: Path) -> list[str]:
+    """What a configuration file makes carecheck do that its reader should know: the templates it names
+    (read again here, in the main process, for the few files that are configurations)."""
+    head = read_head(path)
+    if head is None or "carecheck-config:" not in head:
+        return []
+    try:
+        doc = read_document(path)
+        config = validate_model(doc, Config)
+    except CarecheckError:
+        return []
+    if config.templates is None:
+        return []
+    pos = doc.locate(("templates",))
+    return [
+        f"{doc.path}:{pos.line}:{pos.col}: reports use the templates in '{config.templates}' before the "
+        "built-ins; they run in Jinja's sandbox (they lay out the report's data, run no code and "
+        "read no file outside that folder)"
+    ]
+
+
 def _check_config(doc: Document) -> list[Finding]:
     config = validate_model(doc, Config)
     found = True
     if config.checklist is not None:
         base = doc.path.parent
         folders = [base / folder for folder in config.checklists] + [base / "checklists"]
-        found = Catalog(folders=[f for f in folders if f.is_dir()]).find(config.checklist, near=base) is not None
+        found = Catalog(folders=[f for f in folders if is_dir(f)]).find(config.checklist, near=base) is not None
     return run_rules("config", ConfigContext(doc, config, found)) + run_rules("roles", RolesContext(doc, config.roles))

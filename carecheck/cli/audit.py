@@ -11,11 +11,13 @@ import click
 
 from carecheck.cli.base import (
     AUDITS_DIR,
+    TEXT,
     DefaultChecklistCommand,
     _catalog,
     _use_color,
     cli,
     complete_checklist,
+    say,
     settings,
 )
 from carecheck.errors import UsageError
@@ -35,11 +37,15 @@ def _terminal_attached() -> bool:
 @cli.command(cls=DefaultChecklistCommand)
 @click.argument("checklist", required=False, shell_complete=complete_checklist)
 @AUDITS_DIR
-@click.option("--organisation", metavar="NAME", help="The organisation audited (asked if not given).")
-@click.option("--respondent", metavar="NAME", help="Your name (asked if not given).")
+@click.option("--organisation", type=TEXT, metavar="NAME", help="The organisation audited (asked if not given).")
+@click.option("--respondent", type=TEXT, metavar="NAME", help="Your name (asked if not given).")
 @click.option("--role", type=click.Choice(ROLE_CHOICES), help="Your role (asked if not given).")
 @click.option(
-    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter, e.g. 2026-Q3."
+    "--audit",
+    "audit_label",
+    type=TEXT,
+    metavar="LABEL",
+    help="The audit period label; default: the quarter, e.g. 2026-Q3.",
 )
 @click.option("--resume", type=click.Path(dir_okay=False, path_type=Path), help="Carry on with this answer file.")
 @click.option("--new", is_flag=True, help="Start a new audit even if an unfinished one is waiting.")
@@ -99,11 +105,11 @@ def audit(
     import shutil
 
     for line in summary_lines(result, max(40, shutil.get_terminal_size((80, 24)).columns - 1)):
-        click.echo(line)
+        say(line)
     if not result.completed:
         click.echo(f"Still to answer ({len(result.missing)}):")
         for question in result.missing:
-            click.echo(f"  {question.id}: {question.text}")
+            say(f"  {question.id}: {question.text}")
     sys.exit(outcome_exit_code(unanswered=not result.completed))
 
 
@@ -119,10 +125,17 @@ def audit(
 @AUDITS_DIR
 @click.option("--dry-run", is_flag=True, help="Check every row and show what would be created; write nothing.")
 @click.option(
-    "--audit", "audit_label", metavar="LABEL", help="The audit period label; default: the quarter of each row's date."
+    "--audit",
+    "audit_label",
+    type=TEXT,
+    metavar="LABEL",
+    help="The audit period label; default: the quarter of each row's date.",
 )
 @click.option(
-    "--organisation", metavar="NAME", help="The organisation of every row (wins over an organisation column)."
+    "--organisation",
+    type=TEXT,
+    metavar="NAME",
+    help="The organisation of every row (wins over an organisation column).",
 )
 @click.option(
     "--role-map",
@@ -168,7 +181,7 @@ def import_survey(
     for finding in result.warnings:
         click.echo(format_finding(finding, styler(color)), err=True, color=color)
     for line in summary_lines(result):
-        click.echo(line)
+        say(line)
     sys.exit(outcome_exit_code(result.warnings))
 
 

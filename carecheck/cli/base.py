@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 import click
 
 from carecheck import __version__
-from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CarecheckError
+from carecheck.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, CarecheckError, printable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -90,6 +90,37 @@ JOBS = click.option(
 """`--jobs`: how many processes `validate`, `report`, `history` and `portfolio` may spread their files over."""
 
 
+class Text(click.types.StringParamType):
+    """A text option: bytes that are not UTF-8 on the command line (Python hands them over as lone
+    surrogates, which no file can hold) are a usage error, not a crash when the text is written."""
+
+    name = "text"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        text = super().convert(value, param, ctx)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raw = text.encode("utf-8", "surrogateescape")
+            self.fail(f"{raw!r} is not UTF-8 text (is the terminal set to UTF-8?)", param, ctx)
+        return text
+
+
+TEXT = Text()
+
+
+class FiniteRange(click.FloatRange):
+    """A FloatRange that refuses nan and inf (a comparison with nan is always false, so FloatRange lets it by)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        import math
+
+        number = super().convert(value, param, ctx)
+        if not math.isfinite(number):
+            self.fail(f"{value!r} is not a number", param, ctx)
+        return number
+
+
 _SYSTEM_REFUSED = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS}
 """OSErrors that are the system's refusal, not our bug: exit 2 (any other reaching the boundary is exit 3)."""
 
@@ -115,7 +146,7 @@ class Boundary(click.Group):
         except CarecheckError as exc:
             if debug:
                 raise
-            click.echo(str(exc), err=True)
+            say(str(exc), err=True)
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader went away (`carecheck ... | head`): not an error of ours
@@ -221,6 +252,13 @@ def _terminal_width(widest: int) -> int:
     return min(max(shutil.get_terminal_size((80, 24)).columns, 40), widest)
 
 
+def say(text: str, *, err: bool = False, nl: bool = True) -> None:
+    """A message or a line to the terminal, made printable (errors.printable): what carecheck says often
+    quotes a file (a band label, an unknown key, a waiver owner), whose escape sequences must not reach
+    the terminal. Documents styled by carecheck itself go out through `_output`."""
+    click.echo(printable(text), err=err, nl=nl)
+
+
 def _output(document: str | bytes, target: Path | None, *, color: bool, say: bool) -> None:
     """A document to its file (atomically; named on stderr when `say`), else to stdout."""
     if target is not None:
@@ -262,5 +300,5 @@ def _crash_log(exc: BaseException) -> Path | None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"carecheck: {message}", err=True)
+    say(f"carecheck: {message}", err=True)
     sys.exit(code)

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from carecheck.cli.base import DefaultChecklistCommand, _catalog, cli, complete_checklist, settings
+from carecheck.cli.base import DefaultChecklistCommand, _catalog, cli, complete_checklist, say, settings
 from carecheck.errors import CarecheckError, UsageError
+from carecheck.fs import is_dir
 
 if TYPE_CHECKING:
     pass
@@ -48,11 +49,11 @@ def list_checklists(fmt: str) -> None:
                 }
             )
     if fmt == "json":
-        click.echo(json.dumps(rows, indent=2))
+        click.echo(json.dumps(rows, indent=2, allow_nan=False))
         return
     width = max((len(r["id"]) for r in rows), default=2)
     for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['questions']:>3} questions  {r['title']}  [{r['source']}]")
+        say(f"{r['id']:<{width}}  {r['questions']:>3} questions  {r['title']}  [{r['source']}]")
 
 
 @cli.command(cls=DefaultChecklistCommand)
@@ -71,7 +72,12 @@ def show(checklist: str | None, fmt: str, refs: bool) -> None:
     if checklist is None:
         raise UsageError("name a CHECKLIST (an id or a path), or set `checklist:` in carecheck.yaml")
     resolved = _catalog().load(checklist, near=Path.cwd()).checklist
-    click.echo(refs_table(resolved, builtin_references()) if refs else checklist_as(resolved, fmt), nl=False)
+    document = refs_table(resolved, builtin_references()) if refs else checklist_as(resolved, fmt)
+    # JSON and YAML escape what they must; the text view quotes the checklist as it is
+    if fmt == "text" or refs:
+        say(document, nl=False)
+    else:
+        click.echo(document, nl=False)
 
 
 @cli.command()
@@ -93,7 +99,7 @@ def init(folder: Path, profile: str, checklist_id: str | None) -> None:
 
     made = init_project(folder, profile, _catalog(), checklist_id, now(os.environ).year)
     for path in made.files:
-        click.echo(f"created {path}{'/' if path.is_dir() else ''}")
+        click.echo(f"created {path}{'/' if is_dir(path) else ''}")
     where = "" if folder == Path(".") else f"cd {folder} && "
     click.echo(f"Next: edit {made.files[1]}, then {where}carecheck validate checklists && carecheck audit")
 
@@ -111,9 +117,9 @@ def show_config(fmt: str) -> None:
             "source": str(current.source) if current.source else None,
             "settings": {name: {"value": value, "from": origin} for name, value, origin in rows},
         }
-        click.echo(json.dumps(doc, indent=2))
+        click.echo(json.dumps(doc, indent=2, allow_nan=False))
         return
     click.echo(f"configuration file: {current.source or '(none)'}")
     width = max(len(name) for name, _, _ in rows)
     for name, value, origin in rows:
-        click.echo(f"{name:<{width}}  {value}  [{origin}]")
+        say(f"{name:<{width}}  {value}  [{origin}]")

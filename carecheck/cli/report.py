@@ -12,6 +12,8 @@ import click
 from carecheck.cli.base import (
     GATE_FORMATS,
     JOBS,
+    TEXT,
+    FiniteRange,
     _catalog,
     _output,
     _progress,
@@ -20,6 +22,7 @@ from carecheck.cli.base import (
     _write,
     cli,
     complete_checklist,
+    say,
     settings,
 )
 
@@ -52,8 +55,13 @@ if TYPE_CHECKING:
     type=click.Path(file_okay=False, path_type=Path),
     help="Templates here override the built-ins of the same name (report.html.j2, report.css.j2, ...).",
 )
-@click.option("--title", help="The report's title (default: Customer care audit).")
-@click.option("--top", type=click.IntRange(min=1), metavar="N", help="Show only the N highest-priority actions.")
+@click.option("--title", type=TEXT, help="The report's title (default: Customer care audit).")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="The roadmap holds the N highest-priority actions below target (default 7); JSON and CSV rank only N.",
+)
 @click.option(
     "--fail-under",
     multiple=True,
@@ -89,7 +97,7 @@ if TYPE_CHECKING:
 @click.option(
     "-v", "--verbose", is_flag=True, help="List every file of a warning that many files share (else said once)."
 )
-@click.option("--brand-name", metavar="NAME", help="Branding: the consultancy or team preparing the report.")
+@click.option("--brand-name", type=TEXT, metavar="NAME", help="Branding: the consultancy or team preparing the report.")
 @click.option(
     "--logo",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -111,7 +119,7 @@ if TYPE_CHECKING:
 @click.option("--anonymous", is_flag=True, help="Leave respondent names out everywhere (notes, lists, JSON).")
 @click.option(
     "--gap-threshold",
-    type=click.FloatRange(0, 100, min_open=True),
+    type=FiniteRange(0, 100, min_open=True),
     default=25.0,
     show_default=True,
     metavar="POINTS",
@@ -199,7 +207,7 @@ def report(
 def _say_report(run: ReportRun, *, color: bool) -> None:
     """A report run's messages, documents (files written atomically) and gate results, in that order."""
     for line in run.messages:
-        click.echo(line, err=True)
+        say(line, err=True)
     for document in run.documents:
         _output(document.content, document.target, color=color, say=run.name_files)
     if run.gate_results is not None:
@@ -208,7 +216,7 @@ def _say_report(run: ReportRun, *, color: bool) -> None:
         else:
             click.echo(run.gate_results, nl=False, err=run.gates_to_stderr)
     for line in run.gate_messages:
-        click.echo(line, err=True)
+        say(line, err=True)
 
 
 @cli.command()
@@ -248,7 +256,7 @@ def history(
     where = folder if folder is not None else settings().audits
     found, notices = build_history(where, _catalog(), checklist=checklist, rescore=rescore, jobs=jobs)
     for notice in notices:
-        click.echo(f"carecheck: {notice}", err=True)
+        say(f"carecheck: {notice}", err=True)
     terminal = output is None and sys.stdout.isatty()
     options = HistoryOptions(
         generated=report_date(os.environ),

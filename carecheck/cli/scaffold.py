@@ -12,7 +12,7 @@ from carecheck.errors import UsageError
 from carecheck.format.reader import real_path
 from carecheck.format.schema import SCHEMA_FILE, schema_text
 from carecheck.format.writer import dump_yaml
-from carecheck.fs import write_atomic
+from carecheck.fs import exists, is_dir, is_file, write_atomic
 
 
 @dataclass(frozen=True)
@@ -33,11 +33,11 @@ def init_project(folder: Path, profile: str, catalog: Catalog, checklist_id: str
     config = folder / "carecheck.yaml"
     checklist = folder / "checklists" / f"{cid}.yaml"
     schema = folder / "checklists" / SCHEMA_FILE
-    existing = [p for p in (config, checklist, schema) if p.exists() or p.is_symlink()]
+    existing = [p for p in (config, checklist, schema) if exists(p, follow=False)]
     if existing:
         raise UsageError(f"{existing[0]} exists already; init never overwrites a file")
     for folder_needed in (folder, folder / "checklists", folder / "audits"):
-        if folder_needed.exists() and not folder_needed.is_dir():
+        if exists(folder_needed) and not is_dir(folder_needed):
             raise UsageError(f"{folder_needed} exists and is not a folder")
 
     outline = [f"The sections and questions of {parent.id}:"]
@@ -96,7 +96,7 @@ def _extends(profile: Path, profile_id: str, folder: Path) -> str:
     """
     target = real_path(profile)
     builtin = builtin_dir() / f"{profile_id}.yaml"
-    if target.parent == real_path(builtin_dir()) or (builtin.is_file() and builtin.read_bytes() == target.read_bytes()):
+    if target.parent == real_path(builtin_dir()) or (is_file(builtin) and builtin.read_bytes() == target.read_bytes()):
         return profile_id
     try:
         return Path(os.path.relpath(target, real_path(folder))).as_posix()

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from carecheck.cli.base import FINDINGS_FORMATS, JOBS, _catalog, _progress, _use_color, cli, settings
+from carecheck.cli.base import FINDINGS_FORMATS, JOBS, _catalog, _progress, _use_color, cli, say, settings
 
 if TYPE_CHECKING:
     pass
@@ -74,8 +74,10 @@ def validate(
     click.echo(FORMATS[FORMAT_ALIASES.get(fmt, fmt)](shown, result.checked, color=color), nl=False, color=color)
     if verbose:
         for path in result.skipped:
-            click.echo(f"skipped {path}: not a carecheck file", err=True)
+            say(f"skipped {path}: not a carecheck file", err=True)
     if not quiet:
+        for note in result.notes:
+            say(f"note: {note}", err=True)
         errors = sum(f.severity == "error" for f in result.findings)
         warnings = len(result.findings) - errors
         click.echo(
@@ -120,7 +122,7 @@ def rules(code: str | None, fmt: str) -> None:
             }
             for r in chosen
         ]
-        click.echo(json.dumps(items if code is None else items[0], indent=2))
+        click.echo(json.dumps(items if code is None else items[0], indent=2, allow_nan=False))
         return
     if code is None:
         for r in chosen:

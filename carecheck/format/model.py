@@ -21,6 +21,7 @@ from functools import cached_property
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -53,12 +54,37 @@ Id = Annotated[
     StringConstraints(pattern=KEBAB),
     WithJsonSchema({"anyOf": [{"type": "string", "pattern": KEBAB}, {"type": "integer", "minimum": 0}]}),
 ]
+
+
+def _no_nul(value: str) -> str:
+    if "\0" in value:
+        raise ValueError("a path may not hold a NUL character")
+    return value
+
+
+Path_ = Annotated[Text, AfterValidator(_no_nul)]
+"""A file or folder name as written (in the config file): text with no NUL, which no file system allows."""
+
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
+
+
+def _plausible(value: datetime) -> datetime:
+    # year 1 or 9999 with an offset overflows when converted to UTC: no audit is that old or that far away
+    if not EARLIEST_YEAR <= value.year <= LATEST_YEAR:
+        raise ValueError(f"a date between the years {EARLIEST_YEAR} and {LATEST_YEAR}, not {value.isoformat()}")
+    return value
+
+
+Timestamp = Annotated[datetime, AfterValidator(_plausible)]
+"""When something happened (an answer file's `started`, `completed` and answers' `at`), within plausible years."""
+
 Weight = Annotated[float, Field(json_schema_extra={"exclusiveMinimum": 0})]
 Percent = Annotated[float, Field(json_schema_extra={"minimum": 0, "maximum": 100})]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True)
+    # no NaN or Infinity anywhere (`weight: nan`): no score could be computed from them, and JSON cannot hold them
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, defer_build=True, allow_inf_nan=False)
 
     def model_copy(self, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> Self:
         """A copy with changes; values cached from the original (`questions`, `sha256`) are dropped."""
@@ -314,6 +340,7 @@ class Checklist(Model):
             sort_keys=True,
             separators=(",", ":"),
             ensure_ascii=False,
+            allow_nan=False,
         )
 
     @cached_property
@@ -340,7 +367,7 @@ class Answer(Model):
 
     value: Text | None = None
     note: Text | None = None
-    at: datetime | None = None
+    at: Timestamp | None = None
     skipped: bool = False
     asked: Text | None = Field(None, description="Short hash of the question text that was answered.")
     amended: tuple[Amendment, ...] = Field(
@@ -385,8 +412,8 @@ class AnswerFile(Model):
             "Absent: every question is asked."
         ),
     )
-    started: datetime | None = None
-    completed: datetime | None = None
+    started: Timestamp | None = None
+    completed: Timestamp | None = None
     answers: dict[Text, Answer] = {}
 
 
@@ -471,7 +498,7 @@ class Branding(Model):
     """How reports present the organisation (or consultancy) that issues them."""
 
     name: Text | None = Field(None, description="The name shown on reports.")
-    logo: Text | None = Field(None, description="An image file (PNG, JPEG or SVG), relative to the config file.")
+    logo: Path_ | None = Field(None, description="An image file (PNG, JPEG or SVG), relative to the config file.")
     accent: Annotated[str, StringConstraints(pattern=r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")] | None = Field(
         None, description='The accent colour, "#rrggbb" (quoted: # starts a YAML comment).'
     )
@@ -503,13 +530,13 @@ class Config(Model):
     """The configuration file: defaults for every command, below the command line and CARECHECK_* variables."""
 
     carecheck_config: Literal[1] = Field(alias="carecheck-config", description="Format version of the config file.")
-    audits: Text | None = Field(None, description="The folder of answer files (default: audits).")
-    templates: Text | None = Field(None, description="A folder of report templates that override the built-ins.")
-    checklist: Text | None = Field(None, description="The default checklist: an id or a path.")
-    checklists: tuple[Text, ...] = Field(
+    audits: Path_ | None = Field(None, description="The folder of answer files (default: audits).")
+    templates: Path_ | None = Field(None, description="A folder of report templates that override the built-ins.")
+    checklist: Path_ | None = Field(None, description="The default checklist: an id or a path.")
+    checklists: tuple[Path_, ...] = Field(
         (), description="Folders searched for checklists, before ./checklists and the built-ins."
     )
-    plan: Text | None = Field(None, description="The plan file (waivers and action owners), `carecheck-plan: 1`.")
+    plan: Path_ | None = Field(None, description="The plan file (waivers and action owners), `carecheck-plan: 1`.")
     branding: Branding = Branding.model_construct(name=None, logo=None, accent=None)
     gates: Gates = Gates.model_construct(fail_under=None, fail_on=None)
     lint: dict[Text, Literal["off", "error", "warning"]] = Field(

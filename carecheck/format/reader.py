@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from carecheck.errors import InputError, InvalidInputError, Position
+from carecheck.errors import UNREADABLE, CarecheckError, InputError, InvalidInputError, Position
 from carecheck.fs import decode_utf8, read_bounded
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -75,6 +75,18 @@ class Document:
         self.path = path
         self.root = root
         self.data = data
+        self._keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = {}
+
+    def _entries(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """A mapping's keys indexed once, so that locating any number of findings stays linear."""
+        index = self._keys.get(id(node))
+        if index is None:
+            index = {}
+            for k, v in node.value:
+                if isinstance(k, yaml.ScalarNode):
+                    index.setdefault(k.value, (k, v))
+            self._keys[id(node)] = index
+        return index
 
     def locate(self, loc: Sequence[str | int], *, key: bool = False) -> Position:
         """The position of the value at `loc` (or of its key), or of the nearest parent that exists.
@@ -87,10 +99,9 @@ class Document:
         for part in loc:
             key_node = None
             if isinstance(node, yaml.MappingNode) and isinstance(part, str):
-                for k, v in node.value:
-                    if k.value == part:
-                        key_node, node = k, v
-                        break
+                found = self._entries(node).get(part)
+                if found is not None:
+                    key_node, node = found
             elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
                 node = node.value[part]
         if key and key_node is not None:
@@ -106,8 +117,8 @@ def read_document(path: Path) -> Document:
 def parse_document(raw: bytes, path: Path) -> Document:
     """Compose YAML bytes (UTF-8, with or without BOM) into a Document."""
     text = decode_utf8(raw, path)
-    if _depth_bound(text) > MAX_DEPTH:
-        _check_depth(text, path)
+    if _depth_bound(text) > MAX_DEPTH or len(text) > _FEW_NODES:
+        _check_events(text, path)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
@@ -229,11 +240,25 @@ def _depth_bound(text: str) -> int:
     return longest + carried + within
 
 
-def _check_depth(text: str, path: Path) -> None:
-    """Measure the real nesting depth from the event stream (no recursion, no values)."""
-    depth = 0
+_FEW_NODES = MAX_NODES // 4
+"""Below this many characters a document cannot hold MAX_NODES nodes (each takes a few characters)."""
+
+
+def _check_events(text: str, path: Path) -> None:
+    """Measure the real nesting depth and count the nodes from the event stream (no recursion, no values),
+    so that a document too deep or too big is refused before it is composed (in bounded memory)."""
+    depth = nodes = 0
     try:
         for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, (yaml.ScalarEvent, yaml.CollectionStartEvent)):
+                nodes += 1
+                if nodes > MAX_NODES:
+                    raise InputError(
+                        f"holds more than {MAX_NODES:,} values, more than any carecheck file needs",
+                        path=path,
+                        position=_mark(event),
+                        code="CC004",
+                    )
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -289,21 +314,41 @@ def _deep_flow(text: str) -> Position | None:
 
 
 def _check_size(root: yaml.Node, path: Path) -> None:
-    """Refuse documents whose aliases expand to too many nodes (billion laughs)."""
-    sizes: dict[int, int] = {}
+    """Refuse documents whose aliases expand to too many nodes (billion laughs) or nest too deep through
+    aliases (a chain of anchors, each a list holding the previous one: shallow text, deep values)."""
+    sizes: dict[int, tuple[int, int]] = {}  # node -> (nodes, height) once measured
 
-    def size(node: yaml.Node) -> int:
+    def too_deep(node: yaml.Node) -> InputError:
+        return InputError(
+            f"nested more than {MAX_DEPTH} levels deep (counting what aliases bring in)",
+            path=path,
+            position=_mark(node),
+            code="CC004",
+        )
+
+    def measure(node: yaml.Node, above: int) -> tuple[int, int]:
+        """(nodes, collection height) of `node`, which sits inside `above` collections."""
         known = sizes.get(id(node))
         if known is not None:
+            if above + known[1] > MAX_DEPTH:
+                raise too_deep(node)
             return known
-        sizes[id(node)] = 1  # a recursive alias counts once and is refused when converted
         if isinstance(node, yaml.MappingNode):
-            n = 1 + sum(size(k) + size(v) for k, v in node.value)
+            children = [c for pair in node.value for c in pair]
         elif isinstance(node, yaml.SequenceNode):
-            n = 1 + sum(size(v) for v in node.value)
+            children = node.value
         else:
-            n = 1
-        sizes[id(node)] = n
+            sizes[id(node)] = (1, 0)
+            return 1, 0
+        if above + 1 > MAX_DEPTH:
+            raise too_deep(node)
+        sizes[id(node)] = (1, 1)  # a recursive alias counts once and is refused when converted
+        n, height = 1, 1
+        for child in children:
+            size, child_height = measure(child, above + 1)
+            n += size
+            height = max(height, child_height + 1)
+        sizes[id(node)] = (n, height)
         if n > MAX_NODES:
             raise InputError(
                 f"aliases expand to more than {MAX_NODES:,} values",
@@ -311,9 +356,9 @@ def _check_size(root: yaml.Node, path: Path) -> None:
                 position=_mark(node),
                 code="CC004",
             )
-        return n
+        return n, height
 
-    size(root)
+    measure(root, 0)
 
 
 class _Converter:
@@ -323,8 +368,10 @@ class _Converter:
         self.path = path
         self.active: set[int] = set()
 
-    def error(self, node: yaml.Node, code: str, message: str) -> InvalidInputError:
-        return InvalidInputError(message, path=self.path, position=_mark(node), code=code)
+    def error(self, node: yaml.Node, code: str, message: str) -> CarecheckError:
+        # CC003/CC004 say the file cannot be read at all: exit 2 wherever it is read, as validate exits
+        cls = InputError if code in UNREADABLE else InvalidInputError
+        return cls(message, path=self.path, position=_mark(node), code=code)
 
     def value(self, node: yaml.Node) -> Any:
         if isinstance(node, yaml.ScalarNode):

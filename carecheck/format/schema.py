@@ -39,4 +39,4 @@ def json_schema(kind: str = "checklist") -> dict[str, Any]:
 
 def schema_text(kind: str = "checklist") -> str:
     """The schema as the text `carecheck schema` prints and checklists/carecheck.schema.json holds."""
-    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_schema(kind), indent=2, ensure_ascii=False, allow_nan=False) + "\n"

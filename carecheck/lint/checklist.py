@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -291,11 +290,13 @@ def bands_duplicate_min(ctx: ChecklistContext) -> Iterator[Hit]:
           - {min: 30, label: Fair}
           - {min: 0, label: Weak}
     """
-    counts = Counter(b.min for b in ctx.raw.bands or ())
+    first: dict[float, int] = {}
     for i, band in enumerate(ctx.raw.bands or ()):
-        if counts[band.min] > 1:
-            yield Hit(f"another band also starts at {band.min:g}", ("bands", i, "min"))
-            counts[band.min] = 0
+        if band.min in first:
+            # the repeated band is the one to change: point at it, and say where the first one is
+            yield Hit(f"band {first[band.min] + 1} also starts at {band.min:g}", ("bands", i, "min"))
+        else:
+            first[band.min] = i
 
 
 @rule("CC106", "critical-cap-unknown", "checklist")

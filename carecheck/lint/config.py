@@ -9,6 +9,7 @@ from pathlib import Path
 
 from carecheck.format.model import Config
 from carecheck.format.reader import Document
+from carecheck.fs import is_dir, is_file
 from carecheck.lint.registry import Hit, did_you_mean, find_rule, rule
 
 
@@ -51,7 +52,7 @@ def config_path_missing(ctx: ConfigContext) -> Iterator[Hit]:
         if value is None:
             continue
         target = ctx.path(value)
-        if not (target.is_dir() if folder else target.is_file()):
+        if not (is_dir(target) if folder else is_file(target)):
             kind = "folder" if folder else "file"
             where = f" (looked for {target})" if Path(value) != target else ""
             yield Hit(f"no {kind} '{value}'{where}", loc)

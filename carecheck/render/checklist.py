@@ -14,7 +14,7 @@ from carecheck.format.writer import dump_yaml
 def checklist_as(checklist: Checklist, fmt: str) -> str:
     """The resolved checklist as text, YAML or JSON."""
     if fmt == "json":
-        return json.dumps(_data(checklist), indent=2, ensure_ascii=False) + "\n"
+        return json.dumps(_data(checklist), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
     if fmt == "yaml":
         return dump_yaml(_data(checklist), width=100)
     return _text(checklist)

@@ -70,7 +70,7 @@ def _json(findings: Sequence[Finding], files: Sequence[str], *, color: bool = Fa
             item["subject"] = f.subject
         items.append(item)
     doc = {"carecheck-findings": 1, checked: len(files), "findings": items}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -204,7 +204,7 @@ def _sarif(findings: Sequence[Finding], files: Sequence[str], *, color: bool = F
         "results": results,
     }
     doc = {"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(doc, indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 FORMATS: dict[str, FindingsFormat] = {

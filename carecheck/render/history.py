@@ -102,7 +102,7 @@ def _generator_name() -> str:
 
 
 def _json(history: History, options: HistoryOptions) -> str:
-    return json.dumps(history_data(history, options), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(history_data(history, options), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _csv(history: History, options: HistoryOptions) -> str:

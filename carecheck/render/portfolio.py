@@ -121,7 +121,7 @@ def portfolio_data(portfolio: Portfolio, options: PortfolioOptions) -> dict[str,
 
 
 def _json(portfolio: Portfolio, options: PortfolioOptions) -> str:
-    return json.dumps(portfolio_data(portfolio, options), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(portfolio_data(portfolio, options), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 def _csv(portfolio: Portfolio, options: PortfolioOptions) -> str:

@@ -103,7 +103,7 @@ def _sha256(text: str) -> str:
 
 def _embedded_json(data: Any) -> str:
     # inside <script type="application/json"> nothing may close the element or open a comment
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

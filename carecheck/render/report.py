@@ -13,6 +13,7 @@ import csv
 import functools
 import io
 import json
+import os
 import re
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -23,27 +24,32 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
+import jinja2.sandbox
+import markupsafe
 
 from carecheck import clock
 from carecheck.catalog.plans import Acceptance, AppliedPlan, Assignment
-from carecheck.errors import InputError, Position, UsageError
-from carecheck.fs import read_bounded
-from carecheck.render.style import styler
+from carecheck.errors import InputError, Position, UsageError, printable
+from carecheck.fs import is_dir, read_bounded
+from carecheck.render import advice
+from carecheck.render.style import Styled, styler
 from carecheck.scoring.score import Band, PerceptionGap, QuestionScore, RoleDataGaps, RoleMean, Scorecard, SectionScore
-from carecheck.scoring.trends import CHANGES_SHOWN, AuditPoint, Comparison, LikeForLike, ScoreChange
+from carecheck.scoring.trends import AuditPoint, Comparison, LikeForLike, ScoreChange
 
 REPORT_FORMAT_VERSION = 1
 DEFAULT_ACCENT = "#1f4e79"
 DEFAULT_TITLE = "Customer care audit"
-SUMMARY_ACTIONS = 5
-"""How many actions the executive summary lists."""
 NOTES_SHOWN = 3
 """How many notes per question the HTML, Markdown and text reports show (CSV and JSON hold all)."""
 
 RESPONDENTS_LISTED = 30
 """Up to this many respondents the HTML appendix lists each; beyond, it counts them by role."""
 GAPS_SUMMARISED = 3
-"""How many perception gaps the executive summary names (the perception gaps part lists all)."""
+"""How many perception gaps the executive summary names."""
+MOVERS_SHOWN = 5
+"""How many most-improved and most-declined questions the documents list (the JSON holds every change)."""
+GAPS_SHOWN = 5
+"""How many section and question perception gaps the documents chart (the JSON and CSV hold all)."""
 
 FORMAT_NAMES = ("html", "md", "txt", "json", "csv", "pdf")
 FORMAT_ALIASES = {"text": "txt", "markdown": "md", "htm": "html"}
@@ -152,15 +158,78 @@ def logo_data_uri(data: bytes, filename: str) -> str:
 
 MAX_LOGO_BYTES = 2 * 1024 * 1024
 
+_MAGIC = {
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/gif": (b"GIF87a", b"GIF89a"),
+}
+_SVG_NS = "{http://www.w3.org/2000/svg}"
+_SVG_ACTIVE = {"script", "foreignObject", "iframe", "embed", "object", "handler"}
+
 
 def read_logo(path: Path) -> str:
-    """A logo file as a data: URI; InputError when it cannot be read, is not a file or is too large."""
+    """A logo file as a data: URI; InputError when it cannot be read, is not a file, is too large, is a
+    symlink to somewhere outside the project, or its bytes are not an image of the type its name says.
+
+    A logo can come from a folder someone sent (`branding: logo:` in carecheck.yaml): `logo.png` linked
+    to /etc/shadow or /proc/self/environ must not end up in a report as base64.
+    """
     logo_data_uri(b"", path.name)  # the type first: nothing is read for a wrong one
+    _check_logo_place(path)
     try:
         data = read_bounded(path, MAX_LOGO_BYTES, "logo file")
     except InputError as exc:
         raise InputError(f"cannot read the logo: {exc.message}", path=path) from None
+    problem = logo_problem(data, LOGO_TYPES[path.suffix.lower()])
+    if problem:
+        raise InputError(f"the logo is not a usable image: {problem}", path=path)
     return logo_data_uri(data, path.name)
+
+
+def _check_logo_place(path: Path) -> None:
+    """A symlinked logo must stay inside the project: the working folder or the folder of the link."""
+    try:
+        linked = any(p.is_symlink() for p in (path, *path.parents) if p != p.parent and str(p) != ".")
+        target = Path(os.path.realpath(path))
+        homes = {Path(os.path.realpath(Path.cwd())), Path(os.path.realpath(path.parent))}
+    except (OSError, ValueError) as exc:
+        raise InputError(f"cannot read the logo: {exc}", path=path) from None
+    if linked and not any(target.is_relative_to(home) for home in homes):
+        raise InputError(f"the logo is a link to {target}, outside the project folder", path=path)
+
+
+def logo_problem(data: bytes, mime: str) -> str | None:
+    """Why `data` is not an image of type `mime` (checked by its first bytes; SVG parsed, no script), or None."""
+    if mime == "image/svg+xml":
+        return _svg_problem(data)
+    webp = data[:4] == b"RIFF" and data[8:12] == b"WEBP"
+    ok = webp if mime == "image/webp" else data.startswith(_MAGIC[mime])
+    return None if ok else f"its bytes are not a {mime.split('/')[1].upper()} image"
+
+
+def _svg_problem(data: bytes) -> str | None:
+    import xml.etree.ElementTree as ET
+
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return "an SVG file must be UTF-8 text"
+    if "<!DOCTYPE" in text.upper() or "<!ENTITY" in text.upper():
+        return "an SVG logo may not declare a DOCTYPE or entities"
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as exc:
+        return f"not well-formed SVG ({exc})"
+    if root.tag not in ("svg", _SVG_NS + "svg"):
+        return "its root element is not <svg>"
+    for element in root.iter():
+        name = str(element.tag).rpartition("}")[2]
+        if name in _SVG_ACTIVE:
+            return f"an SVG logo may not hold <{name}>"
+        for attr, value in element.attrib.items():
+            if attr.rpartition("}")[2].lower().startswith("on") or "javascript:" in value.lower().replace(" ", ""):
+                return f"an SVG logo may not hold scripts (attribute {attr.rpartition('}')[2]})"
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -216,7 +285,7 @@ def _autoescape(name: str | None) -> bool:
 def environment(template_dir: Path | None = None) -> jinja2.Environment:
     """The one Jinja environment: the user's templates first, then the built-ins. Built once per template
     folder and kept, so that its compiled templates serve every document of a run (`--by organisation`)."""
-    if template_dir is not None and not template_dir.is_dir():
+    if template_dir is not None and not is_dir(template_dir):
         raise UsageError(f"--template-dir {template_dir} is not a folder")
     return _environment(template_dir.resolve() if template_dir is not None else None)
 
@@ -227,13 +296,16 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
     if template_dir is not None:
         loaders.append(jinja2.FileSystemLoader(str(template_dir)))
     loaders.append(_PackageTemplates())
-    env = jinja2.Environment(
+    # sandboxed: a template folder may come from a folder someone sent (`templates:` in carecheck.yaml),
+    # and its templates must not reach Python (`cycler.__init__.__globals__.os`); the built-ins need nothing more
+    env = jinja2.sandbox.ImmutableSandboxedEnvironment(
         loader=jinja2.ChoiceLoader(loaders),
         undefined=jinja2.StrictUndefined,
         autoescape=_autoescape,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_finalize,
     )
     env.filters.update(
         score=_score,
@@ -241,6 +313,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         plain=_plain,
         gap=_gap_words,
         md=_markdown_text,
+        md_code=_markdown_code,
         wrap=_wrap,
         fit=_fit,
         bar=_bar,
@@ -252,6 +325,7 @@ def _environment(template_dir: Path | None) -> jinja2.Environment:
         arrow=_arrow,
         who_sees=_who_sees,
         sees=_sees,
+        status=_status,
         role_data_gaps=_role_data_gaps,
         like_for_like=_like_for_like_words,
         questions_differ=_questions_differ_words,
@@ -295,6 +369,16 @@ def _markdown_text(value: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", text)
 
 
+_PLAIN_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _markdown_code(value: object) -> str:
+    """An id as inline code in Markdown. A code span cannot escape a backtick, so text that is not a plain
+    id (a removed question id from someone's file holding `` ` `` and `<img onerror=...>`) is escaped text."""
+    text = _printable(value)
+    return f"`{text}`" if _PLAIN_CODE.fullmatch(text) else _markdown_text(text)
+
+
 def _css_string(value: object) -> str:
     """User text as a quoted CSS string: everything but letters, digits and spaces escaped,
     so nothing in it can end the string or the <style> element it sits in."""
@@ -302,12 +386,17 @@ def _css_string(value: object) -> str:
     return f'"{escaped}"'
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
 def _printable(value: object) -> str:
-    """User text safe for a terminal: control characters (escape sequences) removed, tabs as spaces."""
-    return _CONTROL.sub("", str(value).replace("\t", " "))
+    """User text safe for a terminal (errors.printable): control and bidi characters removed, tabs as spaces."""
+    return printable(value)
+
+
+def _finalize(value: Any) -> Any:
+    """Every value a template prints goes through errors.printable, except what carecheck itself made (HTML
+    markup, terminal styling): so no template, built-in or not, can pass an escape sequence through."""
+    if isinstance(value, str) and not isinstance(value, (markupsafe.Markup, Styled)):
+        return printable(value)
+    return value
 
 
 def _wrap(value: object, width: int, indent: int = 0, first: int = 0) -> str:
@@ -379,11 +468,13 @@ def _plural(count: int, singular: str, plural: str | None = None) -> str:
 
 @dataclass(frozen=True)
 class ChartBar:
-    """One section in the chart: where its bar, its target mark and its labels go (px)."""
+    """One section in the chart: its full title on a line above its bar, the bar, its target mark (px)."""
 
     title: str
     score: float | None
     target: float | None
+    status: str
+    """The score against its target: met, near, far or none (advice.status)."""
     y: float
     width: float
     target_x: float | None
@@ -394,6 +485,7 @@ class Chart:
     width: int
     height: int
     label_width: int
+    """Where the plot starts (the labels sit above the bars, so it is a small margin)."""
     plot_width: int
     bar_height: int
     bars: tuple[ChartBar, ...]
@@ -402,8 +494,9 @@ class Chart:
 
 
 def section_chart(sections: tuple[SectionScore, ...]) -> Chart:
-    """The layout of the sections-against-targets chart (an SVG drawn by the HTML template)."""
-    label_width, plot_width, bar_height, step, top = 230, 380, 20, 34, 28
+    """The layout of the sections-against-targets chart (an SVG drawn by the HTML template). Each title
+    sits whole on its own line above its bar, so no label is ever cut."""
+    left, plot_width, bar_height, step, top = 4, 560, 14, 36, 34
     bars = []
     for i, section in enumerate(sections):
         y = top + i * step
@@ -412,26 +505,125 @@ def section_chart(sections: tuple[SectionScore, ...]) -> Chart:
                 title=section.title,
                 score=section.score,
                 target=section.target,
+                status=advice.status(section.score, section.target),
                 y=y,
                 width=0.0 if section.score is None else round(section.score / 100 * plot_width, 2),
-                target_x=None if section.target is None else round(label_width + section.target / 100 * plot_width, 2),
+                target_x=None if section.target is None else round(left + section.target / 100 * plot_width, 2),
             )
         )
     parts = []
     for s in sections:
-        target = f", target {s.target:.1f}" if s.target is not None else ""
+        target = f", target {s.target:g}, {advice.STATUS_WORDS[advice.status(s.score, s.target)]}" if s.target else ""
         parts.append(f"{s.title}: {_score(s.score)}{target}")
-    ticks = tuple((t, label_width + t / 100 * plot_width) for t in (0, 25, 50, 75, 100))
-    height = top + len(sections) * step + 6
+    ticks = tuple((t, left + t / 100 * plot_width) for t in (0, 25, 50, 75, 100))
+    height = top + len(sections) * step
     return Chart(
-        width=label_width + plot_width + 60,
+        width=left + plot_width + 120,
         height=height,
-        label_width=label_width,
+        label_width=left,
         plot_width=plot_width,
         bar_height=bar_height,
         bars=tuple(bars),
         ticks=ticks,
         description="Section scores out of 100. " + "; ".join(parts) + ".",
+    )
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    role: str
+    score: float | None
+    status: str
+    x: float
+
+
+@dataclass(frozen=True)
+class HeatRow:
+    section: str
+    """The section's title."""
+    title: tuple[str, ...]
+    """The section title in lines that fit the label column (never cut)."""
+    y: float
+    height: float
+    cells: tuple[HeatCell, ...]
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    width: int
+    height: int
+    label_width: int
+    cell_width: int
+    roles: tuple[tuple[str, float], ...]
+    """Each role's column header and its x (the centre of its column)."""
+    rows: tuple[HeatRow, ...]
+    description: str
+
+
+def heatmap(card: Scorecard) -> Heatmap | None:
+    """The role x section heatmap's layout: each section's mean as each role sees it, coloured against the
+    section's target; None with fewer than two roles."""
+    roles = [m.role for m in card.role_means]
+    if len(roles) < 2:
+        return None
+    label_width, cell_width, line, top = 250, 96, 15, 30
+    rows, y, parts = [], float(top), []
+    for s in card.sections:
+        title = tuple(textwrap.wrap(s.title, 34)) or ("",)
+        height = max(28.0, len(title) * line + 10)
+        means = {m.role: m.score for m in s.role_means}
+        cells = tuple(
+            HeatCell(role, means.get(role), advice.status(means.get(role), s.target), label_width + i * cell_width)
+            for i, role in enumerate(roles)
+        )
+        rows.append(HeatRow(s.title, title, y, height, cells))
+        y += height + 3
+        parts.append(f"{s.title}: " + ", ".join(f"{c.role} {_score(c.score)}" for c in cells))
+    return Heatmap(
+        width=label_width + cell_width * len(roles) + 4,
+        height=round(y) + 2,
+        label_width=label_width,
+        cell_width=cell_width,
+        roles=tuple((role, label_width + (i + 0.5) * cell_width) for i, role in enumerate(roles)),
+        rows=tuple(rows),
+        description="Each section's score as each role sees it, out of 100. " + "; ".join(parts) + ".",
+    )
+
+
+@dataclass(frozen=True)
+class PartsChart:
+    """Practices against results: what the organisation does, and what it achieves (two bars, px)."""
+
+    width: int
+    height: int
+    label_width: int
+    plot_width: int
+    bars: tuple[tuple[str, float | None, float, float], ...]
+    """(label, score, y, bar width) for the practice score, then the results score."""
+    description: str
+
+
+def parts_chart(card: Scorecard) -> PartsChart | None:
+    """The practices-vs-results chart, when the scorer gives both part scores (`measures:` questions);
+    None when it gives neither."""
+    practice = getattr(card, "practice_score", None)
+    results = getattr(card, "results_score", None)
+    if practice is None and results is None:
+        return None
+    label_width, plot_width, step, top = 150, 420, 30, 8
+    parts = (("Practices", practice), ("Results", results))
+    bars = tuple(
+        (label, score, top + i * step, 0.0 if score is None else round(score / 100 * plot_width, 2))
+        for i, (label, score) in enumerate(parts)
+    )
+    words = "; ".join(f"{label} {_score(score, 'not measured')}" for label, score in parts)
+    return PartsChart(
+        width=label_width + plot_width + 90,
+        height=top + len(parts) * step,
+        label_width=label_width,
+        plot_width=plot_width,
+        bars=bars,
+        description=f"Scores out of 100 of what is done (practices) and what it achieves (results): {words}.",
     )
 
 
@@ -507,6 +699,11 @@ def trend_chart(points: Sequence[AuditPoint], bands: Sequence[Band]) -> TrendCha
     )
 
 
+def _status(score: float | None, target: float | None) -> str:
+    """A score against a target: met, near, far or none (the class and the words the templates show)."""
+    return advice.status(score, target)
+
+
 def _sees(mean: RoleMean) -> str:
     """A role's mean in words: "front-line sees 30.0"."""
     return f"{mean.role} sees {_score(mean.score)}"
@@ -579,8 +776,19 @@ def _arrow(value: float | None) -> str:
 def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
     """The variables every template receives (documented in docs/report-format.md)."""
     actions = card.actions if options.top is None else card.actions[: options.top]
+    plan = advice.roadmap(card, options.top)
     return {
         "card": card,
+        "roadmap": plan,
+        "do_now": plan.steps[: advice.DO_NOW],
+        "summary": advice.summary(card, options.comparison),
+        "strengths": advice.strengths(card),
+        "heatmap": heatmap(card),
+        "parts_chart": parts_chart(card),
+        "horizons": advice.HORIZONS,
+        "status_words": advice.STATUS_WORDS,
+        "near": advice.NEAR,
+        "rating_step": advice.band_step(card.rating.label if card.rating else None, card.checklist.bands),
         "comparison": options.comparison,
         "title": options.title or DEFAULT_TITLE,
         "generated": options.generated,
@@ -588,12 +796,12 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "colours": accent_palette(options.branding.accent),
         "actions": actions,
         "actions_hidden": len(card.actions) - len(actions),
-        "summary_actions": actions[:SUMMARY_ACTIONS],
         "notes_shown": NOTES_SHOWN,
         "respondents_listed": RESPONDENTS_LISTED,
         "chart": section_chart(card.sections),
         "trend_chart": trend_chart(options.comparison.trend, card.checklist.bands) if options.comparison else None,
-        "changes_shown": CHANGES_SHOWN,
+        "changes_shown": MOVERS_SHOWN,
+        "gaps_shown": GAPS_SHOWN,
         "summary_gaps": (card.section_gaps + card.question_gaps)[:GAPS_SUMMARISED],
         "width": options.width,
         "style": styler(options.color),
@@ -836,7 +1044,7 @@ def _assignment_data(action: Assignment | None) -> dict[str, Any]:
 
 
 def _json(card: Scorecard, options: ReportOptions) -> str:
-    return json.dumps(report_data(card, options), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(report_data(card, options), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
 
 
 CSV_COLUMNS = (

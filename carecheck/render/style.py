@@ -11,6 +11,8 @@ from typing import Any
 
 import click
 
+from carecheck.errors import printable
+
 Style = Callable[..., str]
 """`style(text, *names)`: the text in the named styles (bold, dim, red, green, yellow, cyan, accent)."""
 
@@ -25,12 +27,17 @@ STYLES: dict[str, dict[str, Any]] = {
 }
 
 
+class Styled(str):
+    """Text carecheck styled itself: its escape sequences are its own (the text inside is made printable)."""
+
+
 def styler(enabled: bool) -> Style:
-    """A `style(text, *names)` function: click's styling when `enabled`, else the text as it is."""
+    """A `style(text, *names)` function: click's styling when `enabled`, else the text as it is
+    (made printable either way: what is styled is often read from a file)."""
 
     def style(text: object, *names: str) -> str:
         if not enabled or not names:
-            return str(text)
-        return click.style(str(text), **{k: v for name in names for k, v in STYLES[name].items()})
+            return Styled(printable(text))
+        return Styled(click.style(printable(text), **{k: v for name in names for k, v in STYLES[name].items()}))
 
     return style

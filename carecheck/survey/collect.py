@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.answers import is_asked
 from carecheck.format.model import Checklist
+from carecheck.fs import exists
 from carecheck.survey.csv_import import Planned, Survey, SurveyRow, plan_import, refuse_duplicates, write_import
 
 if TYPE_CHECKING:
@@ -54,7 +55,7 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> tuple[Survey, Ch
     from carecheck.catalog.loading import AnswerStream
     from carecheck.catalog.validation import discover
 
-    missing = [p for p in request.paths if not p.exists()]
+    missing = [p for p in request.paths if not exists(p)]
     if missing:
         raise UsageError(f"no such file or folder: {missing[0]}")
     survey = Survey("")

@@ -42,7 +42,7 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.fs import decode_utf8, read_bounded, walk_yaml
+from carecheck.fs import decode_utf8, exists, is_dir, read_bounded, walk_yaml
 from carecheck.lint.config import role_label_key
 from carecheck.lint.rules import RULES
 
@@ -747,7 +747,7 @@ def existing_answer_files(folder: Path) -> list[tuple[Path, AnswerFile]]:
     from carecheck.catalog.loading import load_answer_file
 
     found: list[tuple[Path, AnswerFile]] = []
-    if not folder.is_dir():
+    if not is_dir(folder):
         return found
     for path in walk_yaml(folder):
         try:
@@ -794,7 +794,7 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
     """The name `store.create_answer_file` would pick: `base`, else `--2`, `--3`, ..."""
     n = 1
     path = base
-    while path in taken or path.exists():
+    while path in taken or exists(path, follow=False):
         n += 1
         path = base.with_name(f"{base.stem}--{n}{base.suffix}")
     return path

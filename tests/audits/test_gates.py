@@ -257,9 +257,9 @@ def test_owners_and_due_dates_reach_every_document(run: Any, tmp_path: Path) -> 
     for suffix, expected in [
         ("csv", "Sam Lee,2027-01-31"),
         ("json", '"due": "2027-01-31"'),
-        ("html", "due 31 January 2027"),
-        ("md", "Sam Lee, due 31 January 2027"),
-        ("txt", "owner Sam Lee, due 31 January 2027"),
+        ("html", '<td class="fill">Sam Lee</td>\n        <td class="fill">31 January 2027</td>'),
+        ("md", "| Sam Lee | 31 January 2027 |"),
+        ("txt", "Owner: Sam Lee   Due: 31 January 2027"),
     ]:
         out = tmp_path / f"r.{suffix}"
         result = run("report", JO, SAM, "--plan", PLAN, "-o", str(out), env=EPOCH)
@@ -515,10 +515,11 @@ def test_variables_beat_the_configuration_file(run: Any, configured: Path) -> No
     assert run("report", "audit", "-o", "r.html", "--fail-under", "10", env=env).exit_code == 0
 
 
-def test_a_broken_configured_gate_is_a_usage_error(run: Any, configured: Path) -> None:
+def test_a_broken_configured_gate_is_wrong_content_and_a_bad_variable_a_usage_error(run: Any, configured: Path) -> None:
+    # a wrong carecheck.yaml exits 1 everywhere, as `validate` of it does; a bad variable is usage (2)
     (configured / "carecheck.yaml").write_text("carecheck-config: 1\ngates: {fail_under: {overall: 130}}\n")
     result = run("report", "audit")
-    assert result.exit_code == 2 and "carecheck.yaml:2:" in result.stderr and "Traceback" not in result.output
+    assert result.exit_code == 1 and "carecheck.yaml:2:" in result.stderr and "Traceback" not in result.output
     (configured / "carecheck.yaml").write_text("carecheck-config: 1\n")
     bad_env = run("report", "audit", env={"CARECHECK_FAIL_UNDER": "lots"})
     assert bad_env.exit_code == 2 and "CARECHECK_FAIL_UNDER" in bad_env.stderr

@@ -293,7 +293,7 @@ def test_lint_errors_of_the_audit_reported_still_fail(project: Path, run: Any) -
 def test_perception_gaps_are_named_prominently(project: Path, run: Any) -> None:
     result = run("report", Q3, "--format", "md")
     assert result.exit_code == 0
-    summary = result.stdout[result.stdout.index("## Executive summary") : result.stdout.index("Top actions")]
+    summary = result.stdout[result.stdout.index("## Executive summary") : result.stdout.index("## Roadmap")]
     assert "Where people disagree" in summary
     assert "- **Contact and replies**: front-line sees 9.2, leadership sees 91.7" in summary  # sections first
     data = json.loads(run("report", Q3, "--format", "json").stdout)

@@ -144,7 +144,7 @@ def test_config_command_lists_every_setting_with_its_origin(run, project: Path) 
 def test_unknown_key_is_an_error_with_its_position(run, project: Path) -> None:
     write_config(project / "carecheck.yaml", "audits: a\naudit: b\n")
     result = run("show", "team/minimal.yaml")
-    assert result.exit_code == 2
+    assert result.exit_code == 1  # read and wrong, as `validate carecheck.yaml` exits
     assert result.stderr == "carecheck.yaml:3:1: CC008 unknown key 'audit' (did you mean 'audits'?)\n"
 
 
@@ -160,13 +160,13 @@ def test_unknown_key_is_an_error_with_its_position(run, project: Path) -> None:
 def test_wrong_values_are_errors_with_positions(run, project: Path, body: str, expected: str) -> None:
     write_config(project / "carecheck.yaml", body)
     result = run("config")
-    assert result.exit_code == 2 and result.stderr.startswith(expected)
+    assert result.exit_code == 1 and result.stderr.startswith(expected)
 
 
 def test_a_file_that_is_not_a_config(run, project: Path) -> None:
     shutil.copy(FIXTURES / "minimal.yaml", project / "carecheck.yaml")
     result = run("config")
-    assert result.exit_code == 2 and "carecheck.yaml:1:1: CC007 not a configuration file" in result.stderr
+    assert result.exit_code == 1 and "carecheck.yaml:1:1: CC007 not a configuration file" in result.stderr
 
 
 def test_a_missing_config_file_named_on_the_command_line(run, project: Path) -> None:
@@ -199,8 +199,10 @@ def test_rules_and_schema_work_with_a_broken_config(run, project: Path) -> None:
     assert run("--version").exit_code == 0
 
 
-@pytest.mark.parametrize("body", ["bogus: [\n", "oops: 1\n"])
-def test_help_works_with_a_broken_config_and_the_command_still_refuses(run, project: Path, body: str) -> None:
+@pytest.mark.parametrize(("body", "code"), [("bogus: [\n", 2), ("oops: 1\n", 1)])
+def test_help_works_with_a_broken_config_and_the_command_still_refuses(
+    run, project: Path, body: str, code: int
+) -> None:
     write_config(project / "carecheck.yaml", body)
     for command in ("audit", "show", "import", "report", "history", "init", "list", "config"):
         result = run(command, "--help")
@@ -208,9 +210,9 @@ def test_help_works_with_a_broken_config_and_the_command_still_refuses(run, proj
     assert run("--help").exit_code == 0
     assert "the configuration has errors" in run("audit", "--help").stdout
     result = run("show", "team/minimal.yaml")  # running the command reports the configuration's error
-    assert result.exit_code == 2 and result.stderr.startswith("carecheck.yaml:")
+    assert result.exit_code == code and result.stderr.startswith("carecheck.yaml:")
     result = run("import", "x.csv")  # the configuration's error first, not a missing option it may have set
-    assert result.exit_code == 2 and result.stderr.startswith("carecheck.yaml:")
+    assert result.exit_code == code and result.stderr.startswith("carecheck.yaml:")
 
 
 def test_help_and_config_show_the_checklist_in_effect(run, project: Path) -> None:
@@ -271,7 +273,7 @@ def test_validate_reports_a_broken_config_as_findings(run, project: Path) -> Non
 
 def test_a_configured_checklist_folder_that_does_not_exist(run, project: Path) -> None:
     write_config(project / "carecheck.yaml", "checklists: [team, gone]\n")
-    assert run("list").exit_code == 2
+    assert run("list").exit_code == 1
     assert "carecheck.yaml:2:13: CC401 no folder" in run("list").stderr
     result = run("validate", "carecheck.yaml")
     assert result.exit_code == 1 and result.stdout == "carecheck.yaml:2:20: CC401 no folder 'gone'\n"
@@ -333,7 +335,7 @@ def test_config_error_carries_every_finding(project: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_settings(None, {})
     assert [f.position.line for f in caught.value.findings if f.position] == [2, 3]
-    assert caught.value.exit_code == 2
+    assert caught.value.exit_code == 1  # read and wrong; a file that is not YAML is 2
 
 
 # ---------------------------------------------------------------------------------------------------

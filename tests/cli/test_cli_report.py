@@ -109,7 +109,7 @@ def test_title_top_and_branding(run: Any, tmp_path: Path) -> None:
     assert "<title>Quarterly review: Acme &lt;Care&gt; &amp; Sons (draft)</title>" in html
     assert 'src="data:image/png;base64,iVBORw0KGgo="' in html
     assert "--accent: #7a1f5c;" in html and "Prepared by Care Consulting" in html
-    assert "4 more actions not shown here" in html
+    assert "4 further questions below target follow" in html
 
 
 @pytest.mark.parametrize(
