@@ -4,13 +4,20 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import re
+import shutil
 import stat
 import tempfile
-from collections.abc import Callable, Iterator
+import uuid
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
-from carecheck.errors import InputError, Position
+from carecheck.errors import InputError, Position, UsageError
 
 
 def is_dir(path: Path | str) -> bool:
@@ -107,6 +114,41 @@ def walk_yaml(folder: Path, depth: int | None = None) -> Iterator[Path]:
         for name in sorted(names):
             if name.endswith(YAML_SUFFIXES):
                 yield Path(root, name)
+
+
+def refuse_replacing(outputs: Iterable[Path | None], reads: Iterable[Path | None]) -> None:
+    """The one guard of every output path (`-o`, `--gate-output`, ...): UsageError (exit 2) before anything is written.
+
+    Refused: a dangling symlink (writing through it would create its target and its folders); a
+    path that is, through any symlink, a file the run reads (`reads`: answer files, the plan, the
+    checklist, carecheck.yaml, the logo) or a template (`*.j2`) in a folder it reads templates from; and an
+    existing answer file (first key `carecheck-answers:`) wherever it is, an audit record of its own
+    (so the answer files under the audits folder and the earlier audits `--baseline auto` reads too).
+    """
+    read_files: dict[Path, Path] = {}
+    read_dirs: dict[Path, Path] = {}
+    for path in reads:
+        if path is not None:
+            (read_dirs if os.path.isdir(path) else read_files)[Path(os.path.realpath(path))] = path
+    for output in outputs:
+        if output is None:
+            continue
+        if os.path.islink(output) and not os.path.exists(output):
+            raise UsageError(f"the output {output} is a symlink to nothing ({os.readlink(output)}); choose another -o")
+        real = Path(os.path.realpath(output))
+        head = read_head(real, 4096)
+        if head is not None and ANSWER_FILE_START.search(head):
+            raise UsageError(f"the output would overwrite the answer file {output}, an audit record; choose another -o")
+        if real in read_files:
+            raise UsageError(f"the output would overwrite {read_files[real]}, which this run reads; choose another -o")
+        folder = next((given for d, given in read_dirs.items() if d in real.parents), None)
+        if folder is not None and real.name.endswith(TEMPLATE_SUFFIX):
+            raise UsageError(f"the output would overwrite {output} in {folder}, which this run reads; choose another")
+
+
+TEMPLATE_SUFFIX = ".j2"
+ANSWER_FILE_START = re.compile(r"^carecheck-answers[ \t]*:", re.MULTILINE)
+"""An answer file says what it is in its first key (read_head's look is enough to know one)."""
 
 
 def write_atomic(path: Path, content: str | bytes) -> None:
@@ -226,6 +268,262 @@ def decode_utf8(raw: bytes, path: Path | str, message: str = UTF8_MESSAGE) -> st
             position=Position(raw.count(b"\n", 0, offset) + 1, col),
             code="CC002",
         ) from None
+
+
+# ---------------------------------------------------------------------------------------------------
+# One writer per file: a lock file beside it
+
+
+LOCK_STALE_AFTER = 24 * 3600
+"""Seconds after which a lock taken on another host is taken as stale (its pid cannot be checked from here)."""
+
+
+class Locked(InputError):
+    """Another process holds the lock of a file: exit 2, naming that process."""
+
+
+@dataclass(frozen=True)
+class FileLock:
+    """A held lock: `<folder>/.<name>.lock`, made with O_CREAT|O_EXCL semantics, holding pid, host and since."""
+
+    path: Path
+    token: str
+
+    def release(self) -> None:
+        """Remove the lock file if it is still ours (a lock taken over as stale is someone else's now)."""
+        with contextlib.suppress(OSError, ValueError):
+            if json.loads(self.path.read_text(encoding="utf-8")).get("token") == self.token:
+                self.path.unlink()
+
+    def __enter__(self) -> FileLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def lock_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.lock")
+
+
+def take_lock(target: Path, now: datetime, stale_after: float = LOCK_STALE_AFTER) -> FileLock:
+    """Lock `target` for this process, or raise Locked naming the process that holds it.
+
+    The lock file is created complete in one step (fs.create_exclusive: a hard link, else
+    O_CREAT|O_EXCL-like), so it works on every OS and file system carecheck supports. A lock
+    that survived a crash is taken over: its pid is dead on this host, or (another host, or an
+    OS where a pid cannot be checked) it is older than `stale_after` seconds, or it is unreadable.
+    """
+    lock = lock_path(target)
+    token = f"{os.getpid()}-{uuid.uuid4().hex}"
+    content = json.dumps({"pid": os.getpid(), "host": _host(), "since": now.isoformat(), "token": token})
+    for _ in range(3):
+        try:
+            if create_exclusive(lock, content + "\n"):
+                return FileLock(lock, token)
+        except (OSError, ValueError) as exc:
+            raise InputError(f"cannot lock the file: {reason(exc)}", path=target, code="CC001") from None
+        holder = _holder(lock)
+        if holder is not None and not _is_stale(holder, now, stale_after):
+            raise Locked(
+                f"is open in another carecheck (pid {holder.get('pid')} on {holder.get('host')}, since "
+                f"{holder.get('since')}); finish or stop that one first. If that process is gone, "
+                f"remove {lock}",
+                path=target,
+            )
+        # stale: take it over, unless it changed under us (another process took it over first)
+        with contextlib.suppress(OSError):
+            if _holder(lock) == holder:
+                os.unlink(lock)
+    raise Locked(f"cannot take the lock {lock}: other processes keep taking it", path=target)
+
+
+def _host() -> str:
+    import platform
+
+    return platform.node() or "unknown host"
+
+
+def _holder(lock: Path) -> dict[str, Any] | None:
+    """What a lock file says (None when it cannot be read: a lock is written whole, so that one is broken)."""
+    try:
+        data = json.loads(lock.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _is_stale(holder: dict[str, Any], now: datetime, stale_after: float) -> bool:
+    pid = holder.get("pid")
+    if holder.get("host") == _host() and isinstance(pid, int) and os.name == "posix":
+        if pid == os.getpid():
+            return False
+        try:
+            os.kill(pid, 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            return True
+        except OSError:
+            return False  # it exists (another user's)
+        return False
+    try:
+        since = datetime.fromisoformat(str(holder.get("since")))
+        return (now - since).total_seconds() > stale_after
+    except (TypeError, ValueError, OverflowError):
+        return True
+
+
+# ---------------------------------------------------------------------------------------------------
+# Many files at once: all or nothing
+
+
+BATCH_PREFIX = ".carecheck-batch-"
+_COMMITTED = "committed.json"
+
+
+def write_all(root: Path, files: Mapping[Path, str | bytes], folders: Sequence[Path] = ()) -> None:
+    """Create every file of `files` (none may exist) and the `folders` under `root`, all or nothing.
+
+    The files are written into a hidden staging folder inside `root` (walk_yaml never enters
+    it), fsynced, and then a list of them is written: that list is the commit point. Then each
+    is renamed into place and the folders fsynced once each. An error or Ctrl-C before the commit
+    removes the staging folder (and the folders it made); after it, the renames are finished
+    first. After a kill -9 only the staging folder is left, and the next `write_all` into the
+    same `root` (import, init, collect) finishes a committed batch or removes an uncommitted one.
+    Anything the OS refuses is an InputError (exit 2) naming the path; nothing is then left.
+    """
+    recover_batches(root)
+    made: list[Path] = []
+    try:
+        rel = {_relative(root, path): content for path, content in files.items()}
+        there = next((root / r for r in rel if os.path.lexists(root / r)), None)
+        if there is not None:
+            raise InputError("exists already; nothing was written", path=there, code="CC001")
+        made = _make_dirs(root)
+        staging = root / f"{BATCH_PREFIX}{uuid.uuid4().hex[:12]}"
+        os.mkdir(staging)
+    except (OSError, ValueError) as exc:
+        _remove_made(made)
+        raise InputError(f"cannot write: {reason(exc)}", path=root, code="CC001") from None
+    try:
+        _stage(staging, rel)
+        names = [r.as_posix() for r in rel]
+        listing = json.dumps({"files": names, "folders": [_relative(root, f).as_posix() for f in folders]})
+        with open(staging / _COMMITTED, "w", encoding="utf-8") as fh:
+            fh.write(listing)
+            fh.flush()
+            os.fsync(fh.fileno())
+        _fsync_dir(staging)
+    except BaseException as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove_made(made)
+        if isinstance(exc, (OSError, ValueError)):
+            where = getattr(exc, "filename", None) or root
+            raise InputError(f"cannot write: {reason(exc)}; nothing was written", path=where, code="CC001") from None
+        raise
+    _finish(root, staging)
+
+
+def recover_batches(root: Path) -> None:
+    """Finish (committed) or remove (not committed) what a killed write_all left in `root`."""
+    try:
+        leftovers = [e for e in os.scandir(root) if e.name.startswith(BATCH_PREFIX) and e.is_dir()]
+    except OSError:
+        return
+    for entry in leftovers:
+        staging = Path(entry.path)
+        if (staging / _COMMITTED).is_file():
+            _finish(root, staging)
+        else:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def _relative(root: Path, path: Path) -> Path:
+    rel = Path(os.path.relpath(path, root)) if path.is_absolute() != root.is_absolute() else path.relative_to(root)
+    if rel.is_absolute() or ".." in rel.parts:
+        raise ValueError(f"{path} is not inside {root}")
+    return rel
+
+
+def _make_dirs(root: Path) -> list[Path]:
+    """Create `root` and its missing parents; the ones made, deepest first (to remove on failure)."""
+    missing = []
+    folder = root
+    while not folder.exists():
+        missing.append(folder)
+        if folder.parent == folder:
+            break
+        folder = folder.parent
+    for folder in reversed(missing):
+        os.mkdir(folder)
+    return missing
+
+
+def _remove_made(made: list[Path]) -> None:
+    for folder in made:
+        with contextlib.suppress(OSError):
+            os.rmdir(folder)
+
+
+def _stage(staging: Path, files: Mapping[Path, str | bytes]) -> None:
+    """Write the files under `staging`, then fsync them: the writes go out together, not one flush each."""
+    mode = 0o666 & ~_umask()
+    written: list[Path] = []
+    for rel, content in files.items():
+        path = staging / rel
+        if path.parent != staging:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), mode)
+        try:
+            os.write(fd, data)
+        finally:
+            os.close(fd)
+        written.append(path)
+    for path in written:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _finish(root: Path, staging: Path) -> None:
+    """Move a committed batch into place (what is in place already stays), then remove the staging folder.
+
+    Ctrl-C while this runs is held until it is done: stopping half way would leave half the batch.
+    """
+    import signal
+    import threading
+
+    listing = json.loads((staging / _COMMITTED).read_text(encoding="utf-8"))
+    held: list[int] = []
+    previous = None
+    if threading.current_thread() is threading.main_thread():
+        previous = signal.signal(signal.SIGINT, lambda signum, frame: held.append(signum))
+    try:
+        parents: set[Path] = set()
+        for name in listing["files"]:
+            src, dst = staging / name, root / name
+            if not src.exists():
+                continue  # moved before a kill
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            parents.add(dst.parent)
+            if os.path.lexists(dst):
+                raise InputError("appeared while the batch was written; left in place", path=dst, code="CC001")
+            os.replace(src, dst)
+        for name in listing.get("folders", []):
+            (root / name).mkdir(parents=True, exist_ok=True)
+        for folder in sorted(parents):
+            _fsync_dir(folder)
+        shutil.rmtree(staging, ignore_errors=True)
+        _fsync_dir(root)
+    except OSError as exc:
+        raise InputError(f"cannot write: {reason(exc)}", path=exc.filename or root, code="CC001") from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 def _utf16_or_32(raw: bytes) -> str | None:

@@ -51,7 +51,7 @@ class ScriptedPrompter:
     def say(self, text: str, style: str = "") -> None:
         self.said.append((text, style))
 
-    def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
+    def select(self, message: str, items: Sequence[Item | None], default: str | None = None, commit: Any = None) -> str:
         real = [i for i in items if i is not None]
         default_label = next((i.label for i in real if i.key == default), None)
         assert default is None or default_label is not None, f"default {default!r} is not an item"
@@ -59,6 +59,8 @@ class ScriptedPrompter:
         exact = [i for i in real if i.label == response]
         matches = exact or [i for i in real if i.label.startswith(response)]
         assert len(matches) == 1, f"{response!r} is not one item of {message!r}: {[i.label for i in real]}"
+        if commit is not None:
+            commit(matches[0].key)
         return matches[0].key
 
     def text(
@@ -67,12 +69,15 @@ class ScriptedPrompter:
         default: str = "",
         validate: Callable[[str], str | None] | None = None,
         instruction: str = "",
+        commit: Any = None,
     ) -> str:
         while True:
             response = self._next(Prompt("text", message, default=default))
             assert isinstance(response, str), f"text prompt {message!r} got {response!r}"
             problem = validate(response) if validate else None
             if problem is None:
+                if commit is not None:
+                    commit(response)
                 return response
             self.refused.append((response, problem))  # the real prompt keeps asking
 
@@ -80,6 +85,9 @@ class ScriptedPrompter:
         response = self._next(Prompt("confirm", message))
         assert isinstance(response, bool), f"yes/no prompt {message!r} got {response!r}"
         return response
+
+    def stop(self) -> bool:
+        return False  # no prompt runs between steps: a signal stops the walk-through at once
 
     def _next(self, prompt: Prompt) -> Any:
         self.prompts.append(prompt)
@@ -92,4 +100,6 @@ class ScriptedPrompter:
             assert where in prompt.message, f"expected a prompt about {where!r}, got {prompt.message!r}"
         if step is KeyboardInterrupt or step is EOFError:
             raise step()
+        if isinstance(step, BaseException):  # e.g. TypingInterrupted("half typed")
+            raise step
         return step

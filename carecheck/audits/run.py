@@ -7,6 +7,7 @@ before a document is rendered, so a refused job writes nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -29,6 +30,7 @@ from carecheck.catalog.validation import discover
 from carecheck.clock import today
 from carecheck.errors import Finding, UsageError, outcome_exit_code
 from carecheck.format.reader import real_path
+from carecheck.fs import refuse_replacing
 from carecheck.render.findings import summarise
 from carecheck.render.report import (
     DEFAULT_ACCENT,
@@ -70,6 +72,8 @@ class ReportJob:
     """stdout is a terminal and takes the document (no `-o`)."""
     width: int = 80
     color: bool = False
+    reads: tuple[Path, ...] = ()
+    """Other files the run reads (carecheck.yaml), which no output may replace (fs.refuse_replacing)."""
 
 
 @dataclass(frozen=True)
@@ -115,7 +119,10 @@ def run_report(
     paths = list(discover(list(job.request.answers)))
     reports = build_reports(replace(job.request, files=paths, progress=progress), catalog)
     targets = report_paths(job.output, [r.card.organisation for r in reports.reports])
-    _refuse_clobbering([p for p, _ in paths], [*targets, job.gate_output])
+    given = job.request.checklist
+    checklist_file = Path(given) if given is not None and os.path.isfile(given) else None
+    reads = [*(p for p, _ in paths), job.plan, job.logo, job.template_dir, checklist_file, *job.reads]
+    refuse_replacing([*targets, job.gate_output], reads)
     several = len(reports.reports) > 1
     plans, warnings = _plans(job, reports.reports, catalog, environ)
     messages = [] if job.quiet else [*summarise([*reports.warnings, *warnings], verbose=job.verbose)]
@@ -185,14 +192,6 @@ def _branding(job: ReportJob) -> Branding:
         logo=read_logo(job.logo) if job.logo is not None else None,
         accent=parse_accent(job.accent) if job.accent is not None else DEFAULT_ACCENT,
     )
-
-
-def _refuse_clobbering(inputs: list[Path], outputs: list[Path | None]) -> None:
-    """An output that would replace an answer file (an audit record) is refused before anything is written."""
-    written = {real_path(p) for p in outputs if p is not None}
-    clobbered = next((p for p in inputs if real_path(p) in written), None)
-    if clobbered is not None:
-        raise UsageError(f"the output would overwrite the answer file {clobbered}, an audit record; choose another -o")
 
 
 def _plans(

@@ -7,6 +7,7 @@ Only click is imported at start-up; each command imports the core it needs, so
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import sys
@@ -269,6 +270,16 @@ def _output(document: str | bytes, target: Path | None, *, color: bool, say: boo
         sys.stdout.buffer.write(document)
     else:
         click.echo(document, nl=False, color=color)
+
+
+def _refuse_replacing(outputs: list[Path | None], *reads: Path | None) -> None:
+    """fs.refuse_replacing for a command's outputs, carecheck.yaml (when one is read) added to what it reads."""
+    from carecheck.fs import refuse_replacing
+
+    source = None
+    with contextlib.suppress(CarecheckError):  # a broken configuration is reported where it is used
+        source = settings().source
+    refuse_replacing(outputs, [*reads, source])
 
 
 def _write(path: Path, content: str | bytes) -> None:

@@ -8,7 +8,15 @@ from pathlib import Path
 
 import click
 
-from carecheck.cli.base import AUDITS_DIR, DefaultChecklistCommand, _catalog, _use_color, cli, complete_checklist
+from carecheck.cli.base import (
+    AUDITS_DIR,
+    DefaultChecklistCommand,
+    _catalog,
+    _refuse_replacing,
+    _use_color,
+    cli,
+    complete_checklist,
+)
 from carecheck.errors import UsageError
 
 EXPORT_FORMATS = ["form", "html", "md", "pdf", "csv"]  # = render.questionnaire.EXPORT_FORMATS, kept light
@@ -51,13 +59,15 @@ def export(
         raise UsageError(f"--format {fmt} writes a file: give -o FILE")
     organisation = organisation.strip() if organisation and organisation.strip() else None
     audit_label = audit_label.strip() if audit_label and audit_label.strip() else None
+    values = output.with_name(f"{output.stem}.values.csv") if output is not None and fmt == "csv" else None
+    read = Path(checklist) if Path(checklist).is_file() else None
+    _refuse_replacing([output, values], read)
     resolved = _catalog().load(checklist, near=Path.cwd()).checklist
     if fmt == "csv":
         from carecheck.survey.csv_template import survey_template
 
-        assert output is not None
+        assert output is not None and values is not None
         template = survey_template(resolved, organisation)
-        values = output.with_name(f"{output.stem}.values.csv")
         write_atomic(output, template.header)
         write_atomic(values, template.values)
         click.echo(f"Wrote {output} (the header `carecheck import` reads) and {values} (what each column allows).")

@@ -8,7 +8,17 @@ from pathlib import Path
 
 import click
 
-from carecheck.cli.base import JOBS, _catalog, _progress, _terminal_width, _use_color, _write, cli, settings
+from carecheck.cli.base import (
+    JOBS,
+    _catalog,
+    _progress,
+    _refuse_replacing,
+    _terminal_width,
+    _use_color,
+    _write,
+    cli,
+    settings,
+)
 
 
 @cli.command()
@@ -45,6 +55,7 @@ def portfolio(
     from carecheck.render.report import report_date
 
     name = portfolio_format(fmt, output)
+    _refuse_replacing([output])
     where = folder if folder is not None else settings().audits
     found, notices = build_portfolio(
         where, _catalog(), rescore=rescore, progress=lambda paths: _progress(paths, "Reading audits"), jobs=jobs

@@ -17,6 +17,7 @@ from carecheck.cli.base import (
     _catalog,
     _output,
     _progress,
+    _refuse_replacing,
     _terminal_width,
     _use_color,
     _write,
@@ -198,6 +199,7 @@ def report(
         terminal=terminal,
         width=_terminal_width(100) if terminal else 80,
         color=terminal and _use_color(sys.stdout),
+        reads=(configured.source,) if configured.source is not None else (),
     )
     run = run_report(job, _catalog(), os.environ, None if quiet else lambda paths: _progress(paths, "Scoring"))
     _say_report(run, color=job.color)
@@ -253,6 +255,7 @@ def history(
     from carecheck.render.report import report_date
 
     name = history_format(fmt, output)
+    _refuse_replacing([output])
     where = folder if folder is not None else settings().audits
     found, notices = build_history(where, _catalog(), checklist=checklist, rescore=rescore, jobs=jobs)
     for notice in notices:

@@ -12,7 +12,7 @@ from carecheck.errors import UsageError
 from carecheck.format.reader import real_path
 from carecheck.format.schema import SCHEMA_FILE, schema_text
 from carecheck.format.writer import dump_yaml
-from carecheck.fs import exists, is_dir, is_file, write_atomic
+from carecheck.fs import exists, is_dir, is_file, recover_batches, write_all
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,10 @@ class Scaffold:
 
 
 def init_project(folder: Path, profile: str, catalog: Catalog, checklist_id: str | None, year: int) -> Scaffold:
-    """Write `carecheck.yaml`, `audits/` and `checklists/<id>.yaml` extending `profile`; never overwrite."""
+    """Write `carecheck.yaml`, `audits/` and `checklists/<id>.yaml` extending `profile`; never overwrite.
+
+    All or nothing (fs.write_all): a failure, Ctrl-C or kill leaves no file behind, and a rerun completes.
+    """
     resolved = catalog.load(profile)
     parent = resolved.checklist
     cid = checklist_id or f"{slug(folder.resolve().name, 'my')}-care"
@@ -33,6 +36,7 @@ def init_project(folder: Path, profile: str, catalog: Catalog, checklist_id: str
     config = folder / "carecheck.yaml"
     checklist = folder / "checklists" / f"{cid}.yaml"
     schema = folder / "checklists" / SCHEMA_FILE
+    recover_batches(folder)  # what a killed run left: finished if it was complete, else removed
     existing = [p for p in (config, checklist, schema) if exists(p, follow=False)]
     if existing:
         raise UsageError(f"{existing[0]} exists already; init never overwrites a file")
@@ -44,42 +48,34 @@ def init_project(folder: Path, profile: str, catalog: Catalog, checklist_id: str
     for section in parent.sections:
         outline.append(f"  {section.id}: {' '.join(section.title.split())}")  # one comment line, whatever the title
         outline += [f"    - {q.id}" for q in section.questions]
-    write_atomic(
-        checklist,
-        _commented_yaml(
-            f"yaml-language-server: $schema={SCHEMA_FILE}",
-            {
-                "carecheck": 1,
-                "id": cid,
-                "title": f"{parent.title} (tailored)",
-                "version": f"{year}.1",
-                "description": f"Our own customer-care audit, tailored from {parent.id} {parent.version}.",
-                "extends": _extends(resolved.doc.path, parent.id, checklist.parent),
-            },
-            "Leave out what does not apply to us (question or section ids, listed below):",
-            {"exclude": []},
-            "Change the weight, criticality, effort, target or wording of a question or section:",
-            {"override": {}},
-            "Add sections of our own, or questions to an existing section (give its id):",
-            {"sections": []},
-            *outline,
-        ),
+    checklist_text = _commented_yaml(
+        f"yaml-language-server: $schema={SCHEMA_FILE}",
+        {
+            "carecheck": 1,
+            "id": cid,
+            "title": f"{parent.title} (tailored)",
+            "version": f"{year}.1",
+            "description": f"Our own customer-care audit, tailored from {parent.id} {parent.version}.",
+            "extends": _extends(resolved.doc.path, parent.id, checklist.parent),
+        },
+        "Leave out what does not apply to us (question or section ids, listed below):",
+        {"exclude": []},
+        "Change the weight, criticality, effort, target or wording of a question or section:",
+        {"override": {}},
+        "Add sections of our own, or questions to an existing section (give its id):",
+        {"sections": []},
+        *outline,
     )
-    write_atomic(schema, schema_text())
-    write_atomic(
-        config,
-        _commented_yaml(
-            {"carecheck-config": 1},
-            "The checklist `carecheck audit` and `carecheck show` use when none is named.",
-            {"checklist": cid},
-            "Folders searched for checklists (before the built-ins), and where answers are saved.",
-            {"checklists": ["checklists"], "audits": "audits"},
-        ),
+    config_text = _commented_yaml(
+        {"carecheck-config": 1},
+        "The checklist `carecheck audit` and `carecheck show` use when none is named.",
+        {"checklist": cid},
+        "Folders searched for checklists (before the built-ins), and where answers are saved.",
+        {"checklists": ["checklists"], "audits": "audits"},
     )
-    try:
-        (folder / "audits").mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create {folder / 'audits'}: {exc.strerror}") from None
+    write_all(
+        folder, {checklist: checklist_text, schema: schema_text(), config: config_text}, folders=[folder / "audits"]
+    )
     return Scaffold((config, checklist, schema, folder / "audits"), cid)
 
 

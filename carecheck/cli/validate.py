@@ -148,8 +148,9 @@ def schema(kind: str, answers: bool, output: Path | None) -> None:
     `carecheck schema -o checklists/carecheck.schema.json`.
     """
     from carecheck.format.schema import schema_text
-    from carecheck.fs import write_atomic
+    from carecheck.fs import refuse_replacing, write_atomic
 
+    refuse_replacing([output], [])  # schema reads no file: only the answer files and dangling symlinks
     text = schema_text("answers" if answers else kind)
     if output is None:
         click.echo(text, nl=False)

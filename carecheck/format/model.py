@@ -362,6 +362,15 @@ class Amendment(Model):
     at: datetime | None = None
 
 
+class Unconfirmed(Model):
+    """What was being typed when the audit stopped (Ctrl-C, SIGTERM, SIGHUP) and never confirmed with Enter."""
+
+    value: Text | None = Field(default=None, description="A number or text answer being typed; not scored.")
+    note: Text | None = Field(
+        default=None, description="A note being typed; the entry's `note` is the last confirmed one."
+    )
+
+
 class Answer(Model):
     """One answer: a value (an option value, a number, text, `na` or `unknown`), a note, when."""
 
@@ -373,6 +382,11 @@ class Answer(Model):
     amended: tuple[Amendment, ...] = Field(
         default=(),
         description="The earlier answers this one replaced when the completed audit was amended, oldest first.",
+    )
+    unconfirmed: Unconfirmed | None = Field(
+        default=None,
+        description="Typed when the audit was stopped, never confirmed: not scored; `carecheck audit --resume` "
+        "offers it back to confirm or change.",
     )
 
     @model_validator(mode="before")

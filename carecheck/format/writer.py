@@ -117,6 +117,11 @@ def answers_yaml(answers: AnswerFile) -> str:
             entry["asked"] = answer.asked
         if answer.amended:
             entry["amended"] = [_amendment(a) for a in answer.amended]
+        if answer.unconfirmed is not None:
+            typed = answer.unconfirmed
+            entry["unconfirmed"] = _Flow(
+                {k: v for k, v in (("value", typed.value), ("note", typed.note)) if v is not None}
+            )
         entries[qid] = entry
     ref = answers.checklist
     data = {

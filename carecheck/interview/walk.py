@@ -3,15 +3,20 @@
 The walk-through talks to a person only through the small `Prompter` interface
 (say, select, text, confirm). `QuestionaryPrompter` is the terminal UI; tests drive
 the same logic with a scripted prompter. Every change to an answer is saved at once
-with an atomic write, so an interruption of any kind loses nothing that was confirmed.
+with an atomic write, before it is shown as given, so an interruption of any kind loses
+nothing that was confirmed; what is being typed when Ctrl-C, SIGTERM or SIGHUP stops the
+audit is kept too, marked `unconfirmed`, and offered back on resume. A save that fails
+keeps the answers in memory and offers to retry. One process at a time works on a file
+(fs.take_lock).
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import shlex
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import cache
@@ -45,7 +50,9 @@ from carecheck.format.model import (
     NumberAnswer,
     Question,
     Respondent,
+    Unconfirmed,
 )
+from carecheck.fs import FileLock, take_lock
 from carecheck.scoring.score import answer_status
 
 if TYPE_CHECKING:
@@ -95,15 +102,18 @@ class Item:
 
 
 class TypingInterrupted(KeyboardInterrupt):
-    """Ctrl-C in a text prompt: what had been typed so far goes with it."""
+    """Ctrl-C (or SIGTERM, SIGHUP) in a prompt: what had been typed so far goes with it."""
 
     def __init__(self, typed: str) -> None:
         super().__init__(typed)
         self.typed = typed
 
 
-UNFINISHED_NOTE = " [unfinished]"
-"""Ends a note whose typing Ctrl-C stopped: the text is kept, and says it was not confirmed."""
+TERMINAL_GONE = {errno.EIO, errno.ENXIO, errno.EBADF}
+"""How reading or drawing fails once the terminal has gone (a closed window, a dropped ssh session)."""
+
+Commit = Callable[[str], None]
+"""Called by a prompt with what was chosen or typed, before it is shown as given: it saves."""
 
 
 class Prompter(Protocol):
@@ -112,8 +122,13 @@ class Prompter(Protocol):
     def say(self, text: str, style: str = "") -> None:
         """Show a line of text; style is "", "heading", "position", "help", "note" or "warning"."""
 
-    def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
-        """Let the person pick one item (None draws a separator); return its key."""
+    def select(
+        self, message: str, items: Sequence[Item | None], default: str | None = None, commit: Commit | None = None
+    ) -> str:
+        """Let the person pick one item (None draws a separator); return its key.
+
+        `commit` gets the key before the choice is shown as made.
+        """
 
     def text(
         self,
@@ -121,14 +136,19 @@ class Prompter(Protocol):
         default: str = "",
         validate: Callable[[str], str | None] | None = None,
         instruction: str = "",
+        commit: Commit | None = None,
     ) -> str:
         """Let the person type a line; `validate` returns why a line is refused, or None.
 
-        Ctrl-C raises TypingInterrupted with the text typed so far.
+        `commit` gets the line before it is shown as given. Ctrl-C raises TypingInterrupted
+        with the text typed so far.
         """
 
     def confirm(self, message: str, default: bool = False) -> bool:
         """Ask a yes/no question."""
+
+    def stop(self) -> bool:
+        """End the prompt being shown as Ctrl-C would (from a signal handler); False if none is shown."""
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -150,6 +170,18 @@ class Audit:
     answers: dict[str, Answer] = field(default_factory=dict)
     amending: bool = False
     """A completed audit being amended: each changed answer keeps its earlier value (`amended:`)."""
+
+    lock: FileLock | None = None
+
+    def take_lock(self, now: datetime) -> None:
+        """Make this process the file's one writer (fs.take_lock): a second audit of it is refused."""
+        if self.lock is None:
+            self.lock = take_lock(self.path, now)
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+            self.lock = None
 
     def snapshot(self) -> AnswerFile:
         """The answer file as it stands."""
@@ -189,8 +221,13 @@ class Audit:
         return None
 
     def is_open(self, question: Question) -> bool:
-        """Whether a question still needs an answer now (skipped questions wait for the review)."""
+        """Whether a question still needs an answer now (skipped questions wait for the review).
+
+        Something typed and not confirmed when the audit stopped is offered back first.
+        """
         answer = self.answers.get(question.id)
+        if answer is not None and answer.unconfirmed is not None:
+            return True
         if answer is None or answer.value is None:
             return answer is None or not answer.skipped
         return self.stale(question) is not None
@@ -261,12 +298,63 @@ class Interview:
     # -- the loop ----------------------------------------------------------------------------------
 
     def run(self) -> None:
-        """Ask until the person finishes; on Ctrl-C save and raise Interrupted."""
+        """Ask until the person finishes; on Ctrl-C, SIGTERM or SIGHUP save and raise Interrupted."""
+        received: list[int] = []
         try:
-            self._loop()
-        except (KeyboardInterrupt, EOFError):
-            self.audit.save()
-            raise Interrupted(f"Stopped. Your answers are saved in {self.audit.path}\n{self.resume_hint}") from None
+            with _signals_stop(self.prompter, received):
+                self._loop()
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and not received and exc.errno not in TERMINAL_GONE:
+                raise
+            # after SIGHUP the terminal may be gone: a prompt failing on it (EIO) ends the audit the same way
+            try:
+                self.audit.save()
+            except InputError as exc:
+                raise Interrupted(
+                    f"Stopped. Your latest answers could NOT be saved: {exc}\n"
+                    f"What was saved before is in {self.audit.path}\n{self.resume_hint}"
+                ) from None
+            kept = self.kept_unconfirmed
+            typed = "; what you were typing is kept, unconfirmed, and offered back" if kept else ""
+            raise Interrupted(
+                f"Stopped. Your answers are saved in {self.audit.path}{typed}\n{self.resume_hint}"
+            ) from None
+
+    def save(self) -> None:
+        """Save the audit; if that fails, keep the answers in memory, say why, and offer to retry or stop."""
+        while True:
+            try:
+                self.audit.save()
+                return
+            except InputError as exc:
+                problem = exc
+            self.prompter.say(f"Your answers could not be saved: {problem}", "warning")
+            self.prompter.say("They are kept in memory: free some space or fix the permissions, then retry.", "warning")
+            key = self.prompter.select(
+                "Retry saving, or stop?",
+                [Item("Retry saving", "retry"), Item("Stop (the answers not saved are lost)", "stop")],
+                "retry",
+            )
+            if key == "stop":
+                raise InputError(
+                    f"not saved: {problem.message}. What was saved before is in {self.audit.path}\n{self.resume_hint}",
+                    path=self.audit.path,
+                )
+
+    kept_unconfirmed = False
+    """Whether the stop kept something typed and not confirmed."""
+
+    def _keep_unconfirmed(self, question: Question, value: str | None = None, note: str | None = None) -> None:
+        """Keep what was being typed when the audit stopped, marked unconfirmed (saved on the way out)."""
+        answer = self.audit.answers.get(question.id)
+        confirmed = (answer.value if value is not None else answer.note) if answer else None
+        typed = (value if value is not None else note or "").strip()
+        if not typed or typed == confirmed:
+            return
+        before = answer.unconfirmed if answer and answer.unconfirmed else Unconfirmed()
+        pending = before.model_copy(update={"value": typed} if value is not None else {"note": typed})
+        self.audit.answers[question.id] = (answer or Answer(asked=None)).model_copy(update={"unconfirmed": pending})
+        self.kept_unconfirmed = True
 
     def _loop(self) -> None:
         first_open = next((q for q in self.audit.visible() if self.audit.is_open(q)), None)
@@ -318,23 +406,27 @@ class Interview:
             answer = self.audit.answers.get(question.id)
             value = answer.value if answer else None
             items, default = self._choices(question, index, answer)
-            key = self.prompter.select(question.text, items, default)
+
+            def commit(key: str, question: Question = question, value: str | None = value) -> None:
+                # saved before the menu shows it as the answer
+                if key.startswith("="):
+                    self.set_value(question, key[1:])
+                elif key in (NA, UNKNOWN):
+                    self.set_value(question, key)
+                elif key == SKIP and value is None:
+                    self.mark_skipped(question)
+
+            key = self.prompter.select(question.text, items, default, commit)
             if key.startswith("="):
-                self.set_value(question, key[1:])
                 self._ask_evidence(question)
                 return "answered"
-            if key == TYPE:
-                typed = self._type_value(question, value)
-                if typed is None:
-                    continue
-                self.set_value(question, typed)
-                return "answered"
             if key in (NA, UNKNOWN):
-                self.set_value(question, key)
+                return "answered"
+            if key == TYPE:
+                if not self._type_value(question, value):
+                    continue
                 return "answered"
             if key == SKIP:
-                if value is None:
-                    self.mark_skipped(question)
                 return SKIP
             if key == NOTE:
                 self._edit_note(question)
@@ -366,6 +458,9 @@ class Interview:
         items.append(Item("Go to the section list…", SECTIONS, "(to the section list)"))
         if value in (NA, UNKNOWN) and (value != NA or question.allow_na):
             default = value
+        pending = answer.unconfirmed if answer else None
+        if pending is not None:  # offer back what was typed when the audit stopped
+            default = TYPE if pending.value is not None and options is None else NOTE if pending.note else default
         if default is not None and not any(i is not None and i.key == default for i in items):
             default = None  # an earlier answer that is no longer a choice: nothing preselected
         return items, default
@@ -396,6 +491,11 @@ class Interview:
             say(f"Current answer: {self._shown(question, answer.value)}", "note")
         if answer is not None and answer.note:
             say(f"Note: {answer.note}", "note")
+        pending = answer.unconfirmed if answer is not None else None
+        if pending is not None and pending.value is not None:
+            say(f"Typed when the audit stopped, not confirmed: {pending.value}  (Enter to confirm it)", "warning")
+        if pending is not None and pending.note is not None:
+            say(f"Note typed when the audit stopped, not confirmed: {pending.note}", "warning")
         return order.index(question.id)
 
     def _shown(self, question: Question, value: str) -> str:
@@ -421,25 +521,41 @@ class Interview:
             return f"Enter a number{f' ({spec.unit})' if spec.unit else ''}…"
         return "Type the answer…"
 
-    def _type_value(self, question: Question, current: str | None) -> str | None:
-        """Ask for a number or a text; None when the person leaves it empty (back to the menu)."""
+    def _type_value(self, question: Question, current: str | None) -> bool:
+        """Ask for a number or a text, saved before it is shown; False when left empty (back to the menu)."""
         spec = question.answers
+        answer = self.audit.answers.get(question.id)
+        pending = answer.unconfirmed.value if answer and answer.unconfirmed else None
         default = current if current is not None and current not in (NA, UNKNOWN) else ""
-        if isinstance(spec, NumberAnswer):
-            bounds = _bounds(spec)
-            message = f"Number ({spec.unit})" if spec.unit else "Number"
+        default = pending if pending is not None else default
+        given = False
 
-            def check(text: str) -> str | None:
-                return _number_problem(spec, text.strip())
-
-            typed = self.prompter.text(
-                message, default, check, f"({bounds}leave empty to go back to the choices)"
-            ).strip()
-            if typed:
+        def commit(text: str) -> None:
+            nonlocal given
+            typed = text.strip()
+            if typed and isinstance(spec, NumberAnswer):
                 typed = _number_value(spec, typed) or typed
-        else:
-            typed = self.prompter.text("Answer", default, None, "(leave empty to go back to the choices)").strip()
-        return typed or None
+            if typed:
+                self.set_value(question, typed)
+                given = True
+            elif pending is not None:  # emptied on purpose: what was typed before the stop is dropped
+                self._settle(question, "value")
+
+        try:
+            if isinstance(spec, NumberAnswer):
+                bounds = _bounds(spec)
+                message = f"Number ({spec.unit})" if spec.unit else "Number"
+
+                def check(text: str) -> str | None:
+                    return _number_problem(spec, text.strip())
+
+                self.prompter.text(message, default, check, f"({bounds}leave empty to go back to the choices)", commit)
+            else:
+                self.prompter.text("Answer", default, None, "(leave empty to go back to the choices)", commit)
+        except TypingInterrupted as stop:
+            self._keep_unconfirmed(question, value=stop.typed)
+            raise
+        return given
 
     def _ask_evidence(self, question: Question) -> None:
         """A top answer to a question with `evidence: required` asks for a note, saying why."""
@@ -456,20 +572,36 @@ class Interview:
 
     def _edit_note(self, question: Question) -> None:
         answer = self.audit.answers.get(question.id) or Answer(asked=None)
+        pending = answer.unconfirmed.note if answer.unconfirmed else None
+
+        def commit(text: str) -> None:
+            current = self.audit.answers.get(question.id) or answer
+            unconfirmed = _without(current.unconfirmed, "note")
+            update = {"note": text.strip() or None, "at": self.now(), "unconfirmed": unconfirmed}
+            self.audit.answers[question.id] = current.model_copy(update=update)
+            self.save()
+
         try:
-            note = self.prompter.text(
-                "Note", answer.note or "", None, "(evidence: where is this written down? Leave empty for no note)"
-            ).strip()
+            self.prompter.text(
+                "Note",
+                pending if pending is not None else answer.note or "",
+                None,
+                "(evidence: where is this written down? Leave empty for no note)",
+                commit,
+            )
         except TypingInterrupted as stop:
-            # Ctrl-C while typing: keep the half-typed note, marked as not confirmed, then stop as usual
-            typed = stop.typed.strip().removesuffix(UNFINISHED_NOTE.strip()).rstrip()
-            if typed and typed != answer.note:
-                self.audit.answers[question.id] = answer.model_copy(
-                    update={"note": typed + UNFINISHED_NOTE, "at": self.now()}
-                )
+            # stopped while typing: keep the half-typed note, marked as not confirmed, then stop as usual
+            self._keep_unconfirmed(question, note=stop.typed)
             raise
-        self.audit.answers[question.id] = answer.model_copy(update={"note": note or None, "at": self.now()})
-        self.audit.save()
+
+    def _settle(self, question: Question, part: str) -> None:
+        """Drop one part of what was typed before a stop (the person emptied it), and save."""
+        answer = self.audit.answers.get(question.id)
+        if answer is not None:
+            self.audit.answers[question.id] = answer.model_copy(
+                update={"unconfirmed": _without(answer.unconfirmed, part)}
+            )
+            self.save()
 
     # -- changing answers (each change is saved at once) --------------------------------------------
 
@@ -481,21 +613,26 @@ class Interview:
             note=previous.note if previous else None,
             at=self.now(),
             asked=question.text_hash,
+            unconfirmed=_without(previous.unconfirmed if previous else None, "value"),
         )
-        self.audit.save()
+        self.save()
 
     def mark_skipped(self, question: Question) -> None:
         """Record that a question was skipped for now, and save."""
         previous = self.audit.answers.get(question.id)
         self.audit.answers[question.id] = Answer(
-            note=previous.note if previous else None, at=self.now(), skipped=True, asked=question.text_hash
+            note=previous.note if previous else None,
+            at=self.now(),
+            skipped=True,
+            asked=question.text_hash,
+            unconfirmed=_without(previous.unconfirmed if previous else None, "value"),
         )
-        self.audit.save()
+        self.save()
 
     def finish(self) -> None:
         """Mark the audit completed and save."""
         self.audit.header = self.audit.header.model_copy(update={"completed": self.now()})
-        self.audit.save()
+        self.save()
 
     # -- overview screens --------------------------------------------------------------------------
 
@@ -560,6 +697,42 @@ class Interview:
                 ):
                     continue
             return key
+
+
+def _without(pending: Unconfirmed | None, part: str) -> Unconfirmed | None:
+    """What was typed before a stop, less one part (confirmed now); None when nothing is left."""
+    if pending is None:
+        return None
+    rest = pending.model_copy(update={part: None})
+    return rest if rest.value is not None or rest.note is not None else None
+
+
+@contextmanager
+def _signals_stop(prompter: Prompter, received: list[int]) -> Iterator[None]:
+    """SIGTERM and SIGHUP stop the audit as Ctrl-C does: the prompt ends keeping what was typed, all is saved.
+
+    In a prompt, the prompter ends it (TypingInterrupted with the text so far); between prompts
+    the handler raises KeyboardInterrupt at once. Only the main thread can handle signals.
+    """
+    import signal
+    import threading
+
+    wanted = [getattr(signal, name) for name in ("SIGTERM", "SIGHUP") if hasattr(signal, name)]
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        received.append(signum)
+        if not prompter.stop():
+            raise KeyboardInterrupt
+
+    previous = {signum: signal.signal(signum, stop) for signum in wanted}
+    try:
+        yield
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
 
 
 def _bounds(spec: NumberAnswer) -> str:
@@ -693,31 +866,36 @@ def run_audit(
     """
     if request.answers is not None:
         audit = _from_answers(request, catalog, now)
-        if prompter is None or not audit.missing():
-            if not audit.missing() and audit.header.completed is None:
-                audit.header = audit.header.model_copy(update={"completed": now()})
-            audit.save()
-            return _result(audit, request)
-        missing = len(audit.missing())
-        prompter.say(f"Answers taken from {request.answers}; {missing} question{'s' * (missing != 1)} to answer.")
-        prompter.say(f"Saving to {audit.path}", "help")
     elif prompter is None:
         raise UsageError(NO_TERMINAL)
     else:
         try:
             if request.resume is not None:
-                audit = _resume_file(request.resume, request, catalog, prompter)
+                audit = _resume_file(request.resume, request, catalog, prompter, now)
             else:
                 checklist = catalog.load(request.checklist or DEFAULT_CHECKLIST, near=Path.cwd()).checklist
                 audit = _start(request, checklist, prompter, now)
         except (KeyboardInterrupt, EOFError):
             # only the questions before the first save (who is answering, resume or not) get here
             raise Interrupted("Stopped before the audit began; nothing was saved.") from None
-        if audit.header.completed is not None and not audit.amending:
+    try:
+        if request.answers is not None:
+            if prompter is None or not audit.missing():
+                if not audit.missing() and audit.header.completed is None:
+                    audit.header = audit.header.model_copy(update={"completed": now()})
+                audit.save()
+                return _result(audit, request)
+            missing = len(audit.missing())
+            prompter.say(f"Answers taken from {request.answers}; {missing} question{'s' * (missing != 1)} to answer.")
+            prompter.say(f"Saving to {audit.path}", "help")
+        elif audit.header.completed is not None and not audit.amending:
             return _result(audit, request)  # a completed audit the person chose not to amend: left as it was
-    interview = AmendingInterview if audit.amending else Interview
-    interview(audit, prompter, now, _resume_hint(request, audit)).run()
-    return _result(audit, request)
+        assert prompter is not None  # None with --answers only, which returned above
+        interview = AmendingInterview if audit.amending else Interview
+        interview(audit, prompter, now, _resume_hint(request, audit)).run()
+        return _result(audit, request)
+    finally:
+        audit.release()
 
 
 def _result(audit: Audit, request: AuditRequest) -> AuditResult:
@@ -771,7 +949,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         if waiting:
             chosen = _offer_resume(waiting, checklist, prompter)
             if chosen is not None:
-                return _resume(chosen.path, chosen.answers, checklist, prompter, request.folder)
+                return _resume(chosen.path, chosen.answers, checklist, prompter, request.folder, now)
     prompter.say(f"{checklist.title}  ({checklist.id} {checklist.version})", "heading")
     n, s = len(checklist.questions), len(checklist.sections)
     prompter.say(f"{n} question{'s' * (n != 1)} in {s} section{'s' * (s != 1)}.")
@@ -785,7 +963,9 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
     header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
     path = create_answer_file(request.folder, header, checklist)
     prompter.say(f"Saving to {path}", "help")
-    return Audit(checklist, path, header)
+    audit = Audit(checklist, path, header)
+    audit.take_lock(now())
+    return audit
 
 
 def _required(what: str) -> Callable[[str], str | None]:
@@ -817,12 +997,14 @@ def _offer_resume(waiting: list[Unfinished], checklist: Checklist, prompter: Pro
     return waiting[int(key)]
 
 
-def _resume_file(path: Path, request: AuditRequest, catalog: Catalog, prompter: Prompter) -> Audit:
+def _resume_file(
+    path: Path, request: AuditRequest, catalog: Catalog, prompter: Prompter, now: Callable[[], datetime]
+) -> Audit:
     _, answers = load_answer_file(path)
     resolved = _checklist_for(answers, path, request, catalog)
     if answers.completed is not None and not _amend_consent(path, answers, prompter):
         return Audit(resolved.checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
-    audit = _resume(path, answers, resolved.checklist, prompter, request.folder)
+    audit = _resume(path, answers, resolved.checklist, prompter, request.folder, now)
     audit.amending = answers.completed is not None
     return audit
 
@@ -838,12 +1020,37 @@ def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catal
     return resolved
 
 
-def _resume(path: Path, answers: AnswerFile, checklist: Checklist, prompter: Prompter, folder: Path) -> Audit:
-    """Continue an audit; if the checklist changed, say what changed and keep only what still fits."""
-    keep_checklist(records_folder(path, folder), checklist)  # the file will record this checklist
-    audit = Audit(checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
+def _resume(
+    path: Path,
+    answers: AnswerFile,
+    checklist: Checklist,
+    prompter: Prompter,
+    folder: Path,
+    now: Callable[[], datetime],
+) -> Audit:
+    """Continue an audit; if the checklist changed, say what changed and keep only what still fits.
+
+    The file is locked first, then read again: another carecheck may have saved it since it was offered.
+    """
+    audit = Audit(checklist, path, answers.model_copy(update={"answers": {}}))
+    audit.take_lock(now())
+    try:
+        answers = load_answer_file(path)[1]
+        keep_checklist(records_folder(path, folder), checklist)  # the file will record this checklist
+    except BaseException:
+        audit.release()
+        raise
+    audit.header = answers.model_copy(update={"answers": {}})
+    audit.answers = dict(answers.answers)
     prompter.say(f"Resuming {checklist.title} for {answers.organisation}, {answers.respondent.name}.", "heading")
     prompter.say(f"Saving to {path}", "help")
+    pending = sum(1 for a in audit.answers.values() if a.unconfirmed is not None)
+    if pending:
+        prompter.say(
+            f"{pending} answer{'s' * (pending != 1)} or note{'s' * (pending != 1)} typed when the audit stopped "
+            "and never confirmed: offered back first.",
+            "warning",
+        )
     if answers.checklist.sha256 and answers.checklist.sha256 != checklist.sha256:
         for line in describe_changes(audit):
             prompter.say(line, "warning" if line.startswith("The checklist") else "")
@@ -909,24 +1116,28 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
         for qid, answer in given.answers.items()
     }
     if request.amend:
-        return _amend_from_answers(request, checklist, header, answers)
+        return _amend_from_answers(request, checklist, header, answers, now)
     # The same audit already under way (an earlier --answers run, or one begun interactively):
     # carry on in that file, the given answers taking precedence.
     for waiting in find_unfinished(request.folder, checklist.id, organisation, respondent.name):
         if audit_label(waiting.answers) == header.audit:
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
-            audit.answers = {**waiting.answers.answers, **answers}
+            audit.take_lock(now())
+            current = load_answer_file(waiting.path)[1]  # as saved now that it is ours
+            audit.answers = {**current.answers, **answers}
             audit.header = audit.header.model_copy(
                 update={
                     "checklist": header.checklist,
-                    "questions": waiting.answers.questions if given.questions is None else given.questions,
+                    "questions": current.questions if given.questions is None else given.questions,
                 }
             )
             keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
     path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
-    return Audit(checklist, path, header, answers)
+    audit = Audit(checklist, path, header, answers)
+    audit.take_lock(now())
+    return audit
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -962,16 +1173,26 @@ class AmendingInterview(Interview):
 
     def set_value(self, question: Question, value: str) -> None:
         previous = self.audit.answers.get(question.id)
-        answer = Answer(value=value, note=previous.note if previous else None, at=self.now(), asked=question.text_hash)
+        answer = Answer(
+            value=value,
+            note=previous.note if previous else None,
+            at=self.now(),
+            asked=question.text_hash,
+            unconfirmed=_without(previous.unconfirmed if previous else None, "value"),
+        )
         self.audit.answers[question.id] = amended(previous, answer)
-        self.audit.save()
+        self.save()
 
     def finish(self) -> None:
-        self.audit.save()
+        self.save()
 
 
 def _amend_from_answers(
-    request: AuditRequest, checklist: Checklist, header: AnswerFile, given: dict[str, Answer]
+    request: AuditRequest,
+    checklist: Checklist,
+    header: AnswerFile,
+    given: dict[str, Answer],
+    now: Callable[[], datetime],
 ) -> Audit:
     """`--answers FILE --amend`: the completed audit of this organisation, respondent and label, amended."""
     found = [
@@ -987,7 +1208,10 @@ def _amend_from_answers(
         )
     target = found[0]
     audit = Audit(checklist, target.path, target.answers.model_copy(update={"answers": {}}), amending=True)
-    audit.answers = dict(target.answers.answers)
+    audit.take_lock(now())
+    current = load_answer_file(target.path)[1]  # as saved now that it is ours
+    audit.header = current.model_copy(update={"answers": {}})
+    audit.answers = dict(current.answers)
     for qid, answer in given.items():
         previous = audit.answers.get(qid)
         if previous is None or previous.value != answer.value:
@@ -1035,7 +1259,9 @@ class QuestionaryPrompter:
     def say(self, text: str, style: str = "") -> None:
         self._print([(f"class:{style}" if style else "", _wrap(text))])
 
-    def select(self, message: str, items: Sequence[Item | None], default: str | None = None) -> str:
+    def select(
+        self, message: str, items: Sequence[Item | None], default: str | None = None, commit: Commit | None = None
+    ) -> str:
         # long entries wrap under themselves: prompt_toolkit would cut them at the terminal's edge
         choices = [
             self._q.Separator("  ─────")
@@ -1056,6 +1282,8 @@ class QuestionaryPrompter:
         # "Skip for now": erase the menu and say what was chosen, in words that fit the choice
         question.application.erase_when_done = True
         key: str = self._ask(question)
+        if commit is not None:
+            commit(key)  # saved before it is shown as the answer
         chosen = next(item for item in items if item is not None and item.key == key)
         shown = _lines(chosen.label if chosen.done is None else chosen.done, _width() - 4)
         self._print(
@@ -1073,6 +1301,7 @@ class QuestionaryPrompter:
         default: str = "",
         validate: Callable[[str], str | None] | None = None,
         instruction: str = "",
+        commit: Commit | None = None,
     ) -> str:
         from prompt_toolkit.key_binding import KeyBindings
 
@@ -1097,7 +1326,19 @@ class QuestionaryPrompter:
                 style=self._style,
                 key_bindings=keep,
             )
-        typed: str = self._ask(question)
+        # as for menus: the line typed is shown as given only once `commit` has saved it
+        question.application.erase_when_done = True
+        try:
+            typed: str = self._ask(question)
+        except (EOFError, OSError) as exc:
+            if isinstance(exc, OSError) and exc.errno not in TERMINAL_GONE:
+                raise
+            # the terminal went (its window closed: EOF or EIO, with or before SIGHUP): keep the line as Ctrl-C does
+            raise TypingInterrupted(question.application.current_buffer.text) from None
+        if commit is not None:
+            commit(typed)
+        shown = _fit(message, len(typed) + 2)
+        self._print([("class:qmark", "?"), ("class:question", f" {shown} "), ("class:answer", f" {typed}")])
         return typed
 
     def confirm(self, message: str, default: bool = False) -> bool:
@@ -1105,6 +1346,26 @@ class QuestionaryPrompter:
             question = self._q.confirm(_fit(message, 12), default=default, style=self._style)
         answer: bool = self._ask(question)
         return answer
+
+    def stop(self) -> bool:
+        """End the prompt being shown, keeping what was typed (TypingInterrupted); False if none is running.
+
+        Called from a signal handler: the prompt's event loop is told through call_soon_threadsafe,
+        the one asyncio call that is safe there.
+        """
+        from prompt_toolkit.application import get_app_or_none
+
+        app = get_app_or_none()
+        loop = getattr(app, "loop", None)
+        if app is None or loop is None or not app.is_running:
+            return False
+
+        def end() -> None:
+            with suppress(Exception):  # the prompt was ending anyway (its result already set)
+                app.exit(exception=TypingInterrupted(app.current_buffer.text), style="class:aborting")
+
+        loop.call_soon_threadsafe(end)
+        return True
 
     def _ask(self, question: Any) -> Any:
         """Run one prompt; Ctrl-C raises KeyboardInterrupt (the walk-through saves and stops)."""

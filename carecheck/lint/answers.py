@@ -189,6 +189,36 @@ def answered_not_asked(ctx: AnswersContext) -> Iterator[Hit]:
             yield Hit(f"'{qid}' is answered but not asked ({because}): kept, not scored", ("answers", qid))
 
 
+@rule("CC209", "unconfirmed-typing", "answers", severity="warning")
+def unconfirmed_typing(ctx: AnswersContext) -> Iterator[Hit]:
+    """An entry holds what was being typed when the audit stopped, never confirmed; it is not scored.
+
+    Ctrl-C, SIGTERM or SIGHUP during `carecheck audit` keeps a half-typed note, number or text answer
+    under `unconfirmed:` rather than lose it. `carecheck audit --resume FILE` offers it back first:
+    Enter confirms it (it becomes the `value` or `note`), emptying the line drops it.
+
+    Fails:
+
+        answers:
+          email-reply-hours: {unconfirmed: {value: '4'}}   # typed, Enter never pressed
+
+    Passes:
+
+        answers:
+          email-reply-hours: {value: 48}
+    """
+    for qid, answer in ctx.answers.answers.items():
+        typed = answer.unconfirmed
+        if typed is not None:
+            parts = (("answer", typed.value), ("note", typed.note))
+            what = " and ".join(f"{part} {text!r}" for part, text in parts if text)
+            yield Hit(
+                f"'{qid}' holds an unconfirmed {what or 'entry'} typed when the audit stopped: not scored; "
+                "`carecheck audit --resume` offers it back",
+                ("answers", qid, "unconfirmed"),
+            )
+
+
 def _why_not_asked(checklist: Checklist, question: Question, values: dict[str, str | None], role: str) -> str:
     """Why a question is not asked: the first role or `when` on its chain that rules it out."""
     q: Question | None = question

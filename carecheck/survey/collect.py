@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from carecheck.errors import Finding, FindingsError, UsageError
 from carecheck.format.answers import is_asked
 from carecheck.format.model import Checklist
-from carecheck.fs import exists
+from carecheck.fs import exists, recover_batches
 from carecheck.survey.csv_import import Planned, Survey, SurveyRow, plan_import, refuse_duplicates, write_import
 
 if TYPE_CHECKING:
@@ -80,6 +80,8 @@ def run_collect(request: CollectRequest, catalog: Catalog) -> CollectResult:
     """`carecheck collect`: check every file, then file them all or none (none in a dry run)."""
     survey, checklist = read_returned(request, catalog)
     refuse_duplicates(survey)
+    if not request.dry_run:
+        recover_batches(request.folder)  # a killed collect or import: finished if it was committed, else removed
     planned = plan_import(survey, request.folder)
     if survey.errors:
         raise CollectErrors(survey.findings)

@@ -2,7 +2,7 @@
 
 `parse_survey` is pure: bytes and a checklist in, one `AnswerFile` per row and the findings out.
 `plan_import` looks at the audits folder (paths, and rows already imported), `write_import`
-writes the files and removes them again if it cannot write them all. `run_import` is the
+writes them all or none (fs.write_all, also under Ctrl-C and kill -9). `run_import` is the
 command: nothing is written while any row has an error.
 
 Columns are matched by question id or by the question's exact text (case, spacing and curly
@@ -19,6 +19,7 @@ import csv
 import difflib
 import io
 import itertools
+import os
 import re
 import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -27,7 +28,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from carecheck.audits.store import create_answer_file, default_answer_path
+from carecheck.audits.records import keep_checklist, stored_path
+from carecheck.audits.store import default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
 from carecheck.format.answers import answer_problem, asked_roles, audit_label, is_asked, number_value, quarter_label
 from carecheck.format.model import (
@@ -42,7 +44,8 @@ from carecheck.format.model import (
     Question,
     Respondent,
 )
-from carecheck.fs import decode_utf8, exists, is_dir, read_bounded, walk_yaml
+from carecheck.format.writer import answers_yaml
+from carecheck.fs import decode_utf8, exists, is_dir, read_bounded, recover_batches, walk_yaml, write_all
 from carecheck.lint.config import role_label_key
 from carecheck.lint.rules import RULES
 
@@ -801,26 +804,21 @@ def _free_path(base: Path, taken: set[Path]) -> Path:
 
 
 def write_import(planned: Sequence[Planned], folder: Path, checklist: Checklist | None = None) -> list[Planned]:
-    """Create the planned files; if any cannot be written, remove those already created and raise."""
-    created: list[Planned] = []
-    try:
-        for item in planned:
-            if item.existing:
-                created.append(item)
-                continue
-            path = create_answer_file(folder, item.row.answers, checklist)
-            created.append(Planned(item.row, path))
-    except BaseException as exc:
-        for item in created:
-            if not item.existing:
-                item.path.unlink(missing_ok=True)
-        if isinstance(exc, OSError):
-            raise InputError(
-                f"cannot write the answer files: {exc.strerror or exc}; nothing was imported",
-                path=getattr(exc, "filename", None) or folder,
-            ) from None
-        raise
-    return created
+    """Create the planned files all at once (fs.write_all): all of them or, on any failure or kill, none.
+
+    With the resolved `checklist`, its copy (records.keep_checklist) is one file of the batch when new.
+    """
+    files: dict[Path, str | bytes] = {
+        item.path: answers_yaml(item.row.answers) for item in planned if not item.existing
+    }
+    if checklist is not None and files:
+        copy = stored_path(folder, checklist.sha256)
+        if os.path.lexists(copy):
+            keep_checklist(folder, checklist)  # checked, and replaced if damaged
+        else:
+            files[copy] = checklist.canonical_json
+    write_all(folder, files)
+    return list(planned)
 
 
 def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datetime]) -> ImportResult:
@@ -839,6 +837,8 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
         now=moment,
         role_map=request.role_map,
     )
+    if not request.dry_run:
+        recover_batches(request.folder)  # a killed import: finished if it was committed, else removed
     planned = plan_import(survey, request.folder)  # also when rows have errors: report everything at once
     if survey.errors:
         raise SurveyErrors(survey.findings)

@@ -404,6 +404,71 @@ def test_any_csv_ends_in_a_message_not_a_traceback(
 
 
 # ---------------------------------------------------------------------------------------------------
+# Multi-file writes are all or nothing (issue 18)
+
+BIG_ROW = "Person {n},front-line,Acme Ltd,2026-09-14,yes,6.5,82,2,na,The log,Only new starters\n"
+BIG_HEADER = (
+    "name,role,organisation,date,has-email,email-reply-hours,satisfied-percent,trained,rating,evidence,trained note\n"
+)
+
+
+def test_multi_file_writes_are_all_or_nothing_import_under_ctrl_c(
+    run, project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import carecheck.fs as fs_module
+
+    real = fs_module.os.write
+    calls: list[int] = []
+
+    def interrupted(fd: int, data: bytes) -> int:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(fd, data)
+
+    monkeypatch.setattr(fs_module.os, "write", interrupted)
+    result = run("import", "ids.csv", "--checklist", CHECKLIST)
+    monkeypatch.setattr(fs_module.os, "write", real)
+    assert result.exit_code == 130 and len(calls) == 2
+    audits = project / "audits"
+    assert sorted(p.relative_to(project).as_posix() for p in audits.rglob("*")) == []  # no file, no .tmp, no staging
+    again = run("import", "ids.csv", "--checklist", CHECKLIST)
+    assert again.exit_code == 0, again.stderr  # and the rerun completes
+    assert len(saved(audits)) == 3
+
+
+@pytest.mark.skipif(__import__("os").name != "posix", reason="kill -9")
+def test_multi_file_writes_are_all_or_nothing_import_under_kill_9_and_a_rerun_completes(project: Path) -> None:
+    import os
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    rows = 600
+    (project / "big.csv").write_text(BIG_HEADER + "".join(BIG_ROW.format(n=n) for n in range(rows)), encoding="utf-8")
+    command = [sys.executable, "-m", "carecheck", "import", "big.csv", "--checklist", CHECKLIST, "--dir"]
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    for attempt in range(3):
+        folder = project / f"audits{attempt}"
+        proc = subprocess.Popen([*command, str(folder)], cwd=project, stdout=subprocess.DEVNULL)
+        # most of the run is reading and checking; the writing is its last second or so
+        deadline = time.monotonic() + 60
+        while not folder.exists() and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.005)
+        time.sleep(rng.uniform(0, 0.4))
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        where = f"(seed {seed}, attempt {attempt})"
+        rerun = subprocess.run([*command, str(folder)], cwd=project, capture_output=True, text=True, timeout=300)
+        assert rerun.returncode == 0, (rerun.stderr, where)
+        assert len(saved(folder)) == rows, where
+        assert not [p for p in folder.rglob("*") if p.name.startswith(".") and p.name != ".checklists"], where
+
+
+# ---------------------------------------------------------------------------------------------------
 # Role maps: the survey's role labels onto carecheck's roles
 
 ROLES_CSV = "name,role,organisation,date,trained\nAnn,Owner,Acme,2026-09-14,2\nBen,Housekeeping,Acme,2026-09-14,1\n"

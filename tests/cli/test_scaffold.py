@@ -133,3 +133,33 @@ def test_init_names_a_profile_by_absolute_path_when_no_relative_one_exists(
     assert run("init", str(tmp_path / "new"), "--from", str(profile), "--id", "new-care").exit_code == 0
     written = (tmp_path / "new" / "checklists" / "new-care.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(written)["extends"] == Path(os.path.realpath(profile)).as_posix()
+
+
+def test_multi_file_writes_are_all_or_nothing_init_fails_whole_and_a_rerun_completes(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import carecheck.fs as fs_module
+
+    target = tmp_path / "new-project"
+    real = fs_module.os.write
+    calls: list[int] = []
+
+    def full(fd: int, data: bytes) -> int:
+        calls.append(fd)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real(fd, data)
+
+    monkeypatch.setattr(fs_module.os, "write", full)
+    result = run("init", str(target))
+    monkeypatch.setattr(fs_module.os, "write", real)
+    assert result.exit_code == 2 and "No space left on device" in result.stderr
+    assert not target.exists()  # not even the folder it made
+    # a run killed after its batch was committed: the next run finishes it rather than refusing
+    target.mkdir()
+    staging = target / f"{fs_module.BATCH_PREFIX}killed"
+    staging.mkdir()
+    (staging / "stray.yaml").write_text("x")
+    assert run("init", str(target)).exit_code == 0
+    assert not staging.exists()
+    assert (target / "carecheck.yaml").is_file() and (target / "audits").is_dir()

@@ -271,19 +271,22 @@ def test_ctrl_c_in_the_note_keeps_the_half_typed_note(terminal: None, tmp_path: 
     keys = ENTER + down(4) + "Ask IT for the" + CTRL_C  # has-email: Yes; hours: Add a note…, typing, Ctrl-C
     result = run_keys(keys, *audit_args(tmp_path, *IDENTITY))
     assert result.exit_code == 130
+    assert "what you were typing is kept, unconfirmed" in result.output
     path = only_file(tmp_path)
-    assert answers_of(path) == {
-        "has-email": ("yes", None, False),
-        "email-reply-hours": (None, "Ask IT for the [unfinished]", False),
-    }
+    assert answers_of(path) == {"has-email": ("yes", None, False), "email-reply-hours": (None, None, False)}
+    pending = load_answer_file(path)[1].answers["email-reply-hours"].unconfirmed
+    assert pending is not None and (pending.note, pending.value) == ("Ask IT for the", None)
+    assert "unconfirmed: {note: Ask IT for the}" in path.read_text(encoding="utf-8")
     beside = tmp_path / "check"  # validate finds the checklist beside the answers
     beside.mkdir()
     (beside / "minimal.yaml").write_bytes(MINIMAL.read_bytes())
     (beside / "answers.yaml").write_bytes(path.read_bytes())
     validated = run("validate", str(beside / "answers.yaml"))
     assert validated.exit_code == 0, validated.output
-    # on resuming, the note is offered for editing as it was kept; confirming it keeps it as typed
-    keys = down(4) + "\x7f" * len(" [unfinished]") + " ticket log" + ENTER + CTRL_C  # hours: Edit the note…
-    result = run_keys(keys, "audit", str(MINIMAL), "--resume", str(path))
+    # on resuming, the note is offered back first (preselected, prefilled); confirming it makes it the note
+    keys = ENTER + " ticket log" + ENTER + CTRL_C
+    result, seen = run_keys_seen(keys, "audit", str(MINIMAL), "--resume", str(path), columns=200)
     assert result.exit_code == 130
+    assert "typed when the audit stopped and never confirmed: offered back first" in seen
+    assert "Note typed when the audit stopped, not confirmed: Ask IT for the" in seen
     assert answers_of(path)["email-reply-hours"] == (None, "Ask IT for the ticket log", False)

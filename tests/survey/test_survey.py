@@ -434,24 +434,26 @@ def test_rows_already_imported_are_skipped_and_changed_ones_refused(checklist: C
 def test_write_creates_every_file_or_none(
     checklist: Checklist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import carecheck.survey.csv_import as survey_module
+    import carecheck.fs as fs_module
 
     survey = parse(checklist, "name,organisation,trained\nJo,Acme,2\nAnn,Acme,3\nSam,Acme,4\n")
     folder = tmp_path / "audits"
     planned = plan_import(survey, folder)
-    real = survey_module.create_answer_file
+    real = fs_module.os.write
     calls = []
 
-    def failing(where: Path, answers, kept=None):  # type: ignore[no-untyped-def]
-        calls.append(answers.respondent.name)
+    def failing(fd: int, data: bytes) -> int:
+        calls.append(fd)
         if len(calls) == 3:
             raise OSError(28, "No space left on device")
-        return real(where, answers, kept)
+        return real(fd, data)
 
-    monkeypatch.setattr(survey_module, "create_answer_file", failing)
-    with pytest.raises(InputError, match="No space left on device; nothing was imported"):
+    monkeypatch.setattr(fs_module.os, "write", failing)
+    with pytest.raises(InputError, match="No space left on device; nothing was written"):
         write_import(planned, folder)
-    assert list(folder.rglob("*.yaml")) == []
+    monkeypatch.setattr(fs_module.os, "write", real)
+    assert len(calls) == 3
+    assert [p.relative_to(tmp_path) for p in tmp_path.rglob("*")] == []  # no file, no staging, no folder
 
 
 def test_written_files_are_what_the_store_writes(checklist: Checklist, tmp_path: Path) -> None:
