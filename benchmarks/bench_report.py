@@ -100,7 +100,7 @@ def measure(paths: list[Path], repeat: int, *, whole_only: bool = False) -> tupl
     def whole() -> object:
         stream = AnswerStream(((p, True) for p in paths), Catalog())
         read = list(stream.items())
-        card = score(stream.checklist, [answers for _, answers, _ in read], sources=[str(p) for p, _, _ in read])
+        card = score(stream.checklist, [answers for _, _, answers, _ in read], sources=[str(p) for p, _, _, _ in read])
         return render_report(card, "html", options)
 
     whole_time = best(repeat, whole)

@@ -345,16 +345,84 @@
     return when.slice(0, 4) + "-Q" + (Math.floor((parseInt(when.slice(5, 7), 10) - 1) / 3) + 1);
   }
 
-  // store.slug transliterates with anyascii; here accents go and the Latin letters that do not
-  // decompose are spelled out (other scripts fall back, as a name carecheck collect corrects)
-  var LETTERS = { "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ı": "i" };
+  // format.names.slug, as `carecheck audit` names the file: each character spelled as anyascii spells it
+  // (the exporter's table covers Latin, Greek and Cyrillic; letters of other scripts are left out of this
+  // name, and `carecheck collect` files the answers under their proper name whatever this one is), a long
+  // name cut, ending in a hash of the whole name
+  var SPELLED = {};
+  data.slugs.forEach(function (range) {
+    range.to.split("|").forEach(function (spelled, i) {
+      SPELLED[range.from + i] = spelled;
+    });
+  });
 
   function slug(text, fallback) {
-    var ascii = text.toLowerCase().replace(/[łøđðßæœþı]/g, function (c) {
-      return LETTERS[c];
-    });
-    ascii = ascii.normalize("NFKD").replace(/[\u0300-\u036f]/g, "");
-    return ascii.replace(/[^a-z0-9]+/g, "-").slice(0, 60).replace(/^-+|-+$/g, "") || fallback;
+    var kebab = Array.from(text)
+      .map(function (ch) {
+        var code = ch.codePointAt(0);
+        return code < 128 ? ch.toLowerCase() : SPELLED[code] === undefined ? "-" : SPELLED[code];
+      })
+      .join("")
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "");
+    if (kebab.length > data.slugMax) {
+      kebab = kebab.slice(0, data.slugMax - 9).replace(/-+$/, "") + "-" + sha256(text).slice(0, 8);
+    }
+    return kebab || fallback;
+  }
+
+  var K = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  ];
+
+  function rotr(x, n) {
+    return (x >>> n) | (x << (32 - n));
+  }
+
+  function sha256(text) {
+    // the hex SHA-256 (FIPS 180-4) of the text's UTF-8, as Python's hashlib gives it
+    var bytes = new TextEncoder().encode(text);
+    var n = (((bytes.length + 8) >> 6) + 1) << 6;
+    var m = new Uint8Array(n);
+    m.set(bytes);
+    m[bytes.length] = 0x80;
+    var view = new DataView(m.buffer);
+    view.setUint32(n - 8, Math.floor(bytes.length / 0x20000000));
+    view.setUint32(n - 4, (bytes.length * 8) >>> 0);
+    var h = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+    var w = [];
+    for (var offset = 0; offset < n; offset += 64) {
+      for (var i = 0; i < 64; i++) {
+        if (i < 16) {
+          w[i] = view.getUint32(offset + 4 * i) | 0;
+        } else {
+          var s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >>> 3);
+          var s1 = rotr(w[i - 2], 17) ^ rotr(w[i - 2], 19) ^ (w[i - 2] >>> 10);
+          w[i] = (w[i - 16] + s0 + w[i - 7] + s1) | 0;
+        }
+      }
+      var x = h.slice();
+      for (i = 0; i < 64; i++) {
+        var e = x[4];
+        var a = x[0];
+        var t1 = (x[7] + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & x[5]) ^ (~e & x[6])) + K[i] + w[i]) | 0;
+        var t2 = ((rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & x[1]) ^ (a & x[2]) ^ (x[1] & x[2]))) | 0;
+        x = [(t1 + t2) | 0, a, x[1], x[2], (x[3] + t1) | 0, e, x[5], x[6]];
+      }
+      for (i = 0; i < 8; i++) h[i] = (h[i] + x[i]) | 0;
+    }
+    return h
+      .map(function (word) {
+        return ("0000000" + (word >>> 0).toString(16)).slice(-8);
+      })
+      .join("");
   }
 
   function save() {
@@ -371,7 +439,7 @@
       document.getElementById("who-" + missing[0][0]).focus();
       return;
     }
-    var name = slug(data.checklist.id, "unnamed") + "--" + slug(file.header.name, "anonymous") + ".yaml";
+    var name = data.file + "--" + slug(file.header.name, "anonymous") + ".yaml";
     var link = el("a", { download: name });
     link.href = URL.createObjectURL(new Blob([file.text], { type: "application/x-yaml" }));
     document.body.appendChild(link);

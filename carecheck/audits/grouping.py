@@ -26,12 +26,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.audits.records import Rescorer
-from carecheck.audits.store import path_part
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files, read_answers
 from carecheck.catalog.validation import discover
 from carecheck.errors import CarecheckError, Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
+from carecheck.format.names import path_part
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.fs import is_dir, walk_yaml
 from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
@@ -110,8 +110,9 @@ def respondent_identity(answers: AnswerFile) -> str:
 
 
 @dataclass
-class _Router:
-    """Routes answer files to the AuditGroup of their organisation, checklist and audit."""
+class Router:
+    """Routes answer files to the AuditGroup of their organisation, checklist and audit (report, history,
+    portfolio)."""
 
     anonymous: bool = False
     gap_threshold: float = GAP_THRESHOLD
@@ -210,8 +211,9 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
         progress=request.progress,
     )
     rescorer = Rescorer(request.rescore)
-    router = _Router(request.anonymous, request.gap_threshold, rescorer)
-    for path, answers, findings in stream.items():
+    router = Router(request.anonymous, request.gap_threshold, rescorer)
+    # each file is linted against the checklist it is scored against: no CC204/CC205 for a stored one
+    for path, _, answers, findings in stream.items(rescorer.checklist_for):
         router.add(stream.checklists[answers.checklist.id].checklist, answers, str(path), findings)
     organisations = router.organisations()
     if len(organisations) > 1 and request.by != "organisation":
@@ -292,7 +294,7 @@ def _rescore(group: AuditGroup, sources: Sequence[str]) -> Scorecard:
     return aggregate.scorecard()
 
 
-def _checklist_of_each(router: _Router, organisations: list[str], stream: AnswerStream) -> dict[str, ResolvedChecklist]:
+def _checklist_of_each(router: Router, organisations: list[str], stream: AnswerStream) -> dict[str, ResolvedChecklist]:
     """Each organisation's checklist; answers of one organisation to several checklists are refused."""
     resolved_of: dict[str, ResolvedChecklist] = {}
     for organisation in organisations:
@@ -312,9 +314,9 @@ def _earlier_audits(
     checklist_of: dict[str, Checklist],
     organisations: list[str],
     rescorer: Rescorer,
-) -> _Router:
+) -> Router:
     """The audits a baseline may be chosen from: found (auto) or given, of the organisations reported."""
-    earlier_router = _Router(request.anonymous, request.gap_threshold, rescorer)
+    earlier_router = Router(request.anonymous, request.gap_threshold, rescorer)
     if tuple(request.baseline) == (AUTO,):
         roots = _baseline_roots(request.answers, request.audits_folder)
         for path, answers in _candidates(roots, stream.seen, earlier_router.broken, request.jobs):
@@ -423,7 +425,7 @@ def _given_baseline(
     return (in_time_order(baselines)[-1] if baselines else None), earlier
 
 
-def _read_baseline(paths: Sequence[str], checklist_of: dict[str, Checklist], router: _Router) -> list[str]:
+def _read_baseline(paths: Sequence[str], checklist_of: dict[str, Checklist], router: Router) -> list[str]:
     """Read the --baseline answers of the organisations reported into `router`; every organisation met."""
     met: dict[str, None] = {}
     for path, _, answers in read_answer_files(discover([Path(p) for p in paths])):
@@ -490,7 +492,7 @@ def build_history(
     if not is_dir(folder):
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     rescorer = Rescorer(rescore)
-    router = _Router(rescorer=rescorer)
+    router = Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
     for path, answers in read_answers(discover([folder]), jobs=jobs):
@@ -498,7 +500,7 @@ def build_history(
         if checklist is not None and cid != checklist:
             continue
         if cid not in checklists:
-            checklists[cid] = _find_checklist(catalog, cid, path, notices)
+            checklists[cid] = find_checklist(catalog, cid, path, notices)
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))
@@ -515,7 +517,9 @@ def build_history(
     return History(str(folder), tuple(series)), [*rescorer.notices(), *notices]
 
 
-def _find_checklist(catalog: Catalog, cid: str, path: Path, notices: list[str]) -> Checklist | None:
+def find_checklist(catalog: Catalog, cid: str, path: Path, notices: list[str]) -> Checklist | None:
+    """The current checklist of the audits under a folder (history, portfolio), found from the folder of the
+    first answer file met; None, with a notice, when there is none."""
     found = catalog.find(cid, near=path.parent)
     if found is None:
         notices.append(f"{path}: no checklist '{cid}' found; its audits are left out")

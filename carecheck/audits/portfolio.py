@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from carecheck.audits.grouping import _find_checklist, _Router
+from carecheck.audits.grouping import Router, find_checklist
 from carecheck.audits.records import Rescorer
 from carecheck.catalog.loading import Catalog, read_answers
 from carecheck.catalog.validation import discover
@@ -34,14 +34,14 @@ def build_portfolio(
     if not is_dir(folder):
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     rescorer = Rescorer(rescore)
-    router = _Router(rescorer=rescorer)
+    router = Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
     paths = list(discover([folder]))
     for path, answers in read_answers(paths, jobs=jobs, progress=progress):
         cid = answers.checklist.id  # found as history finds it: from the first file's folder
         if cid not in checklists:
-            checklists[cid] = _find_checklist(catalog, cid, path, notices)
+            checklists[cid] = find_checklist(catalog, cid, path, notices)
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))

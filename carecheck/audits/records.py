@@ -93,7 +93,8 @@ class Rescorer:
     _found: dict[tuple[Path, str], Path | None] = field(default_factory=dict)
     _loaded: dict[str, Checklist] = field(default_factory=dict)
     _said: dict[tuple[str, str], list[str]] = field(default_factory=dict)
-    _files: dict[tuple[str, str], int] = field(default_factory=dict)
+    _files: dict[tuple[str, str], set[Path]] = field(default_factory=dict)
+    """The answer files met per (answered, current) sha256: asked again for a file, it counts once."""
 
     def __post_init__(self) -> None:
         if self.mode not in RESCORE_CHOICES:
@@ -107,7 +108,7 @@ class Rescorer:
         if not sha or sha == current.sha256 or not _SHA.fullmatch(sha):
             return current
         key = (sha, current.sha256)
-        self._files[key] = self._files.get(key, 0) + 1
+        self._files.setdefault(key, set()).add(path)
         stored = self._stored(sha, path)
         if key not in self._said:
             self._said[key] = self._describe(current, stored, sha)
@@ -117,7 +118,7 @@ class Rescorer:
         """What was scored against what, once per checklist version met."""
         lines: list[str] = []
         for key, said in self._said.items():
-            n = self._files[key]
+            n = len(self._files[key])
             head, *rest = said
             lines.append(f"{n} answer file{'s' * (n != 1)} {head}")
             lines += [f"  {line}" for line in rest]

@@ -2,70 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-
-from anyascii import anyascii
 
 from carecheck.audits.records import keep_checklist
 from carecheck.errors import CarecheckError, InputError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
+from carecheck.format.names import audit_folder_name, path_part, slug
 from carecheck.format.writer import answers_yaml
 from carecheck.fs import create_exclusive, is_dir, reason, walk_yaml, write_atomic
 
 # ---------------------------------------------------------------------------------------------------
 # Answer files
-
-
-SLUG_MAX = 48
-LABEL_MAX = 32
-"""Caps on the parts of `<org>/<audit>/<checklist>--<name>--NN.yaml` (at most 190 characters), so an answer
-file's path stays within Windows' 260 with room for the audits folder."""
-RESERVED = frozenset({"con", "prn", "aux", "nul", *(f"{d}{n}" for d in ("com", "lpt") for n in range(1, 10))})
-"""Names Windows reserves for devices, with or without an extension (`nul.yaml` is the device too)."""
-
-
-def slug(text: str, fallback: str = "unnamed") -> str:
-    """A lower-case, hyphenated, ASCII form of a name, for folder and file names.
-
-    Non-Latin names are transliterated ("Ромашка" -> "romashka", "Łódź" -> "lodz"), not dropped,
-    so that two organisations named in Cyrillic or Japanese do not both become the fallback. A long
-    name is cut to SLUG_MAX characters, ending in a short hash of the whole name, so two long names
-    that begin alike stay apart.
-    """
-    kebab = re.sub(r"[^a-z0-9]+", "-", anyascii(text).lower()).strip("-")
-    if len(kebab) > SLUG_MAX:
-        digest = hashlib.sha256(text.encode()).hexdigest()[:8]
-        kebab = f"{kebab[: SLUG_MAX - 9].rstrip('-')}-{digest}"
-    return kebab or fallback
-
-
-def safe_name(name: str) -> str:
-    """A folder or file name every OS accepts: no Windows device name (CON, NUL, COM1, ... with or
-    without an extension, any case), no trailing dot or space. The device names get a `_`, which a
-    slug never holds, so the result stays unique."""
-    name = name.rstrip(". ")
-    if name.split(".")[0].rstrip(" ").casefold() in RESERVED:
-        stem, dot, rest = name.partition(".")
-        name = f"{stem}_{dot}{rest}"
-    return name or "_"
-
-
-def path_part(text: str, fallback: str = "unnamed") -> str:
-    """The slug of a name, safe as one part of a path on every OS."""
-    return safe_name(slug(text, fallback))
-
-
-def audit_folder_name(label: str) -> str:
-    """An audit label as its folder is named: as written (2026-Q3), in the characters every OS takes."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")
-    if len(name) > LABEL_MAX:
-        name = f"{name[: LABEL_MAX - 9].rstrip('-.')}-{hashlib.sha256(label.encode()).hexdigest()[:8]}"
-    return safe_name(name) if name else "audit"
 
 
 def default_answer_path(folder: Path, answers: AnswerFile) -> Path:

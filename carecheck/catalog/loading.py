@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
 
@@ -386,10 +386,12 @@ class AnswerStream:
         checklist: str | None = None,
         *,
         several: bool = False,
+        command: str = "report",
         jobs: int | None = 1,
         progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
     ) -> None:
         self._catalog = catalog
+        self._command = command  # named in the refusal of another checklist: "report on one checklist at a time"
         self._several = several and checklist is None
         self._seen: set[Path] = set()
         self._jobs = jobs
@@ -429,17 +431,22 @@ class AnswerStream:
         """The files read so far (their real paths)."""
         return frozenset(self._seen)
 
-    def items(self) -> Iterator[tuple[Path, AnswerFile, list[Finding]]]:
+    def items(
+        self, scored_against: Callable[[Checklist, AnswerFile, Path], Checklist] | None = None
+    ) -> Iterator[tuple[Path, Document | None, AnswerFile, list[Finding]]]:
         """Every answer file with its lint findings (errors included, not raised), whatever its
         organisation and audit: for a caller that groups files itself. Only another checklist is
-        refused, at once. With `jobs` other than 1, the files after the first are read and linted
-        in worker processes (read_spread), with the same results in the same order."""
+        refused, at once. `scored_against` names the checklist each file is scored against (the
+        stored copy of the one it answered, audits.records.Rescorer): the file is linted against that.
+        With `jobs` other than 1, the files after the first are read and linted in worker processes
+        (read_spread), with the same results in the same order; their Document is then None (a file
+        that may be scored against a stored checklist is read again here)."""
         item, self._first = self._first, None
         if item is not None:
-            yield self._checked(*item)
+            yield self._checked(*item, scored_against)
         if self._jobs == 1 or not isinstance(self._paths, list):
             for path, doc, answers in self._files:
-                yield self._checked(path, doc, answers)
+                yield self._checked(path, doc, answers, scored_against)
             return
         rest = self._paths[next(self._consumed) :]  # the files after the first answer file
         for (path, explicit), result in zip(self._ticks, read_spread(rest, self._jobs, self.checklists), strict=True):
@@ -447,12 +454,18 @@ class AnswerStream:
                 key = real_path(path)
                 if key not in self._seen:
                     self._seen.add(key)
-                    yield (path, *result)
+                    yield path, None, *result
             elif result == REDO:  # read again here: an error is raised (or a new checklist met) as in one process
                 for again, doc, answers in read_answer_files([(path, explicit)], self._seen):
-                    yield self._checked(again, doc, answers)
+                    yield self._checked(again, doc, answers, scored_against)
 
-    def _checked(self, path: Path, doc: Document, answers: AnswerFile) -> tuple[Path, AnswerFile, list[Finding]]:
+    def _checked(
+        self,
+        path: Path,
+        doc: Document,
+        answers: AnswerFile,
+        scored_against: Callable[[Checklist, AnswerFile, Path], Checklist] | None,
+    ) -> tuple[Path, Document | None, AnswerFile, list[Finding]]:
         from carecheck.lint.rules import AnswersContext, run_rules
 
         resolved = self.checklists.get(answers.checklist.id)
@@ -460,7 +473,11 @@ class AnswerStream:
             resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
         elif resolved is None:
             self._same_checklist(path, doc, answers)  # raises: another checklist
-        return path, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
+        if scored_against is not None and resolved is not None:
+            chosen = scored_against(resolved.checklist, answers, path)
+            if chosen is not resolved.checklist:
+                resolved = replace(resolved, checklist=chosen)
+        return path, doc, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
 
     def _same_checklist(self, path: Path, doc: Document, answers: AnswerFile) -> None:
         ref_path, ref = self._reference
@@ -469,7 +486,7 @@ class AnswerStream:
             origin = given if self._given else f"{ref_path} is for '{ref.checklist.id}'"
             raise UsageError(
                 f"these answers are to checklist '{answers.checklist.id}', but {origin}; "
-                "report on one checklist at a time",
+                f"{self._command} one checklist at a time",
                 path=path,
                 position=doc.locate(("checklist", "id")),
             )
@@ -499,7 +516,8 @@ def _spread_read(item: tuple[Path, bool]) -> tuple[AnswerFile, list[Finding]] | 
     if _lint_with is None:
         return answers, []
     resolved = _lint_with.get(answers.checklist.id)
-    if resolved is None:
+    sha = answers.checklist.sha256
+    if resolved is None or (sha and sha != resolved.checklist.sha256):  # another checklist, or a stored copy
         return REDO
     from carecheck.lint.rules import AnswersContext, run_rules
 

@@ -6,9 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from carecheck.audits.store import slug
 from carecheck.catalog.loading import Catalog, builtin_dir
 from carecheck.errors import UsageError
+from carecheck.format.names import slug
 from carecheck.format.reader import real_path
 from carecheck.format.schema import SCHEMA_FILE, schema_text
 from carecheck.format.writer import dump_yaml

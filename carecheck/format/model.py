@@ -41,6 +41,14 @@ KEBAB = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 Role = Literal["leadership", "management", "front-line", "back-office", "other"]
 """carecheck's fixed roles."""
 ROLES: tuple[str, ...] = get_args(Role)
+ROLE_LABELS = {
+    "leadership": "Leadership (owners, directors)",
+    "management": "Management",
+    "front-line": "Front line (serving customers)",
+    "back-office": "Back office",
+    "other": "Other",
+}
+"""Each role as a respondent is asked it: the interview, the offline form and the survey template."""
 EFFORT_COST = {"low": 1, "medium": 2, "high": 3}
 NA = "na"
 UNKNOWN = "unknown"

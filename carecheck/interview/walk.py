@@ -40,6 +40,7 @@ from carecheck.format.answers import (
 )
 from carecheck.format.model import (
     NA,
+    ROLE_LABELS,
     ROLES,
     UNKNOWN,
     Amendment,
@@ -66,14 +67,6 @@ NO_TERMINAL = (
     "`carecheck schema --answers`) and run:\n  carecheck audit [CHECKLIST] --answers FILE\n"
     "Questions the file leaves out are listed, and the incomplete audit is saved."
 )
-
-ROLE_LABELS = {
-    "leadership": "Leadership (owners, directors)",
-    "management": "Management",
-    "front-line": "Front line (serving customers)",
-    "back-office": "Back office",
-    "other": "Other",
-}
 
 # Menu keys: an answer is "=<option value>", a question to revisit "q:<id>"; the rest are actions.
 TYPE = "type"
@@ -1134,10 +1127,42 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
             keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
+    done = _completed_already(request, checklist, header, answers, now)
+    if done is not None:
+        return done
     path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
     audit = Audit(checklist, path, header, answers)
     audit.take_lock(now())
     return audit
+
+
+def _completed_already(
+    request: AuditRequest,
+    checklist: Checklist,
+    header: AnswerFile,
+    given: dict[str, Answer],
+    now: Callable[[], datetime],
+) -> Audit | None:
+    """`--answers` for an audit this person completed already: the same answers are saved there already
+    (nothing written, as `import` skips them), others are refused (not a second file that `report` refuses
+    as one person answering twice, CC206): --amend says to change it."""
+    if not header.respondent.name.strip():
+        return None  # anonymous answers cannot be told apart
+    for done in find_completed(request.folder, checklist.id, header.organisation, header.respondent.name):
+        if audit_label(done.answers) != header.audit:
+            continue
+        kept = {qid: (a.value, a.note) for qid, a in done.answers.answers.items()}
+        if kept == {qid: (a.value, a.note) for qid, a in given.items()}:
+            audit = Audit(checklist, done.path, done.answers.model_copy(update={"answers": {}}))
+            audit.take_lock(now())  # the caller saves it again, as it stands
+            audit.answers = dict(load_answer_file(done.path)[1].answers)
+            return audit
+        raise UsageError(
+            f"{header.respondent.name} completed audit {header.audit} of '{header.organisation}' already, "
+            f"with other answers: {done.path}. Give --amend to amend it (each changed answer keeps its "
+            "earlier value), or another --audit for a new audit"
+        )
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------

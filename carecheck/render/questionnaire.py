@@ -15,17 +15,11 @@ from markupsafe import Markup
 
 from carecheck import __version__
 from carecheck.errors import UsageError
-from carecheck.format.model import ROLES, Checklist, NumberAnswer, Question, Section
+from carecheck.format.model import ROLE_LABELS, ROLES, Checklist, NumberAnswer, Question, Section
+from carecheck.format.names import SLUG_MAX, slug, slug_table
 from carecheck.render.report import environment
 
 EXPORT_FORMATS = ("form", "html", "md", "pdf", "csv")
-ROLE_LABELS = {  # as `carecheck audit` asks them (interview.walk.ROLE_LABELS)
-    "leadership": "Leadership (owners, directors)",
-    "management": "Management",
-    "front-line": "Front line (serving customers)",
-    "back-office": "Back office",
-    "other": "Other",
-}
 
 
 @dataclass(frozen=True)
@@ -76,6 +70,9 @@ def form_data(checklist: Checklist, options: ExportOptions) -> dict[str, Any]:
     """What the form's script reads: the checklist as asked (no scores), who is fixed, the roles."""
     return {
         "checklist": {"id": checklist.id, "version": checklist.version, "sha256": checklist.sha256},
+        "file": slug(checklist.id),  # the download's name begins as `carecheck audit` names the file
+        "slugs": slug_table(),  # and the script spells the respondent's name with format.names.slug's rules
+        "slugMax": SLUG_MAX,
         "organisation": options.organisation or "",
         "audit": options.audit or "",
         "fixed": {"organisation": options.organisation is not None, "audit": options.audit is not None},

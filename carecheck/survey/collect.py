@@ -60,8 +60,8 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> tuple[Survey, Ch
         raise UsageError(f"no such file or folder: {missing[0]}")
     survey = Survey("")
     # one checklist per collect, as per import: the first file (or --checklist) names it, others are refused
-    stream = AnswerStream(discover(list(request.paths)), catalog, request.checklist)
-    for path, answers, findings in stream.items():
+    stream = AnswerStream(discover(list(request.paths)), catalog, request.checklist, command="collect")
+    for path, doc, answers, findings in stream.items():
         survey.findings.extend(findings)
         if any(f.severity == "error" for f in findings):
             continue
@@ -72,7 +72,9 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> tuple[Survey, Ch
             for q in checklist.questions.values()
             if q.id not in values and is_asked(checklist, q, values.get, answers.respondent.role)
         )
-        survey.rows.append(SurveyRow(1, answers, missing_ids, 1, path=str(path)))
+        assert doc is not None  # read in this process (the stream's jobs is 1)
+        name = doc.locate(("respondent", "name"))  # who answered: where a duplicate is pointed at
+        survey.rows.append(SurveyRow(name.line, answers, missing_ids, name.col, path=str(path)))
     return survey, stream.checklist
 
 

@@ -8,8 +8,12 @@ import io
 from dataclasses import dataclass
 
 from carecheck.format.answers import asked_roles
-from carecheck.format.model import ROLES, Checklist, NumberAnswer
-from carecheck.render.questionnaire import ROLE_LABELS  # the import reads each (csv_import.ROLE_WORDS)
+from carecheck.format.model import (  # the import reads each label (csv_import.ROLE_WORDS)
+    ROLE_LABELS,
+    ROLES,
+    Checklist,
+    NumberAnswer,
+)
 from carecheck.survey.csv_import import DATE_FORMATS, FIELDS
 
 NOT_APPLICABLE = "Not applicable"  # in csv_import.NA_WORDS

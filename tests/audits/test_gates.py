@@ -44,7 +44,7 @@ def example(*names: str) -> tuple[Scorecard, Places]:
 def read(stream: AnswerStream) -> tuple[list[AnswerFile], list[str]]:
     """The answer files and their paths, read as `carecheck report` reads them (AnswerStream.items)."""
     items = list(stream.items())
-    return [answers for _, answers, _ in items], [str(path) for path, _, _ in items]
+    return [answers for _, _, answers, _ in items], [str(path) for path, _, _, _ in items]
 
 
 def write_plan(folder: Path, waivers: str, organisation: str = "Acme <Care> & Sons") -> Path:

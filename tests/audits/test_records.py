@@ -106,8 +106,10 @@ def test_an_upgraded_checklist_leaves_an_old_audits_score_rating_and_plan_unchan
     assert "removed: has-chat" in said
     assert "section weights: expectations 2 -> 5" in said
     assert "bands: Leading 80, Established 60, Developing 40, Reactive 0 -> Leading 90, Established 70" in said
+    assert " CC2" not in said  # linted against the checklist it is scored against: nothing changed for it
 
     rescored, said = report_json(run, "--rescore", "current")
+    assert "CC204 warning: checklist 'service-basics' changed since these answers were given" in said
     assert essentials(rescored) != essentials(before)
     assert rescored["overall"] != before["overall"]
     assert "rescored against the current 2026.2 (--rescore current); what changed since:" in said

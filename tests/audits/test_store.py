@@ -16,21 +16,12 @@ from yaml_readers import assert_read_alike
 from yaml_readers import texts as tricky_texts
 
 from carecheck import fs
-from carecheck.audits.store import (
-    SLUG_MAX,
-    audit_folder_name,
-    create_answer_file,
-    default_answer_path,
-    find_unfinished,
-    path_part,
-    safe_name,
-    save_answers,
-    slug,
-)
+from carecheck.audits.store import create_answer_file, default_answer_path, find_unfinished, save_answers
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import InputError
 from carecheck.format.answers import quarter_label
 from carecheck.format.model import AnswerFile
+from carecheck.format.names import SLUG_MAX, audit_folder_name, path_part, safe_name, slug
 from carecheck.format.reader import parse_document
 from carecheck.format.writer import answers_data, answers_yaml, dump_yaml
 

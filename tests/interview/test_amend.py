@@ -140,3 +140,21 @@ def test_amended_keeps_history_only_for_a_changed_value() -> None:
     assert amended(first, Answer(value="yes")).amended == (Amendment(value="no"),)
     assert amended(first, Answer(value="partial")).amended == (Amendment(value="no"), Amendment(value="yes"))
     assert amended(None, Answer(value="yes")).amended == (Amendment(),)
+
+
+def test_answers_for_an_audit_completed_already_make_no_second_file(completed: Path, tmp_path: Path) -> None:
+    folder = str(tmp_path / "audits")
+    same = tmp_path / "same.yaml"
+    same.write_text(COMPLETE, encoding="utf-8")
+    again = cli("audit", str(MINIMAL), "--answers", str(same), "--dir", folder, env=LATER)
+    assert again.exit_code == 0, again.output
+    other = tmp_path / "other.yaml"
+    other.write_text(COMPLETE.replace("  has-email: yes", "  has-email: no"), encoding="utf-8")
+    refused = cli("audit", str(MINIMAL), "--answers", str(other), "--dir", folder, env=LATER)
+    assert refused.exit_code == 2
+    assert f"Jo Smith completed audit 2026-Q3 of 'Acme Ltd' already, with other answers: {completed}" in (
+        refused.stderr
+    )
+    assert "Give --amend to amend it" in refused.stderr
+    assert list((tmp_path / "audits").rglob("*.yaml")) == [completed]  # `report` would refuse a second (CC206)
+    assert load_answer_file(completed)[1].answers["has-email"].value == "yes"

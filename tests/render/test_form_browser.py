@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -242,3 +243,62 @@ def test_the_form_is_answered_with_the_keyboard_alone(browser: Any, form: Path) 
     assert download.value.suggested_filename == "minimal--kim-lee.yaml"
     assert messages == []
     context.close()
+
+
+NAMES = [
+    "Jo Bloggs",
+    "Łukasz Żółć-Brzęczyszczykiewicz",  # Latin letters that do not decompose
+    "Ольга Петрова",  # Cyrillic
+    "Ωμέγα Παπαδοπούλου",  # Greek
+    "Nguyễn Thị Minh Khai",  # Vietnamese
+    "Jörg Straße",
+    "Dr. Maria-José de la Concepción Fernández-Gutiérrez y Sánchez-Villalobos",  # cut to 48, with a hash
+    "Anne-Sophie O'Connor-Ñúñez van der Wal\u2013Smythe (front desk)",  # cut, the hash of non-ASCII text
+    "  ",  # nobody: anonymous
+]
+
+
+def test_the_download_is_named_as_carecheck_audit_names_the_file(browser: Any, form: Path, run, tmp_path: Path) -> None:
+    """The script follows format.names.slug (anyascii's spelling, the cap and its hash) for Latin, Greek and
+    Cyrillic names; a name in another script is left out of the download's name, and collect refiles it."""
+    from carecheck.audits.store import default_answer_path
+
+    context = browser.new_context(accept_downloads=True)
+    page, messages = open_form(context, form)
+    page.get_by_label("Your role", exact=True).select_option("front-line")
+    downloads = tmp_path / "downloads"
+    for i, name in enumerate([*NAMES, "山田 太郎"]):
+        page.get_by_label("Your name", exact=True).fill(name)
+        if not name.strip():
+            continue  # the form asks for a name: checked in the roles test
+        with page.expect_download() as download:
+            page.get_by_role("button", name="Save my answers").click()
+        saved = downloads / f"answers ({i}).yaml"
+        download.value.save_as(saved)
+        _, answers = load_answer_file(saved)
+        expected = default_answer_path(tmp_path, answers).name
+        if name == "山田 太郎":
+            assert expected == "minimal--shantian-tailang.yaml"
+            assert download.value.suggested_filename == "minimal--anonymous.yaml"  # kanji are not in the table
+        else:
+            assert download.value.suggested_filename == expected, name
+    assert messages == []
+    context.close()
+    collected = tmp_path / "audits"
+    result = run("collect", str(downloads), "--dir", str(collected), "--checklist", str(tmp_path / "minimal.yaml"))
+    assert result.exit_code == 0, result.output
+    filed = sorted(p.name for p in collected.rglob("*.yaml"))
+    assert "minimal--shantian-tailang.yaml" in filed and len(filed) == len(NAMES)  # 8 names and the kanji one
+
+
+def test_the_form_spells_names_with_the_table_of_format_names() -> None:
+    from anyascii import anyascii
+
+    from carecheck.format.names import slug, slug_table
+
+    table = {r["from"] + i: s for r in slug_table() for i, s in enumerate(str(r["to"]).split("|"))}
+    for name in NAMES:
+        spelled = "".join(c.lower() if ord(c) < 128 else table.get(ord(c), "-") for c in name)
+        kebab = [re.sub(r"[^a-z0-9]+", "-", text).strip("-") for text in (spelled, anyascii(name).lower())]
+        assert kebab[0] == kebab[1]
+        assert len(slug(name)) <= 48

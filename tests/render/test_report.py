@@ -63,7 +63,7 @@ def example_card() -> Scorecard:
 
 def answers_of(stream: AnswerStream) -> list[AnswerFile]:
     """The answer files, read as `carecheck report` reads them (AnswerStream.items)."""
-    return [answers for _, answers, _ in stream.items()]
+    return [answers for _, _, answers, _ in stream.items()]
 
 
 def options(**changes: Any) -> ReportOptions:

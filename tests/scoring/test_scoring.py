@@ -66,7 +66,7 @@ NUMBER = {"type": "number", "unit": "hours", "good": 4, "poor": 24}
 def test_the_minimal_fixture_scores_as_the_contract_says() -> None:
     stream = AnswerStream([(FIXTURES / "answers" / "good.yaml", True)], Catalog(), str(FIXTURES / "minimal.yaml"))
     read = list(stream.items())
-    card = score(stream.checklist, [answers for _, answers, _ in read], sources=[str(path) for path, _, _ in read])
+    card = score(stream.checklist, [a for _, _, a, _ in read], sources=[str(path) for path, _, _, _ in read])
     # has-email yes = 100; 6.5 hours between good 4 and poor 24 = (24 - 6.5) / 20 = 87.5
     assert card.question("email-reply-hours").score == pytest.approx(87.5)
     assert card.section("contact").score == pytest.approx(93.75)
@@ -681,7 +681,7 @@ def test_the_worked_example_computes_as_documented(document: str, tmp_path: Path
     (tmp_path / "worked-example.yaml").write_text(checklist_text, encoding="utf-8")
     (tmp_path / "answers.yaml").write_text(answers_text, encoding="utf-8")
     stream = AnswerStream([(tmp_path / "answers.yaml", True)], Catalog())
-    ((_, answers, findings),) = stream.items()
+    ((_, _, answers, findings),) = stream.items()
     card = score(stream.checklist, [answers])
     assert findings == []
     for kind, of, value in rows:

@@ -69,7 +69,7 @@ def test_one_person_with_other_answers_is_refused_and_nothing_is_written(run, do
     changed.write_text(ANSWERS.format(name="Jo Smith", email="no"), encoding="utf-8")
     result = run("collect", str(downloads), "--dir", str(audits), "--checklist", checklist)
     assert result.exit_code == 1
-    assert f"{changed}:1:1: CC509" in result.stderr and "already has an answer file for 2026-Q4" in result.stderr
+    assert f"{changed}:5:20: CC509" in result.stderr and "already has an answer file for 2026-Q4" in result.stderr
     assert "nothing was collected" in result.stderr
     assert filed(audits) == ["acme-ltd/2026-Q4/minimal--jo-smith.yaml"]  # Sam Lee's waits too: all or none
 
@@ -111,4 +111,5 @@ def test_files_of_two_checklists_are_refused(run, downloads: Path, tmp_path: Pat
     shutil.copy(FIXTURES / "minimal.yaml", downloads)  # found beside the first file; not an answer file
     result = run("collect", str(downloads), "--dir", str(tmp_path / "audits"))
     assert result.exit_code == 2 and "these answers are to checklist 'care-essentials', but" in result.stderr
+    assert "; collect one checklist at a time" in result.stderr
     assert not (tmp_path / "audits").exists()
