@@ -8,6 +8,8 @@ import pytest
 
 from carecheck.catalog.loading import Catalog, builtin_dir
 from carecheck.catalog.validation import validate_paths
+from carecheck.format.answers import asked_roles
+from carecheck.format.model import ROLES
 from carecheck.format.references import builtin_references
 
 ROOT = Path(__file__).parent.parent
@@ -174,3 +176,31 @@ def test_every_number_says_where_its_marks_come_from() -> None:
                 help_text = q.help or ""
                 assert "Marks:" in help_text, f"{cid}: {q.id}"
                 assert "default" in help_text or sourced_only.get(q.id, "\0") in help_text, f"{cid}: {q.id}"
+
+
+def role_counts(cid: str) -> dict[str, int]:
+    """How many questions each respondent role is asked (before any `when`)."""
+    checklist = load(cid)
+    return {
+        role: sum(
+            1 for q in checklist.questions.values() if (roles := asked_roles(checklist, q)) is None or role in roles
+        )
+        for role in ROLES
+    }
+
+
+@pytest.mark.parametrize("cid", ["care-full", "care-essentials", *PROFILES])
+def test_roles_keep_each_persons_share_reasonable(cid: str) -> None:
+    checklist = load(cid)
+    counts = role_counts(cid)
+    key_questions = {q.id for q in load("care-full").questions.values() if q.critical}
+    # care-full: nobody answers more than 80 of its questions; a profile adds its sector's few.
+    cap = 80 if cid == "care-full" else 85
+    assert max(counts.values()) <= cap, counts
+    assert min(counts.values()) >= 20, counts
+    for q in checklist.questions.values():
+        roles = asked_roles(checklist, q)
+        assert roles is None or roles, f"'{q.id}' is asked of nobody"
+        if q.id in key_questions:
+            # The six key questions are asked of every role that deals with customers or runs the service.
+            assert roles is None or {"leadership", "management", "front-line", "back-office"} <= set(roles), q.id

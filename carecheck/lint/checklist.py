@@ -7,7 +7,16 @@ import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from carecheck.format.model import BUILTIN_ANSWER_SETS, NA, UNKNOWN, Checklist, NumberAnswer, Question, Recommendation
+from carecheck.format.model import (
+    BUILTIN_ANSWER_SETS,
+    NA,
+    UNKNOWN,
+    Checklist,
+    NumberAnswer,
+    Question,
+    Recommendation,
+    TextAnswer,
+)
 from carecheck.format.reader import Document
 from carecheck.format.references import builtin_references
 from carecheck.format.resolved import ResolvedChecklist
@@ -833,6 +842,51 @@ def recommendation_key(ctx: ChecklistContext) -> Iterator[Hit]:
                     f"recommendation of '{q.id}' has a key '{key}' that is not an answer; use: {allowed}",
                     (*loc, "recommendation", key),
                 )
+
+
+@rule("CC131", "evidence-without-options", "checklist", severity="warning")
+def evidence_without_options(ctx: ChecklistContext) -> Iterator[Hit]:
+    """`evidence: required` on a number or text question, where it does nothing.
+
+    The interview asks for a note when an answer-set question gets one of its two best options; a
+    number or text question has no options, so the request is never made and the report never lists
+    the answer as given without evidence. Ask for the source in `help` instead.
+
+    Fails:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: What share of complaints was answered within 10 working days?
+                answers: {type: number, unit: "%", good: 90, poor: 60}
+                evidence: required
+                recommendation: Count them.
+
+    Passes:
+
+        sections:
+          - id: basics
+            title: Basics
+            questions:
+              - id: q1
+                text: Do you answer every complaint within 10 working days?
+                answers: yes-no
+                evidence: required
+                recommendation: Answer every complaint.
+    """
+    for loc, q in ctx.declared_questions():
+        if q.evidence is None:
+            continue
+        answers = ctx.final(q).answers
+        if isinstance(answers, (NumberAnswer, TextAnswer)):
+            kind = "number" if isinstance(answers, NumberAnswer) else "text"
+            yield Hit(
+                f"'{q.id}' is a {kind} question: `evidence: required` asks for a note only on an answer set's top"
+                " two options, so it does nothing here; say what evidence counts in `help`",
+                (*loc, "evidence"),
+            )
 
 
 @rule("CC130", "unknown-ref", "checklist", severity="warning")

@@ -211,7 +211,7 @@ def test_baseline_auto_finds_the_previous_audit_next_to_the_answers(run: Any, tm
     html = out.read_text(encoding="utf-8")
     assert "What changed since 2026-Q2" in html and "Perception gaps" in html
     assert '<svg role="img" aria-labelledby="trend-title trend-desc"' in html
-    assert "Overall score out of 100 at each audit: 2026-Q2 35.9; 2026-Q3 47.4." in html
+    assert "Overall score out of 100 at each audit: 2026-Q2 36.9; 2026-Q3 48.0." in html
 
 
 def test_baseline_auto_passes_over_unfinished_audits(project: Path, run: Any) -> None:

@@ -719,7 +719,7 @@ def test_a_short_survey_and_a_like_for_like_report_have_no_serious_accessibility
     page, messages = open_report(browser, path, bypass_csp=True)
     assert messages == []
     visible = " ".join(page.inner_text("body").split())
-    assert "Based on 7 of 28 questions" in visible and "+19.2 like for like" in visible
+    assert "Based on 7 of 28 questions" in visible and "+19.5 like for like" in visible
     assert "By role: back-office 9 answers on 9 questions (1 respondent)" in visible
     page.add_script_tag(path=str(AXE))
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
