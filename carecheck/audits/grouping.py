@@ -70,7 +70,10 @@ class AuditGroup:
         name = respondent_identity(answers)
         if name and name in self.sources_by_name:
             first = self.sources_by_name[name]
-            twice = f"{answers.respondent.name} answered this audit twice (also in {first})"
+            twice = (
+                f"{answers.respondent.name} answered this audit twice (also in {first}); keep one file:"
+                " remove the other, or change an answer with `carecheck audit --resume FILE`"
+            )
             findings = [*findings, Finding(source, None, "CC206", twice)]
         elif name:
             self.sources_by_name[name] = source

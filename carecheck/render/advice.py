@@ -32,6 +32,9 @@ STATUS_WORDS: dict[str, str] = {
     "far": "far below target",
     "none": "no target",
 }
+STATUS_MARKS: dict[str, str] = {"met": "\u25cf", "near": "\u25d0", "far": "\u25cb", "none": ""}
+"""The shape beside a score against its target (met filled, near half, far empty), so that colour is never
+the only signal."""
 
 Horizon = Literal["quick", "next", "strategic"]
 HORIZONS: tuple[tuple[Horizon, str, str], ...] = (

@@ -39,16 +39,16 @@ from carecheck.scoring.trends import AuditPoint, Comparison, LikeForLike, ScoreC
 REPORT_FORMAT_VERSION = 1
 DEFAULT_ACCENT = "#1f4e79"
 DEFAULT_TITLE = "Customer care audit"
-NOTES_SHOWN = 3
+NOTES_SHOWN = 2
 """How many notes per question the HTML, Markdown and text reports show (CSV and JSON hold all)."""
 
 RESPONDENTS_LISTED = 30
 """Up to this many respondents the HTML appendix lists each; beyond, it counts them by role."""
 GAPS_SUMMARISED = 3
 """How many perception gaps the executive summary names."""
-MOVERS_SHOWN = 5
+MOVERS_SHOWN = 4
 """How many most-improved and most-declined questions the documents list (the JSON holds every change)."""
-GAPS_SHOWN = 5
+GAPS_SHOWN = 4
 """How many section and question perception gaps the documents chart (the JSON and CSV hold all)."""
 
 FORMAT_NAMES = ("html", "md", "txt", "json", "csv", "pdf")
@@ -777,8 +777,11 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
     """The variables every template receives (documented in docs/report-format.md)."""
     actions = card.actions if options.top is None else card.actions[: options.top]
     plan = advice.roadmap(card, options.top)
+    asked = {s.id: tuple(q for q in s.questions if q.counts.off < q.counts.total) for s in card.sections}
     return {
         "card": card,
+        "asked": asked,
+        "unasked": sum(len(s.questions) - len(asked[s.id]) for s in card.sections),
         "roadmap": plan,
         "do_now": plan.steps[: advice.DO_NOW],
         "summary": advice.summary(card, options.comparison),
@@ -787,6 +790,7 @@ def context(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
         "parts_chart": parts_chart(card),
         "horizons": advice.HORIZONS,
         "status_words": advice.STATUS_WORDS,
+        "marks": advice.STATUS_MARKS,
         "near": advice.NEAR,
         "rating_step": advice.band_step(card.rating.label if card.rating else None, card.checklist.bands),
         "comparison": options.comparison,
@@ -999,6 +1003,7 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             for rank, q in enumerate(actions, 1)
         ],
         "actions_total": len(card.actions),
+        "roadmap": _roadmap_data(advice.roadmap(card, options.top), options),
         "critical_failures": [q.id for q in card.critical_failures],
         "to_answer": [q.id for q in card.to_answer],
         "data_gaps": [q.id for q in card.data_gaps],
@@ -1020,6 +1025,34 @@ def report_data(card: Scorecard, options: ReportOptions) -> dict[str, Any]:
             "items": [_perception_gap_data(g) for g in card.perception_gaps],
         },
         "comparison": comparison_data(options.comparison) if options.comparison is not None else None,
+    }
+
+
+def _roadmap_data(plan: advice.Roadmap, options: ReportOptions) -> dict[str, Any]:
+    """The roadmap as the documents show it: its horizons, each action's owner and due date."""
+    return {
+        "stages": [
+            {
+                "horizon": stage.key,
+                "title": stage.title,
+                "when": stage.when,
+                "actions": [
+                    {
+                        "rank": step.rank,
+                        "question": step.question.id,
+                        "recommendation": step.question.recommendation,
+                        "status": step.status,
+                        "score": _round(step.question.score, 1),
+                        "target": _round(step.target, 1),
+                        **_assignment_data(options.plan.assigned.get(step.question.id)),
+                    }
+                    for step in stage.steps
+                ],
+            }
+            for stage in plan.stages
+        ],
+        "left_out": plan.left_out,
+        "at_target": plan.at_target,
     }
 
 
@@ -1068,6 +1101,8 @@ CSV_COLUMNS = (
     "change",
     "perception_gap",
     "measures",
+    "horizon",
+    "roadmap",
 )
 
 
@@ -1086,6 +1121,7 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
     writer.writerow(CSV_COLUMNS)
     several = len(card.respondents) > 1
     changes = {c.id: c for c in options.comparison.questions} if options.comparison else {}
+    on_roadmap = {step.question.id: step.rank for step in advice.roadmap(card, options.top).steps}
     for q in actions:
         notes = "\n".join(f"{n.respondent}: {n.text}" if several and n.respondent else n.text for n in q.notes)
         action, waiver = options.plan.assigned.get(q.id), options.plan.accepted.get(q.id)
@@ -1112,6 +1148,8 @@ def _csv(card: Scorecard, options: ReportOptions) -> str:
                 _signed(change.change) if change else "",
                 _number(q.perception_gap, 1),
                 q.measures,
+                advice.horizon(q),
+                on_roadmap.get(q.id, ""),
             ]
         )
     return buffer.getvalue()

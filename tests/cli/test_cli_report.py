@@ -404,6 +404,7 @@ def test_one_person_twice_in_an_audit_is_an_error(run: Any, tmp_path: Path) -> N
     result = run("report", str(tmp_path / "q3"), "--format", "txt")
     assert result.exit_code == 1
     assert "CC206" in result.stderr and "answered this audit twice" in result.stderr
+    assert "keep one file" in result.stderr and "carecheck audit --resume FILE" in result.stderr
 
 
 def test_a_warning_many_files_share_is_said_once_with_a_count(run: Any, tmp_path: Path) -> None:

@@ -134,7 +134,7 @@ def test_owner_and_due_are_always_there_to_fill(one: Scorecard, fmt: str) -> Non
         assert roadmap.count('<th scope="col">Owner</th><th scope="col">Due</th>') >= 1
         assert roadmap.count('<td class="fill"></td>') >= 2
     elif fmt == "md":
-        assert "| # | Action | Now | Target | Owner | Due |" in roadmap
+        assert "| Rank | Action | Now | Target | Owner | Due |" in roadmap
     else:
         assert "Owner: ________________   Due: __________" in roadmap
 
@@ -268,7 +268,7 @@ def page_fill(pdf: bytes) -> list[float]:
     return fills
 
 
-@pytest.mark.parametrize(("which", "most"), [("one", 7), ("four", 14)])
+@pytest.mark.parametrize(("which", "most"), [("one", 7), ("four", 11)])
 def test_the_pdf_is_short_and_has_no_near_empty_page(which: str, most: int, four: Any, one: Scorecard) -> None:
     require_tool(importlib.util.find_spec("weasyprint") is not None, "the PDF extra (weasyprint) is not installed")
     require_tool(importlib.util.find_spec("pypdf") is not None, "pypdf is not installed")
@@ -276,7 +276,9 @@ def test_the_pdf_is_short_and_has_no_near_empty_page(which: str, most: int, four
     pdf = render_report(card, "pdf", options(comparison))
     assert isinstance(pdf, bytes)
     fills = page_fill(pdf)
-    # care-essentials 2026.2: one respondent 14 pages before issue 14, 7 after; Ardley (four, a baseline) 28, 14
+    # care-essentials 2026.2: one respondent 14 pages before issue 14, 7 after its first round, 6 now; Ardley
+    # (four, a baseline) 28, then 14, now 10. The issue asks for "about" 6 and 10: one page of slack for
+    # another machine's font metrics, so that a different hinting never fails CI on a layout that is right
     assert len(fills) <= most, fills
     assert all(fill >= 0.25 for fill in fills[:-1]), fills
 
@@ -293,3 +295,64 @@ def test_practices_and_results_have_their_chart_and_sentence_when_the_scorer_giv
     assert chart.bars[1][3] == round(41.5 / 100 * chart.plot_width, 2)
     assert "Practices 72.0; Results 41.5" in chart.description
     assert parts_chart(SimpleNamespace(practice_score=None, results_score=None)) is None  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------------------------------------------
+# The roadmap in the data, the marks in plain text, a short survey
+
+
+def test_json_and_csv_carry_the_roadmap_with_its_horizons_owner_and_due(four: Any) -> None:
+    import csv
+    import json
+
+    card, comparison = four
+    plan = advice.roadmap(card)
+    data = json.loads(str(render_report(card, "json", options(comparison))))["roadmap"]
+    assert [stage["horizon"] for stage in data["stages"]] == [stage.key for stage in plan.stages]
+    actions = [a for stage in data["stages"] for a in stage["actions"]]
+    assert sorted(a["rank"] for a in actions) == list(range(1, 8))
+    assert {a["question"] for a in actions} == {step.question.id for step in plan.steps}
+    assert "service-standards-published" not in {a["question"] for a in actions}  # at target: never on it
+    assert all(a["status"] in ("near", "far") and a["owner"] is None and a["due"] is None for a in actions)
+    assert data["left_out"] == plan.left_out and data["at_target"] == plan.at_target >= 1
+    rows = {r["question"]: r for r in csv.DictReader(io.StringIO(str(render_report(card, "csv", options()))))}
+    on_roadmap = {q: int(r["roadmap"]) for q, r in rows.items() if r["roadmap"]}
+    assert on_roadmap == {a["question"]: a["rank"] for a in actions}
+    assert rows["service-standards-published"]["roadmap"] == ""
+    assert {r["horizon"] for r in rows.values()} <= {"quick", "next", "strategic"}
+    assert all(rows[a["question"]]["horizon"] == stage["horizon"] for stage in data["stages"] for a in stage["actions"])
+
+
+@pytest.mark.parametrize("fmt", ["md", "txt"])
+def test_the_plain_text_heatmap_marks_each_score_against_its_target(four: Any, fmt: str) -> None:
+    card, _ = four
+    text = str(render_report(card, fmt, options()))
+    standards = next(line for line in text.splitlines() if "\u25cf 100.0" in line)
+    # the back-office sees Service standards at 50.0 against a target of 75: far, an empty circle
+    assert "\u25cb 50.0" in standards
+    assert "\u25d0 65.0" in text  # leadership's Delivery and timeliness: near its 75
+    assert "\u25cf met" in text or "\u25cf target met" in text  # the legend says what the shapes mean
+
+
+def test_a_short_survey_says_once_what_was_not_asked(tmp_path: Path) -> None:
+    source = (ARDLEY / "2026-Q3" / "care-essentials--priya-nair.yaml").read_text(encoding="utf-8")
+    asked = ["service-standards-published", "ask-expectations", "easy-to-contact", "csat-top-box"]
+    lines = []
+    for line in source.splitlines():
+        if line == "answers:":
+            lines.append("questions: [" + ", ".join(asked) + "]")
+        elif line.startswith("  ") and line.split(":")[0].strip() not in asked:
+            continue
+        lines.append(line)
+    (tmp_path / "care-essentials--priya-nair.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (report,) = build_reports(ReportRequest([tmp_path]), Catalog()).reports
+    card = report.card
+    assert card.asked_questions == 4 and not card.draft
+    for fmt in ("html", "md", "txt"):
+        text = str(render_report(card, fmt, options()))
+        appendix = text[text.upper().index("APPENDIX A") :]
+        assert f"{card.checklist.questions - 4} questions were not asked of anyone" in appendix
+        assert "Not asked" not in appendix.split("not asked of anyone")[1], fmt  # no row per unasked question
+        assert "Leadership and culture" not in appendix.split("Appendix B")[0].split("APPENDIX B")[0], fmt
+    md = str(render_report(card, "md", options()))
+    assert "| Leadership and culture | no score | 70.0 | not asked |" in md

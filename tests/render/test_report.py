@@ -339,6 +339,7 @@ def test_json_has_the_documented_versioned_shape(card: Scorecard) -> None:
         "sections",
         "actions",
         "actions_total",
+        "roadmap",
         "critical_failures",
         "to_answer",
         "data_gaps",
@@ -400,6 +401,8 @@ def test_csv_is_the_action_plan_with_the_documented_columns(card: Scorecard) -> 
             "change",
             "perception_gap",
             "measures",
+            "horizon",
+            "roadmap",
         )
     )
     assert [r["question"] for r in rows] == [q.id for q in card.actions]
@@ -485,7 +488,7 @@ def test_many_notes_are_capped_in_documents_but_kept_in_data(tmp_path: Path) -> 
     many = score(stream.checklist, answers_of(stream))
     assert len(many.respondents) == 6
     html = str(render_report(many, "html", options()))
-    assert "and 3 more in the CSV and JSON reports" in html
+    assert "and 4 more in the CSV and JSON reports" in html
     data = json.loads(str(render_report(many, "json", options())))
     assert len(data["sections"][0]["questions"][0]["notes"]) == 6
 
