@@ -111,9 +111,14 @@ class FindingsError(InvalidInputError):
 
 
 class Interrupted(CarecheckError):
-    """The person stopped the program (Ctrl-C) after their work was saved: exit 130."""
+    """The program was stopped after the work was saved: exit 130 for Ctrl-C, 128 + the signal's number
+    for a signal (SIGHUP 129, SIGTERM 143), as shells report a process ended by that signal."""
 
     exit_code = EXIT_INTERRUPTED
+
+    def __init__(self, message: str, *, exit_code: int = EXIT_INTERRUPTED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def outcome_exit_code(

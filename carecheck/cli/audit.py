@@ -144,6 +144,18 @@ def audit(
     help="A role map (`carecheck-roles: 1`) of the survey's role labels onto carecheck's roles; "
     "default: `roles:` in carecheck.yaml.",
 )
+@click.option(
+    "--max-rows",
+    type=click.IntRange(min=1),
+    metavar="N",
+    help="Refuse an export of more than N respondents [default: 100,000].",
+)
+@click.option(
+    "--max-mb",
+    type=click.IntRange(min=1),
+    metavar="MB",
+    help="Refuse a file larger than MB megabytes [default: 64].",
+)
 def import_survey(
     source: Path,
     checklist: str | None,
@@ -152,6 +164,8 @@ def import_survey(
     audit_label: str | None,
     organisation: str | None,
     role_map: Path | None,
+    max_rows: int | None,
+    max_mb: int | None,
 ) -> None:
     """Turn a survey export (CSV, one row per respondent) into answer files, one per row.
 
@@ -175,6 +189,8 @@ def import_survey(
         audit=audit_label,
         dry_run=dry_run,
         role_map=_role_map(role_map),
+        max_rows=max_rows,
+        max_bytes=None if max_mb is None else max_mb * 1024 * 1024,
     )
     result = run_import(request, _catalog(), lambda: now(os.environ))
     color = _use_color(sys.stderr)

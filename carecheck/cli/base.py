@@ -147,12 +147,14 @@ class Boundary(click.Group):
         except CarecheckError as exc:
             if debug:
                 raise
-            say(str(exc), err=True)
+            try:
+                say(str(exc), err=True)
+            except OSError:  # the terminal has gone (a hangup): the exit code still tells
+                _detach_output()
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader went away (`carecheck ... | head`): not an error of ours
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
+            _detach_output()
             sys.exit(0)
         except Exception as exc:
             if debug:
@@ -167,6 +169,16 @@ class Boundary(click.Group):
                 + (f"\ncarecheck: the version, command line and traceback are in {log}" if log else ""),
                 EXIT_INTERNAL,
             )
+
+
+def _detach_output() -> None:
+    """Point stdout and stderr at the null device, so that flushing them on exit cannot fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(devnull, stream.fileno())
+        except (OSError, ValueError):  # no real file (a test's capture): nothing to flush into a dead terminal
+            continue
 
 
 @click.group(cls=Boundary, context_settings=CONTEXT)
@@ -186,7 +198,7 @@ def cli(ctx: click.Context, debug: bool, config: Path | None) -> None:
     Settings, highest first: the command line, CARECHECK_* environment variables,
     the configuration file, defaults (`carecheck config` shows them).
     Exit codes: 0 success, 1 findings or a failed gate, 2 usage or unreadable input,
-    3 internal error (rerun with --debug), 130 interrupted (answers are saved first).
+    3 internal error (rerun with --debug), 130 interrupted, 143/129 SIGTERM/SIGHUP (answers are saved first).
     """
     if ctx.invoked_subcommand not in _SETTINGS_NOT_NEEDED:
         try:

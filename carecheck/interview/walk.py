@@ -28,7 +28,7 @@ from carecheck.audits.records import keep_checklist, records_folder
 from carecheck.audits.store import Unfinished, create_answer_file, find_completed, find_unfinished, save_answers
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
-from carecheck.errors import FindingsError, InputError, Interrupted, UsageError
+from carecheck.errors import EXIT_INTERRUPTED, FindingsError, InputError, Interrupted, UsageError, printable
 from carecheck.format.answers import (
     answer_problem,
     asked_scope,
@@ -293,25 +293,34 @@ class Interview:
     def run(self) -> None:
         """Ask until the person finishes; on Ctrl-C, SIGTERM or SIGHUP save and raise Interrupted."""
         received: list[int] = []
-        try:
-            with _signals_stop(self.prompter, received):
-                self._loop()
-        except (KeyboardInterrupt, EOFError, OSError) as exc:
-            if isinstance(exc, OSError) and not received and exc.errno not in TERMINAL_GONE:
-                raise
-            # after SIGHUP the terminal may be gone: a prompt failing on it (EIO) ends the audit the same way
+        # the handlers stay in place until what was typed is saved: a second signal (the terminal's
+        # SIGHUP, then the sender's) must not end the process with the default action mid-save
+        with _signals_stop(self.prompter, received):
             try:
-                self.audit.save()
-            except InputError as exc:
-                raise Interrupted(
-                    f"Stopped. Your latest answers could NOT be saved: {exc}\n"
-                    f"What was saved before is in {self.audit.path}\n{self.resume_hint}"
-                ) from None
-            kept = self.kept_unconfirmed
-            typed = "; what you were typing is kept, unconfirmed, and offered back" if kept else ""
+                self._loop()
+            except (KeyboardInterrupt, EOFError, OSError) as exc:
+                if isinstance(exc, OSError) and not received and exc.errno not in TERMINAL_GONE:
+                    raise
+                # after SIGHUP the terminal may be gone: a prompt failing on it (EIO) ends the audit the same way
+                received.append(0)  # stopping: from here on a signal changes nothing
+                self._save_on_the_way_out([s for s in received if s])
+
+    def _save_on_the_way_out(self, signals: list[int]) -> None:
+        """Save after a stop and raise Interrupted: 130 for Ctrl-C, 128 + the signal for SIGTERM (143), SIGHUP (129)."""
+        code = 128 + signals[0] if signals else EXIT_INTERRUPTED
+        try:
+            self.audit.save()
+        except InputError as exc:
             raise Interrupted(
-                f"Stopped. Your answers are saved in {self.audit.path}{typed}\n{self.resume_hint}"
+                f"Stopped. Your latest answers could NOT be saved: {exc}\n"
+                f"What was saved before is in {self.audit.path}\n{self.resume_hint}",
+                exit_code=code,
             ) from None
+        kept = self.kept_unconfirmed
+        typed = "; what you were typing is kept, unconfirmed, and offered back" if kept else ""
+        raise Interrupted(
+            f"Stopped. Your answers are saved in {self.audit.path}{typed}\n{self.resume_hint}", exit_code=code
+        ) from None
 
     def save(self) -> None:
         """Save the audit; if that fails, keep the answers in memory, say why, and offer to retry or stop."""
@@ -716,8 +725,9 @@ def _signals_stop(prompter: Prompter, received: list[int]) -> Iterator[None]:
         return
 
     def stop(signum: int, frame: object) -> None:
+        stopping = bool(received)  # a stop is under way (an earlier signal, Ctrl-C, the terminal gone)
         received.append(signum)
-        if not prompter.stop():
+        if not stopping and not prompter.stop():
             raise KeyboardInterrupt
 
     previous = {signum: signal.signal(signum, stop) for signum in wanted}
@@ -1280,9 +1290,10 @@ class QuestionaryPrompter:
 
         self._q = questionary
         self._style = Style.from_dict(self.STYLES)
+        self._stopped = False
 
     def say(self, text: str, style: str = "") -> None:
-        self._print([(f"class:{style}" if style else "", _wrap(text))])
+        self._print([(f"class:{style}" if style else "", _wrap(printable(text)))])
 
     def select(
         self, message: str, items: Sequence[Item | None], default: str | None = None, commit: Commit | None = None
@@ -1291,7 +1302,7 @@ class QuestionaryPrompter:
         choices = [
             self._q.Separator("  ─────")
             if item is None
-            else self._q.Choice("\n   ".join(_lines(item.label, _width() - 3)), value=item.key)
+            else self._q.Choice("\n   ".join(_lines(printable(item.label), _width() - 3)), value=item.key)
             for item in items
         ]
         instruction = "(arrow keys, Enter)"
@@ -1373,17 +1384,18 @@ class QuestionaryPrompter:
         return answer
 
     def stop(self) -> bool:
-        """End the prompt being shown, keeping what was typed (TypingInterrupted); False if none is running.
+        """End the prompt being shown, keeping what was typed (TypingInterrupted), or the next one as it starts.
 
         Called from a signal handler: the prompt's event loop is told through call_soon_threadsafe,
         the one asyncio call that is safe there.
         """
         from prompt_toolkit.application import get_app_or_none
 
+        self._stopped = True  # a prompt about to start ends at once (see _ask): no prompt is left waiting
         app = get_app_or_none()
         loop = getattr(app, "loop", None)
         if app is None or loop is None or not app.is_running:
-            return False
+            return True
 
         def end() -> None:
             with suppress(Exception):  # the prompt was ending anyway (its result already set)
@@ -1393,14 +1405,27 @@ class QuestionaryPrompter:
         return True
 
     def _ask(self, question: Any) -> Any:
-        """Run one prompt; Ctrl-C raises KeyboardInterrupt (the walk-through saves and stops)."""
+        """Run one prompt; Ctrl-C raises KeyboardInterrupt (the walk-through saves and stops).
+
+        A signal received between prompts (`stop` found none running) ends the next one as it starts,
+        so the stop never interrupts the walk-through's own code (keeping what was typed, saving).
+        """
+        app = question.application
+
+        def stopped_already() -> None:
+            if self._stopped:
+                app.exit(exception=KeyboardInterrupt(), style="class:aborting")
+
+        app.pre_run_callables.append(stopped_already)
         return question.unsafe_ask()
 
     def _print(self, fragments: list[tuple[str, str]]) -> None:
         from prompt_toolkit import print_formatted_text
         from prompt_toolkit.formatted_text import FormattedText
 
-        print_formatted_text(FormattedText(fragments), style=self._style)
+        # checklist text (questions, help, labels, titles) reaches the terminal only made printable
+        shown = [(style, printable(text)) for style, text in fragments]
+        print_formatted_text(FormattedText(shown), style=self._style)
 
 
 def _width() -> int:
@@ -1427,7 +1452,7 @@ def _wrap(text: str) -> str:
 def _fit(message: str, tail: int) -> str:
     """A prompt's message wrapped under itself after "? ", its last line leaving `tail` columns for what follows."""
     width = _width()
-    lines = _lines(message, width - 2)
+    lines = _lines(printable(message), width - 2)
     if len(lines[-1]) + 2 + tail > width:
         lines.append("")  # what follows (the instruction, the answer) gets a line of its own
     return "\n  ".join(lines)

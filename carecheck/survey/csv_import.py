@@ -53,8 +53,10 @@ if TYPE_CHECKING:
     from carecheck.catalog.loading import Catalog
 
 MAX_BYTES = 64 * 1024 * 1024
+"""The default cap on a CSV's size (`import --max-mb` raises it)."""
 MAX_ROWS = 100_000
-"""Respondents in one import: far beyond any survey export, well within what a run checks in memory."""
+"""The default cap on respondents in one import (`import --max-rows` raises it): far beyond any survey
+export, well within what a run checks in memory (every row is held until all are checked)."""
 DELIMITERS = (",", ";", "\t")
 
 # Respondent fields and the header spellings that name them (compared normalised).
@@ -192,6 +194,10 @@ class ImportRequest:
     dry_run: bool = False
     role_map: Mapping[str, str] = field(default_factory=dict)
     """Survey role labels onto carecheck's roles (`--role-map FILE`, else `roles:` in carecheck.yaml)."""
+    max_rows: int | None = None
+    """Respondents at most (`--max-rows`); None: MAX_ROWS."""
+    max_bytes: int | None = None
+    """Bytes at most (`--max-mb`); None: MAX_BYTES."""
 
 
 @dataclass(frozen=True)
@@ -217,9 +223,15 @@ class ImportResult:
 # Reading
 
 
-def read_survey_bytes(path: Path) -> bytes:
+def read_survey_bytes(path: Path, max_bytes: int | None = None) -> bytes:
     """The bytes of a CSV file; InputError (exit 2) when it cannot be read, is not a file or is too large."""
-    return read_bounded(path, MAX_BYTES, "CSV file")
+    try:
+        return read_bounded(path, MAX_BYTES if max_bytes is None else max_bytes, "CSV file")
+    except InputError as exc:
+        if exc.code != "CC004":
+            raise
+        hint = "import the export in parts, or raise the cap with --max-mb"
+        raise InputError(f"{exc.message}: {hint}", path=exc.path, code=exc.code) from None
 
 
 def decode(raw: bytes, path: str) -> str:
@@ -233,18 +245,13 @@ def decode(raw: bytes, path: str) -> str:
     )
 
 
-def records(text: str, delimiter: str, path: str) -> Iterator[tuple[int, list[str]]]:
-    """The CSV records of `text` with the line each starts on; InputError CC502 when the CSV is broken."""
+def records(text: str, delimiter: str, path: str, max_rows: int | None = None) -> Iterator[tuple[int, list[str]]]:
+    """The CSV records of `text` with the line each starts on; InputError CC502 when the CSV is broken,
+    CC004 past the header and `max_rows` respondents (default MAX_ROWS)."""
+    cap = MAX_ROWS if max_rows is None else max_rows
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     start = 1
     for count in itertools.count():
-        if count > MAX_ROWS:  # the header and MAX_ROWS respondents
-            raise InputError(
-                f"more than {MAX_ROWS:,} rows: import the export in parts",
-                path=path,
-                position=Position(start, 1),
-                code="CC004",
-            )
         try:
             row = next(reader)
         except StopIteration:
@@ -256,6 +263,13 @@ def records(text: str, delimiter: str, path: str) -> Iterator[tuple[int, list[st
             raise InputError(
                 f"not readable as CSV: {message}", path=path, position=Position(start, 1), code="CC502"
             ) from None
+        if count > cap:  # past the header and `cap` respondents (a file of exactly `cap` is taken)
+            raise InputError(
+                f"more than {cap:,} rows: import the export in parts, or raise the cap with --max-rows",
+                path=path,
+                position=Position(start, 1),
+                code="CC004",
+            )
         yield start, row
         start = reader.line_num + 1
 
@@ -470,6 +484,7 @@ def parse_survey(
     audit: str | None = None,
     now: datetime,
     role_map: Mapping[str, str] | None = None,
+    max_rows: int | None = None,
 ) -> tuple[Survey, str]:
     """Map the rows of a decoded CSV export to answer files; every problem is a finding. Returns the delimiter too.
 
@@ -478,7 +493,7 @@ def parse_survey(
     headers = Headers(checklist, dict(role_map or {}))
     hint = SEP_HINT.match(text)
     delimiter = hint.group(1) if hint else choose_delimiter(text, headers)
-    rows = list(records(text, delimiter, path))
+    rows = list(records(text, delimiter, path, max_rows))
     if hint:
         rows = rows[1:]  # Excel's `sep=;` line says which delimiter the file uses
     while rows and not any(cell.strip() for cell in rows[0][1]):
@@ -823,7 +838,7 @@ def write_import(planned: Sequence[Planned], folder: Path, checklist: Checklist 
 
 def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datetime]) -> ImportResult:
     """`carecheck import`: read, check every row, then write all the files or none (none in a dry run)."""
-    raw = read_survey_bytes(request.source)
+    raw = read_survey_bytes(request.source, request.max_bytes)
     checklist = catalog.load(request.checklist, near=Path.cwd()).checklist
     name = str(request.source)
     text = decode(raw, name)
@@ -836,6 +851,7 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
         audit=request.audit,
         now=moment,
         role_map=request.role_map,
+        max_rows=request.max_rows,
     )
     if not request.dry_run:
         recover_batches(request.folder)  # a killed import: finished if it was committed, else removed

@@ -77,3 +77,14 @@ def test_show_says_the_cap_bar_the_checks_results_roles_and_evidence() -> None:
     assert "weight 2; effort medium; a result)" in shown
     assert "effort medium; asked of leadership, back-office)" in shown
     assert "effort medium; evidence required)" in shown
+
+
+def test_markdown_lists_each_claim_and_unevidenced_answer_on_its_own_line(card: Scorecard) -> None:
+    # a trailing {% endif %} once ate the newline: the next bullet or heading ran on in the same line
+    options = ReportOptions(generated=datetime(2026, 11, 1, tzinfo=timezone.utc), generator="carecheck (test)")
+    lines = str(render_report(card, "md", options)).splitlines()
+    claims = [line for line in lines if "Satisfaction is claimed to be measured systematically." in line]
+    unevidenced = [line for line in lines if line.startswith("- ") and "**" in line and "staff" in line.casefold()]
+    assert claims and all(line.startswith("- ") and "## " not in line for line in claims), claims
+    assert unevidenced and all("## " not in line and line.count("- ") == 1 for line in unevidenced), unevidenced
+    assert "?:" not in "\n".join(lines)
