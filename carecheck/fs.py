@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import stat
+import sys
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -465,7 +466,8 @@ def _remove_made(made: list[Path]) -> None:
 
 
 def _stage(staging: Path, files: Mapping[Path, str | bytes]) -> None:
-    """Write the files under `staging`, then fsync them: the writes go out together, not one flush each."""
+    """Write the files under `staging`, then make them durable: on Linux one sync for the batch (its sync
+    returns once the data is on disk; 10,000 fsyncs take minutes), elsewhere an fsync each."""
     mode = 0o666 & ~_umask()
     written: list[Path] = []
     for rel, content in files.items():
@@ -479,6 +481,9 @@ def _stage(staging: Path, files: Mapping[Path, str | bytes]) -> None:
         finally:
             os.close(fd)
         written.append(path)
+    if len(written) > 1 and sys.platform.startswith("linux"):
+        os.sync()  # Linux's sync waits until everything is on disk: one flush for the batch, not one per file
+        return
     for path in written:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
         try:

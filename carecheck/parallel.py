@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -51,6 +50,8 @@ def ordered_map(
             initializer(*initargs)
         yield from map(fn, items)
         return
+    from concurrent.futures import ProcessPoolExecutor  # here: its import (~10 ms) is paid only when used
+
     chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
     pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
     try:

@@ -57,3 +57,87 @@ def test_validate_finds_the_same_findings_in_the_same_order_in_parallel(
     assert len(one.findings) > 60
     assert two.findings == one.findings
     assert two.checked == one.checked and two.skipped == one.skipped
+
+
+CHECKLIST = """carecheck: 1
+id: par
+title: Parallel
+version: "1"
+sections:
+  - id: s
+    title: S
+    questions:
+      - {id: q1, text: Is it done?, answers: yes-no}
+      - {id: q2, text: How well?, answers: maturity}
+      - {id: q3, text: Hours to answer?, answers: {type: number, unit: hours, good: 4, poor: 24}}
+"""
+
+
+def _answers(n: int, *, audit: str = "2026-Q3", organisation: str = "Acme") -> str:
+    extra = "  q9: {value: yes}\n" if n % 7 == 0 else ""  # CC202: an unknown question, a warning
+    name = f"Person {n}"
+    return (
+        'carecheck-answers: 1\nchecklist: {id: par, version: "1"}\n'
+        f"organisation: {organisation}\naudit: '{audit}'\n"
+        f"respondent: {{name: {name}, role: {['front-line', 'management'][n % 2]}}}\n"
+        "started: 2026-09-01T10:00:00Z\ncompleted: 2026-09-01T10:40:00Z\nanswers:\n"
+        f"  q1: {{value: {['yes', 'no'][n % 2]}, note: note {n}}}\n  q2: {{value: '{n % 5}'}}\n"
+        f"  q3: {{value: {n % 30 + 1}}}\n{extra}"
+    )
+
+
+def _cli(args: list[str]) -> tuple[int, str, str]:
+    from click.testing import CliRunner
+
+    from carecheck.cli.main import cli
+
+    env = {"SOURCE_DATE_EPOCH": "1790000000", "NO_COLOR": "1"}
+    result = CliRunner().invoke(cli, args, env=env, prog_name="carecheck")
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_report_history_and_portfolio_are_the_same_in_parallel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "par.yaml").write_text(CHECKLIST, encoding="utf-8")
+    answers = tmp_path / "audits" / "acme" / "2026-Q3"
+    answers.mkdir(parents=True)
+    for n in range(60):
+        (answers / f"a{n:03d}.yaml").write_text(_answers(n), encoding="utf-8")
+    (answers / "other.yaml").write_text("name: not ours\n", encoding="utf-8")  # skipped, in every process
+    earlier = tmp_path / "audits" / "acme" / "2026-Q2"
+    earlier.mkdir()
+    for n in range(30):
+        (earlier / f"b{n:03d}.yaml").write_text(_answers(n + 1, audit="2026-Q2"), encoding="utf-8")
+    for folder in (answers, earlier):  # history and portfolio find it next to the answers
+        (folder / "par.yaml").write_text(CHECKLIST, encoding="utf-8")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10)
+    monkeypatch.chdir(tmp_path)
+    for command in (
+        ["report", "--checklist", "par.yaml", str(answers), "--format", "html"],
+        ["report", "--checklist", "par.yaml", str(answers), "--format", "json", "--baseline", "auto", "-v"],
+        ["history", "audits", "--format", "json"],
+        ["portfolio", "audits", "--format", "csv"],
+    ):
+        one = _cli([*command, "--jobs", "1"])
+        two = _cli([*command, "--jobs", "3"])
+        assert one[0] == 0, one
+        assert two == one, command
+    warned = _cli(["report", "--checklist", "par.yaml", str(answers), "-v", "--jobs", "3"])[2]
+    assert "CC202" in warned
+
+
+def test_a_broken_answer_file_is_the_same_error_in_parallel(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / "par.yaml").write_text(CHECKLIST, encoding="utf-8")
+    for n in range(40):
+        (tmp_path / f"a{n:03d}.yaml").write_text(_answers(n), encoding="utf-8")
+    broken = _answers(17).replace("q2: {value: '2'}", "q2: {value: '2', colour: red}")  # an unknown key
+    (tmp_path / "a017.yaml").write_text(broken, encoding="utf-8")
+    (tmp_path / "a031.yaml").write_text(_answers(31).replace("value: '1'", "value: '9'"), encoding="utf-8")
+    (tmp_path / "a033.yaml").write_text(_answers(33, organisation="Other"), encoding="utf-8")
+    (tmp_path / "a035.yaml").write_text(_answers(3), encoding="utf-8")  # CC206: Person 3 answered twice
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10)
+    monkeypatch.chdir(tmp_path)
+    for extra in ([], ["--by", "organisation", "-o", "{organisation}.json"]):
+        one = _cli(["report", "--checklist", "par.yaml", ".", *extra, "--jobs", "1"])
+        two = _cli(["report", "--checklist", "par.yaml", ".", *extra, "--jobs", "2"])
+        assert one[0] in (1, 2) and "a017.yaml:" in one[2], one
+        assert two == one

@@ -20,13 +20,13 @@ question, are left out and listed (trends.compare), not refused.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.audits.records import Rescorer
-from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files
+from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files, read_answers
 from carecheck.catalog.validation import discover
 from carecheck.errors import CarecheckError, Finding, FindingsError, UsageError
 from carecheck.format.answers import audit_label
@@ -168,6 +168,10 @@ class ReportRequest:
     """The answer files found under `answers` (validation.discover), e.g. behind a progress bar; None: found here."""
     rescore: str = "stored"
     """stored: score each audit against the stored copy of the checklist it answered; current: against today's."""
+    jobs: int | None = 1
+    """Processes that may share reading and checking the files (None: every core; carecheck.parallel decides)."""
+    progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None
+    """Wraps the list of files, advanced as each is read (e.g. a progress bar)."""
 
 
 @dataclass(frozen=True)
@@ -201,7 +205,14 @@ def build_reports(request: ReportRequest, catalog: Catalog) -> Reports:
         raise UsageError(f"--by takes one of {', '.join(BY_CHOICES)}, not '{request.by}'")
     files = request.files if request.files is not None else discover(list(request.answers))
     # one report per organisation: each on its own checklist (a sector profile per client)
-    stream = AnswerStream(files, catalog, request.checklist, several=request.by == "organisation")
+    stream = AnswerStream(
+        files,
+        catalog,
+        request.checklist,
+        several=request.by == "organisation",
+        jobs=request.jobs,
+        progress=request.progress,
+    )
     rescorer = Rescorer(request.rescore)
     router = Router(request.anonymous, request.gap_threshold, rescorer)
     # each file is linted against the checklist it is scored against: no CC204/CC205 for a stored one
@@ -311,7 +322,7 @@ def _earlier_audits(
     earlier_router = Router(request.anonymous, request.gap_threshold, rescorer)
     if tuple(request.baseline) == (AUTO,):
         roots = _baseline_roots(request.answers, request.audits_folder)
-        for path, answers in _candidates(roots, stream.seen, earlier_router.broken):
+        for path, answers in _candidates(roots, stream.seen, earlier_router.broken, request.jobs):
             checklist = checklist_of.get(answers.organisation)
             if checklist is not None and answers.checklist.id == checklist.id:
                 earlier_router.add(checklist, answers, str(path))
@@ -451,14 +462,13 @@ def _baseline_roots(answers: Sequence[Path], audits_folder: Path | None) -> list
 
 
 def _candidates(
-    roots: list[tuple[Path, int | None]], seen: Iterable[Path], broken: list[CarecheckError]
+    roots: list[tuple[Path, int | None]], seen: Iterable[Path], broken: list[CarecheckError], jobs: int | None = 1
 ) -> Iterator[tuple[Path, AnswerFile]]:
     """Answer files under the roots, each once, skipping those already read and any that cannot be read
     (added to `broken`: one broken file must not stop every report, and it is still said)."""
     skip = set(seen)
     for root, depth in roots:
-        for path, _, answers in read_answer_files(_walk(root, depth), skip, skip_broken=True, broken=broken):
-            yield path, answers
+        yield from read_answers(_walk(root, depth), skip, skip_broken=True, broken=broken, jobs=jobs)
 
 
 def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
@@ -471,7 +481,7 @@ def _walk(root: Path, depth: int | None) -> Iterator[tuple[Path, bool]]:
 
 
 def build_history(
-    folder: Path, catalog: Catalog, *, checklist: str | None = None, rescore: str = "stored"
+    folder: Path, catalog: Catalog, *, checklist: str | None = None, rescore: str = "stored", jobs: int | None = 1
 ) -> tuple[History, list[str]]:
     """Every audit under `folder`, per organisation and checklist, oldest first; and notices.
 
@@ -479,7 +489,8 @@ def build_history(
     is one person answering an audit twice (CC206), as in `report`.
     Answers whose checklist cannot be found are left out, with a notice. `checklist` (an id)
     keeps only the audits of that checklist. Each audit is scored against the stored copy of the
-    checklist it answered unless `rescore` is "current" (records.Rescorer).
+    checklist it answered unless `rescore` is "current" (records.Rescorer). `jobs`: processes that
+    may share the reading (carecheck.parallel).
     """
     if not is_dir(folder):
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
@@ -487,7 +498,7 @@ def build_history(
     router = Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
-    for path, _, answers in read_answer_files(discover([folder])):
+    for path, answers in read_answers(discover([folder]), jobs=jobs):
         cid = answers.checklist.id
         if checklist is not None and cid != checklist:
             continue

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from carecheck.audits.grouping import Router, find_checklist
 from carecheck.audits.records import Rescorer
-from carecheck.catalog.loading import Catalog, read_answer_files
+from carecheck.catalog.loading import Catalog, read_answers
 from carecheck.catalog.validation import discover
 from carecheck.errors import UsageError
 from carecheck.format.model import Checklist
@@ -28,6 +28,7 @@ def build_portfolio(
     *,
     rescore: str = "stored",
     progress: Callable[[Files], Iterable[tuple[Path, bool]]] | None = None,
+    jobs: int | None = 1,
 ) -> tuple[Portfolio, list[str]]:
     """The portfolio of the audits under `folder`, and the notices (checklists not found, rescoring)."""
     if not is_dir(folder):
@@ -37,7 +38,7 @@ def build_portfolio(
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
     paths = list(discover([folder]))
-    for path, _, answers in read_answer_files(progress(paths) if progress else paths):
+    for path, answers in read_answers(paths, jobs=jobs, progress=progress):
         cid = answers.checklist.id  # found as history finds it: from the first file's folder
         if cid not in checklists:
             checklists[cid] = find_checklist(catalog, cid, path, notices)

@@ -117,7 +117,7 @@ def run_report(
     gate_fmt, gates_to_stderr = _gate_destination(job, environ)
     branding = _branding(job)
     paths = list(discover(list(job.request.answers)))
-    reports = build_reports(replace(job.request, files=progress(paths) if progress else paths), catalog)
+    reports = build_reports(replace(job.request, files=paths, progress=progress), catalog)
     targets = report_paths(job.output, [r.card.organisation for r in reports.reports])
     given = job.request.checklist
     checklist_file = Path(given) if given is not None and os.path.isfile(given) else None

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from importlib.resources import files
 from pathlib import Path
@@ -33,6 +34,7 @@ from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
 from carecheck.fs import YAML_SUFFIXES, is_file, read_head
+from carecheck.parallel import ordered_map
 
 # ---------------------------------------------------------------------------------------------------
 # Finding checklists
@@ -385,12 +387,20 @@ class AnswerStream:
         *,
         several: bool = False,
         command: str = "report",
+        jobs: int | None = 1,
+        progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
     ) -> None:
         self._catalog = catalog
         self._command = command  # named in the refusal of another checklist: "report on one checklist at a time"
         self._several = several and checklist is None
         self._seen: set[Path] = set()
-        self._files = read_answer_files(paths, self._seen)
+        self._jobs = jobs
+        self._paths = list(paths) if jobs != 1 or progress is not None else paths
+        # the progress bar (if any) advances as files are read, here or in the worker processes
+        self._ticks = iter(progress(self._paths) if progress is not None else self._paths)  # type: ignore[arg-type]
+        self._consumed = itertools.count()
+        counted = (p for p, _ in zip(self._ticks, self._consumed, strict=False))  # counts the files read
+        self._files = read_answer_files(counted, self._seen)
         self._first = self._next()
         if self._first is None:
             raise UsageError("no answer files to report on (an answer file starts with `carecheck-answers: 1`)")
@@ -423,29 +433,51 @@ class AnswerStream:
 
     def items(
         self, scored_against: Callable[[Checklist, AnswerFile, Path], Checklist] | None = None
-    ) -> Iterator[tuple[Path, Document, AnswerFile, list[Finding]]]:
+    ) -> Iterator[tuple[Path, Document | None, AnswerFile, list[Finding]]]:
         """Every answer file with its lint findings (errors included, not raised), whatever its
         organisation and audit: for a caller that groups files itself. Only another checklist is
         refused, at once. `scored_against` names the checklist each file is scored against (the
-        stored copy of the one it answered, audits.records.Rescorer): the file is linted against that."""
+        stored copy of the one it answered, audits.records.Rescorer): the file is linted against that.
+        With `jobs` other than 1, the files after the first are read and linted in worker processes
+        (read_spread), with the same results in the same order; their Document is then None (a file
+        that may be scored against a stored checklist is read again here)."""
+        item, self._first = self._first, None
+        if item is not None:
+            yield self._checked(*item, scored_against)
+        if self._jobs == 1 or not isinstance(self._paths, list):
+            for path, doc, answers in self._files:
+                yield self._checked(path, doc, answers, scored_against)
+            return
+        rest = self._paths[next(self._consumed) :]  # the files after the first answer file
+        for (path, explicit), result in zip(self._ticks, read_spread(rest, self._jobs, self.checklists), strict=True):
+            if isinstance(result, tuple):
+                key = real_path(path)
+                if key not in self._seen:
+                    self._seen.add(key)
+                    yield path, None, *result
+            elif result == REDO:  # read again here: an error is raised (or a new checklist met) as in one process
+                for again, doc, answers in read_answer_files([(path, explicit)], self._seen):
+                    yield self._checked(again, doc, answers, scored_against)
+
+    def _checked(
+        self,
+        path: Path,
+        doc: Document,
+        answers: AnswerFile,
+        scored_against: Callable[[Checklist, AnswerFile, Path], Checklist] | None,
+    ) -> tuple[Path, Document | None, AnswerFile, list[Finding]]:
         from carecheck.lint.rules import AnswersContext, run_rules
 
-        item, self._first = self._first, None
-        if item is None:
-            item = self._next()
-        while item is not None:
-            path, doc, answers = item
-            resolved = self.checklists.get(answers.checklist.id)
-            if resolved is None and self._several:
-                resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
-            elif resolved is None:
-                self._same_checklist(path, doc, answers)  # raises: another checklist
-            if scored_against is not None and resolved is not None:
-                chosen = scored_against(resolved.checklist, answers, path)
-                if chosen is not resolved.checklist:
-                    resolved = replace(resolved, checklist=chosen)
-            yield path, doc, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
-            item = self._next()
+        resolved = self.checklists.get(answers.checklist.id)
+        if resolved is None and self._several:
+            resolved = self.checklists[answers.checklist.id] = self._load(path, doc, answers)
+        elif resolved is None:
+            self._same_checklist(path, doc, answers)  # raises: another checklist
+        if scored_against is not None and resolved is not None:
+            chosen = scored_against(resolved.checklist, answers, path)
+            if chosen is not resolved.checklist:
+                resolved = replace(resolved, checklist=chosen)
+        return path, doc, answers, run_rules("answers", AnswersContext(doc, answers, resolved))
 
     def _same_checklist(self, path: Path, doc: Document, answers: AnswerFile) -> None:
         ref_path, ref = self._reference
@@ -458,6 +490,80 @@ class AnswerStream:
                 path=path,
                 position=doc.locate(("checklist", "id")),
             )
+
+
+SKIP = "skip"
+"""read_spread: a file met walking a folder that is not an answer file."""
+REDO = "redo"
+"""read_spread: a file the caller reads again itself (its error, or its checklist, is for the caller to meet)."""
+
+_lint_with: Mapping[str, ResolvedChecklist] | None = None
+
+
+def _spread_start(checklists: Mapping[str, ResolvedChecklist] | None) -> None:
+    global _lint_with
+    _lint_with = checklists
+
+
+def _spread_read(item: tuple[Path, bool]) -> tuple[AnswerFile, list[Finding]] | str:
+    path, explicit = item
+    if not explicit and not _answers_header(path):
+        return SKIP
+    try:
+        doc, answers = load_answer_file(path)
+    except CarecheckError:  # errors don't travel between processes intact: the caller reads the file again
+        return REDO
+    if _lint_with is None:
+        return answers, []
+    resolved = _lint_with.get(answers.checklist.id)
+    sha = answers.checklist.sha256
+    if resolved is None or (sha and sha != resolved.checklist.sha256):  # another checklist, or a stored copy
+        return REDO
+    from carecheck.lint.rules import AnswersContext, run_rules
+
+    return answers, run_rules("answers", AnswersContext(doc, answers, resolved))
+
+
+def read_spread(
+    paths: Sequence[tuple[Path, bool]], jobs: int | None, lint: Mapping[str, ResolvedChecklist] | None = None
+) -> Iterator[tuple[AnswerFile, list[Finding]] | str]:
+    """Each of `paths` read as an answer file over `jobs` processes (carecheck.parallel), in input
+    order: (answers, lint findings against `lint`'s checklist of its id; none without `lint`), SKIP,
+    or REDO for the caller to read again (broken, or of a checklist not in `lint`). Returns values,
+    never raises for a file: the caller keeps `seen` and raises errors where one process would."""
+    return ordered_map(_spread_read, paths, jobs=jobs, initializer=_spread_start, initargs=(lint,))
+
+
+def read_answers(
+    paths: Iterable[tuple[Path, bool]],
+    seen: set[Path] | None = None,
+    *,
+    skip_broken: bool = False,
+    broken: list[CarecheckError] | None = None,
+    jobs: int | None = 1,
+    progress: Callable[[list[tuple[Path, bool]]], Iterable[tuple[Path, bool]]] | None = None,
+) -> Iterator[tuple[Path, AnswerFile]]:
+    """read_answer_files without the Documents, over `jobs` processes (read_spread) when there are
+    enough files: the same files, errors and order as one process. `progress` wraps the list of
+    files, advanced as each is read."""
+    items = list(paths) if jobs != 1 or progress is not None else paths
+    ticks = progress(items) if progress is not None else items  # type: ignore[arg-type]
+    if jobs == 1:
+        for path, _, answers in read_answer_files(ticks, seen, skip_broken=skip_broken, broken=broken):
+            yield path, answers
+        return
+    seen = set() if seen is None else seen
+    for (path, explicit), result in zip(ticks, read_spread(items, jobs), strict=True):  # type: ignore[arg-type]
+        if isinstance(result, tuple):
+            key = real_path(path)
+            if key not in seen:
+                seen.add(key)
+                yield path, result[0]
+        elif result == REDO:
+            for again, _, answers in read_answer_files(
+                [(path, explicit)], seen, skip_broken=skip_broken, broken=broken
+            ):
+                yield again, answers
 
 
 def read_answer_files(

@@ -88,7 +88,7 @@ JOBS = click.option(
     help="Processes that share the files [default: every core; 1: this process only]. "
     "Used from 400 files on; the output is the same either way.",
 )
-"""`--jobs`: how many processes `validate` and `report` may spread their files over."""
+"""`--jobs`: how many processes `validate`, `report`, `history` and `portfolio` may spread their files over."""
 
 
 class Text(click.types.StringParamType):

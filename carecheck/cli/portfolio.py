@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from carecheck.cli.base import (
+    JOBS,
     _catalog,
     _progress,
     _refuse_replacing,
@@ -38,7 +39,10 @@ from carecheck.cli.base import (
     help="stored: score each audit against the checklist it answered (kept in DIR/.checklists); current: "
     "against the checklist as it is now.",
 )
-def portfolio(folder: Path | None, fmt: str | None, output: Path | None, title: str, rescore: str) -> None:
+@JOBS
+def portfolio(
+    folder: Path | None, fmt: str | None, output: Path | None, title: str, rescore: str, jobs: int | None
+) -> None:
     """Every organisation in the audits folder, one row each: its latest audit, respondents, overall
     score, rating, change since its previous audit, widest perception gap, critical questions below
     their bar and top action; then a summary line across them.
@@ -54,7 +58,7 @@ def portfolio(folder: Path | None, fmt: str | None, output: Path | None, title: 
     _refuse_replacing([output])
     where = folder if folder is not None else settings().audits
     found, notices = build_portfolio(
-        where, _catalog(), rescore=rescore, progress=lambda paths: _progress(paths, "Reading audits")
+        where, _catalog(), rescore=rescore, progress=lambda paths: _progress(paths, "Reading audits"), jobs=jobs
     )
     for notice in notices:
         click.echo(f"carecheck: {notice}", err=True)

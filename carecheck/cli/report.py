@@ -11,6 +11,7 @@ import click
 
 from carecheck.cli.base import (
     GATE_FORMATS,
+    JOBS,
     TEXT,
     FiniteRange,
     _catalog,
@@ -134,6 +135,7 @@ if TYPE_CHECKING:
     ".checklists (the current one when none was kept, said so); current: against the checklist as it is "
     "now, listing what changed.",
 )
+@JOBS
 def report(
     answers: tuple[Path, ...],
     fmt: str | None,
@@ -157,6 +159,7 @@ def report(
     anonymous: bool,
     gap_threshold: float,
     rescore: str,
+    jobs: int | None,
 ) -> None:
     """Score answer files and render the improvement report.
 
@@ -175,7 +178,9 @@ def report(
     configured = settings()
     terminal = output is None and sys.stdout.isatty()
     job = ReportJob(
-        ReportRequest(answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold, rescore=rescore),
+        ReportRequest(
+            answers, checklist, baseline, by, configured.audits, anonymous, gap_threshold, rescore=rescore, jobs=jobs
+        ),
         fmt=fmt,
         output=output,
         fail_under=fail_under,
@@ -235,7 +240,10 @@ def _say_report(run: ReportRun, *, color: bool) -> None:
     ".checklists (the current one when none was kept, said so); current: against the checklist as it is "
     "now, listing what changed.",
 )
-def history(folder: Path | None, fmt: str | None, output: Path | None, checklist: str | None, rescore: str) -> None:
+@JOBS
+def history(
+    folder: Path | None, fmt: str | None, output: Path | None, checklist: str | None, rescore: str, jobs: int | None
+) -> None:
     """Audits over time: per organisation and checklist, each audit's date, respondents, overall
     score, rating and section scores, with the change from the audit before.
 
@@ -249,7 +257,7 @@ def history(folder: Path | None, fmt: str | None, output: Path | None, checklist
     name = history_format(fmt, output)
     _refuse_replacing([output])
     where = folder if folder is not None else settings().audits
-    found, notices = build_history(where, _catalog(), checklist=checklist, rescore=rescore)
+    found, notices = build_history(where, _catalog(), checklist=checklist, rescore=rescore, jobs=jobs)
     for notice in notices:
         say(f"carecheck: {notice}", err=True)
     terminal = output is None and sys.stdout.isatty()

@@ -24,7 +24,7 @@ def answer_problem(checklist: Checklist, question: Question, value: str) -> str 
         return None
     options = checklist.options(question)
     if options is not None:
-        if value in {o.value for o in options}:
+        if any(o.value == value for o in options):
             return None
         return f"'{value}' is not an answer to '{question.id}'; use one of: " + ", ".join(o.value for o in options)
     spec = question.answers

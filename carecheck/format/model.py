@@ -114,7 +114,8 @@ class Option(Model):
 
 
 def _option(value: str, label: str, score: float) -> Option:
-    return Option(value=value, label=label, score=score)
+    # constructed, not validated: validating here would build Option's schema at import (start-up time)
+    return Option.model_construct(value=value, label=label, score=float(score))
 
 
 BUILTIN_ANSWER_SETS: dict[str, tuple[Option, ...]] = {
@@ -284,11 +285,9 @@ class Band(Model):
     label: Text
 
 
-DEFAULT_BANDS = (
-    Band(min=80, label="Leading"),
-    Band(min=60, label="Established"),
-    Band(min=40, label="Developing"),
-    Band(min=0, label="Reactive"),
+DEFAULT_BANDS = tuple(  # constructed, as the built-in options are
+    Band.model_construct(min=float(low), label=label)
+    for low, label in ((80, "Leading"), (60, "Established"), (40, "Developing"), (0, "Reactive"))
 )
 
 
@@ -426,7 +425,7 @@ class AnswerFile(Model):
     checklist: ChecklistRef
     organisation: Text
     audit: Text | None = Field(None, description="Audit period label, e.g. 2026-Q3.")
-    respondent: Respondent = Respondent(name="", role="other")
+    respondent: Respondent = Respondent.model_construct(name="", role="other")  # not validated at import
     questions: tuple[Id, ...] | None = Field(
         None,
         description=(
@@ -560,8 +559,8 @@ class Config(Model):
         (), description="Folders searched for checklists, before ./checklists and the built-ins."
     )
     plan: Path_ | None = Field(None, description="The plan file (waivers and action owners), `carecheck-plan: 1`.")
-    branding: Branding = Branding(name=None, logo=None, accent=None)
-    gates: Gates = Gates(fail_under=None, fail_on=None)
+    branding: Branding = Branding.model_construct(name=None, logo=None, accent=None)
+    gates: Gates = Gates.model_construct(fail_under=None, fail_on=None)
     lint: dict[Text, Literal["off", "error", "warning"]] = Field(
         default_factory=dict,
         description="Rules switched off or re-levelled for `validate`: a rule's code or name to off, error or warning.",

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,11 +24,37 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 MAX_NODES = 500_000  # after alias expansion
 
-_Loader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+def _remembering(base: type) -> type:
+    """`base` whose resolver works out a plain scalar's tag once per text: the loader calls it for every
+    scalar, and a file's texts (`yes`, `value`, question ids) repeat. The tags are PyYAML's own."""
+    tags: dict[str, str] = {}
+    scalar, text_tag = yaml.ScalarNode, str(yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG)
+
+    class Loader(base):  # type: ignore[misc]
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is not scalar or self.yaml_path_resolvers:
+                return str(super().resolve(kind, value, implicit))
+            if not implicit[0]:  # quoted or block (or tagged `!`): text
+                return text_tag
+            tag: str | None = tags.get(value)
+            if tag is None:
+                tag = str(super().resolve(kind, value, implicit))
+                if len(value) <= 64 and len(tags) < 10_000:
+                    tags[value] = tag
+            return tag
+
+    Loader.__name__ = Loader.__qualname__ = base.__name__
+    return Loader
+
+
+_CLoader: type | None = _remembering(yaml.CSafeLoader) if hasattr(yaml, "CSafeLoader") else None
+_Loader: type = _CLoader or _remembering(yaml.SafeLoader)
 
 _TAG = "tag:yaml.org,2002:"
 _RESOLVED_TAGS = {_TAG + t for t in ("bool", "int", "float", "null", "timestamp", "str")}
 _COLLECTION_TAGS = {_TAG + "map", _TAG + "seq"}
+_STR = _TAG + "str"
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 _NULL = {"", "~", "null", "Null", "NULL"}
@@ -117,11 +143,16 @@ def read_document(path: Path) -> Document:
 def parse_document(raw: bytes, path: Path) -> Document:
     """Compose YAML bytes (UTF-8, with or without BOM) into a Document."""
     text = decode_utf8(raw, path)
-    if _depth_bound(text) > MAX_DEPTH or len(text) > _FEW_NODES:
+    # A big file is measured as events before it is composed (bounded memory); so is a deep one for
+    # the pure-Python composer (it recurses). libyaml's composer refuses past ~1,000 levels itself, and
+    # the converter refuses past MAX_DEPTH, so an ordinary file is parsed once.
+    if len(text) > _FEW_NODES or (_Loader is not _CLoader and _depth_bound(text) > MAX_DEPTH):
         _check_events(text, path)
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.YAMLError as exc:
+        if _depth_bound(text) > MAX_DEPTH:  # too deep before the error (or libyaml's own limit): CC004
+            _check_events(text, path)
         raise _syntax_error(exc, path, text) from None
     if root is None:
         raise InvalidInputError("the file is empty", path=path, position=Position(1, 1), code="CC007")
@@ -133,9 +164,16 @@ def parse_document(raw: bytes, path: Path) -> Document:
             position=_mark(root),
             code="CC007",
         )
-    if "*" in text or len(text) >= MAX_NODES // 2:  # without an alias, no more nodes than characters
+    aliased = "*" in text
+    if aliased or len(text) >= MAX_NODES // 2:  # without an alias, no more nodes than characters
         _check_size(root, path)
-    return Document(path, root, _Converter(path).value(root))
+    try:
+        data = _Converter(path).value(root)
+    except CarecheckError as exc:
+        if exc.code != "CC004" and not aliased:
+            _check_size(root, path)  # a file too deep is refused as such, whatever else is wrong with it
+        raise
+    return Document(path, root, data)
 
 
 def _syntax_error(exc: yaml.YAMLError, path: Path, text: str) -> InputError:
@@ -318,9 +356,9 @@ def _check_size(root: yaml.Node, path: Path) -> None:
     aliases (a chain of anchors, each a list holding the previous one: shallow text, deep values)."""
     sizes: dict[int, tuple[int, int]] = {}  # node -> (nodes, height) once measured
 
-    def too_deep(node: yaml.Node) -> InputError:
+    def too_deep(node: yaml.Node, aliased: bool = True) -> InputError:
         return InputError(
-            f"nested more than {MAX_DEPTH} levels deep (counting what aliases bring in)",
+            f"nested more than {MAX_DEPTH} levels deep" + " (counting what aliases bring in)" * aliased,
             path=path,
             position=_mark(node),
             code="CC004",
@@ -340,8 +378,8 @@ def _check_size(root: yaml.Node, path: Path) -> None:
         else:
             sizes[id(node)] = (1, 0)
             return 1, 0
-        if above + 1 > MAX_DEPTH:
-            raise too_deep(node)
+        if above + 1 > MAX_DEPTH:  # met in the text itself, not through an alias
+            raise too_deep(node, aliased=False)
         sizes[id(node)] = (1, 1)  # a recursive alias counts once and is refused when converted
         n, height = 1, 1
         for child in children:
@@ -367,6 +405,7 @@ class _Converter:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.active: set[int] = set()
+        self.depth = 0
 
     def error(self, node: yaml.Node, code: str, message: str) -> CarecheckError:
         # CC003/CC004 say the file cannot be read at all: exit 2 wherever it is read, as validate exits
@@ -380,41 +419,43 @@ class _Converter:
             raise self.error(node, "CC006", f"the tag {_short(node.tag)} is not allowed here")
         if id(node) in self.active:
             raise self.error(node, "CC004", "an alias refers to a value that contains it")
+        if self.depth >= MAX_DEPTH:
+            raise self.error(node, "CC004", f"nested more than {MAX_DEPTH} levels deep")
         self.active.add(id(node))
+        self.depth += 1
         try:
             if isinstance(node, yaml.SequenceNode):
-                return [self.value(v) for v in node.value]
+                scalar, value = yaml.ScalarNode, self.value
+                return [self.scalar(v) if type(v) is scalar else value(v) for v in node.value]
             assert isinstance(node, yaml.MappingNode)
-            return dict(self.pairs(node))
+            return self.mapping(node)
         finally:
+            self.depth -= 1
             self.active.discard(id(node))
 
-    def pairs(self, node: yaml.MappingNode) -> Iterator[tuple[str, Any]]:
-        seen: dict[str, yaml.Node] = {}
+    def mapping(self, node: yaml.MappingNode) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        scalar, value = yaml.ScalarNode, self.value
         for key_node, value_node in node.value:
-            if not isinstance(key_node, yaml.ScalarNode):
+            if not isinstance(key_node, scalar):
                 raise self.error(key_node, "CC003", "a key must be plain text, not a list or mapping")
             key = key_node.value
-            if key in seen:
-                first = _mark(seen[key])
+            if key in out:
+                first = _mark(next(k for k, _ in node.value if k.value == key))
                 raise self.error(
                     key_node,
                     "CC005",
                     f"duplicate key '{key}' (first at line {first.line}, column {first.col})",
                 )
-            seen[key] = key_node
-            yield key, self.value(value_node)
+            out[key] = self.scalar(value_node) if type(value_node) is scalar else value(value_node)
+        return out
 
     def scalar(self, node: yaml.ScalarNode) -> Any:
-        text = node.value
-        if node.style:  # quoted or block: always text (plain style is None or "")
-            if node.tag != _TAG + "str":
-                raise self.error(node, "CC006", f"the tag {_short(node.tag)} is not allowed here")
+        text, tag = node.value, node.tag
+        if tag == _STR:  # quoted, block, or plain that reads as nothing else: text
             return text
-        if node.tag not in _RESOLVED_TAGS:
-            raise self.error(node, "CC006", f"the tag {_short(node.tag)} is not allowed here")
-        if node.tag == _TAG + "str":
-            return text
+        if node.style or tag not in _RESOLVED_TAGS:  # quoted or block (plain style is None or ""): text only
+            raise self.error(node, "CC006", f"the tag {_short(tag)} is not allowed here")
         if text in _NULL:
             return None
         if text in _BOOL:

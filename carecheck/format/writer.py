@@ -102,6 +102,36 @@ def _amendment(amendment: Amendment) -> _Flow:
 
 def answers_yaml(answers: AnswerFile) -> str:
     """An answer file as YAML, keys in the documented order, one line per answer."""
+    data = answers_data(answers)
+    entries = data.pop("answers")
+    if not entries:
+        return dump_yaml({**data, "answers": entries})
+    lines = [_answer_line(qid, entry) for qid, entry in entries.items()]
+    if any(line.count("\n") != 1 for line in lines):  # an odd key (`? ...` over lines): the file whole
+        return dump_yaml({**data, "answers": entries})
+    return "".join([dump_yaml(data), "answers:\n", *("  " + line for line in lines)])
+
+
+_LINES: dict[tuple[Any, ...], str] = {}
+"""Answer lines written before: a file's answers repeat across saves and respondents (the autosave
+rewrites the whole file after each answer; an import writes thousands of files)."""
+
+
+def _answer_line(qid: str, entry: _Flow) -> str:
+    """`qid: {value: ..., ...}` as dump_yaml writes it inside `answers:` (one line, at any indentation)."""
+    if any(isinstance(v, (dict, list)) for v in entry.values()):  # amended, unconfirmed: not kept
+        return dump_yaml({qid: entry})
+    key = (qid, *((k, type(v), v) for k, v in entry.items()))
+    line = _LINES.get(key)
+    if line is None:
+        line = dump_yaml({qid: entry})
+        if len(_LINES) < 50_000:
+            _LINES[key] = line
+    return line
+
+
+def answers_data(answers: AnswerFile) -> dict[str, Any]:
+    """An answer file as the data answers_yaml writes (dump_yaml of it is the same text)."""
     entries: dict[str, _Flow] = {}
     for qid, answer in answers.answers.items():
         entry = _Flow()
@@ -135,7 +165,7 @@ def answers_yaml(answers: AnswerFile) -> str:
         "completed": _timestamp(answers.completed),
         "answers": entries,
     }
-    return dump_yaml(data)
+    return data
 
 
 def dump_yaml(data: Any, width: int = 1_000_000) -> str:

@@ -557,6 +557,8 @@ class Aggregate:
         self._versions: set[str] = set()
         self._unknown: set[str] = set()
         self._misfits: set[str] = set()
+        self._responses: dict[tuple[str, str], _Response | str] = {}
+        """Each (question, answer value) met, scored once: the response, or why the value does not fit."""
         self._asked: frozenset[str] | None = frozenset()
         """The questions some answer file asked (`questions:`); None once a file asked every question."""
         self._claims = Claims(checklist)
@@ -602,16 +604,28 @@ class Aggregate:
             answer = file.answers.get(question.id)
             if not is_asked(checklist, question, values.get, role, scope=scope):
                 response = _OFF
-            elif self.lenient:
-                try:
-                    response = _response(checklist, question, answer)
-                except InvalidInputError:
+            elif answer is None or answer.value is None:
+                response = _response(checklist, question, answer)
+            else:
+                scored = self._responses.get((question.id, answer.value)) or self._score(question, answer)
+                if isinstance(scored, str):
+                    if not self.lenient:
+                        raise InvalidInputError(scored, code="CC203")
                     self._misfits.add(question.id)
                     continue
-            else:
-                response = _response(checklist, question, answer)
+                response = scored
             self._totals[question.id].add(response, label, role, answer)
         self._add_claims(file, role, label)
+
+    def _score(self, question: Question, answer: Answer) -> _Response | str:
+        """The response to an answer value, or why it does not fit, worked out once per question and value."""
+        assert answer.value is not None
+        try:
+            got: _Response | str = _response(self.checklist, question, answer)
+        except InvalidInputError as exc:
+            got = exc.message
+        self._responses[question.id, answer.value] = got
+        return got
 
     def _add_claims(self, file: AnswerFile, role: str, label: str | None) -> None:
         """The claims, evidence and recommendation answers of one file (values that do not fit are left out)."""

@@ -72,6 +72,7 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> tuple[Survey, Ch
             for q in checklist.questions.values()
             if q.id not in values and is_asked(checklist, q, values.get, answers.respondent.role)
         )
+        assert doc is not None  # read in this process (the stream's jobs is 1)
         name = doc.locate(("respondent", "name"))  # who answered: where a duplicate is pointed at
         survey.rows.append(SurveyRow(name.line, answers, missing_ids, name.col, path=str(path)))
     return survey, stream.checklist

@@ -23,7 +23,7 @@ from carecheck.format.answers import quarter_label
 from carecheck.format.model import AnswerFile
 from carecheck.format.names import SLUG_MAX, audit_folder_name, path_part, safe_name, slug
 from carecheck.format.reader import parse_document
-from carecheck.format.writer import answers_yaml
+from carecheck.format.writer import answers_data, answers_yaml, dump_yaml
 
 
 def answer_file(**changes: Any) -> AnswerFile:
@@ -215,6 +215,21 @@ def test_a_saved_answer_file_reads_the_same_in_yaml_1_1(
     text = path.read_text(encoding="utf-8")
     assert_read_alike(text)
     assert yaml.safe_load(text)["answers"]["figure"]["value"] == number  # a number answer stays a number
+
+
+@settings(deadline=None, max_examples=200)
+@given(qids=st.lists(tricky_texts.filter(bool), min_size=1, max_size=4, unique=True), words=st.lists(tricky_texts))
+def test_an_answer_file_is_written_line_by_line_as_dumped_whole(qids: list[str], words: list[str]) -> None:
+    """answers_yaml writes (and remembers) each answer's line alone: the text is dump_yaml's of the whole file."""
+    values = [*words, "yes", "a note\nover two lines", "x" * 300]
+    answers = answer_file(
+        answers={
+            qid: {"value": values[i % len(values)], "note": values[-i % len(values)] or None, "asked": "abcdef12"}
+            for i, qid in enumerate(qids)
+        }
+    )
+    for _ in range(2):  # the second time from the lines remembered
+        assert answers_yaml(answers) == dump_yaml(answers_data(answers))
 
 
 def test_a_save_that_fails_leaves_the_previous_file_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

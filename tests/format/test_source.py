@@ -231,3 +231,35 @@ def test_the_depth_bound_is_a_bound_and_answer_lines_add_only_their_own_depth() 
                 parts.append("\n  ")
         text = "".join(parts) + "1" + "]" * depth + "\n"
         assert _depth_bound(text) >= deepest + 1, text
+
+
+@pytest.mark.parametrize("loader", ["CSafeLoader", "SafeLoader"])
+def test_the_remembered_tags_are_pyyamls_own(loader: str) -> None:
+    import yaml
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from carecheck.format import reader
+
+    if not hasattr(yaml, loader):
+        pytest.skip("PyYAML without libyaml")
+    base = getattr(yaml, loader)
+    ours = reader._remembering(base)
+    plain = st.sampled_from(
+        ["no", "yes", "1e3", "1.0e+3", "0x1F", "0o7", "1_000", ".inf", "~", "<<", "=", "2026-09-01"]
+    )
+    word = st.text(alphabet="abc019.-+_:eExo ", min_size=1, max_size=12).map(str.strip).filter(bool)
+
+    @settings(max_examples=100, deadline=None)
+    @given(st.lists(plain | word, min_size=1, max_size=6), st.booleans())
+    def same(values: list[str], quoted: bool) -> None:
+        text = "".join(f"k{i}: {repr(v) if quoted else v}\n" for i, v in enumerate(values))
+        try:
+            theirs = yaml.compose(text, Loader=base)
+        except yaml.YAMLError:
+            return
+        for _ in range(2):  # the second time from what was remembered
+            mine = yaml.compose(text, Loader=ours)
+            assert [(k.tag, v.tag) for k, v in mine.value] == [(k.tag, v.tag) for k, v in theirs.value]
+
+    same()
