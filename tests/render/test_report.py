@@ -80,6 +80,19 @@ def card() -> Scorecard:
 
 
 @pytest.mark.parametrize("fmt", ["html", "md", "txt", "json", "csv"])
+def axe_check(page: Any, context: str = "document") -> Any:
+    """Run axe-core on the page (or the parts `context` names) and assert no serious or critical violation."""
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(f"async () => await axe.run({context}, {{resultTypes: ['violations']}})")
+    serious = [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    return result
+
+
 def test_every_text_format_matches_its_golden_file(card: Scorecard, fmt: str, golden: Any) -> None:
     output = render_report(card, fmt, options())
     assert isinstance(output, str)
@@ -613,14 +626,7 @@ def test_the_html_has_no_serious_accessibility_violations(
     plan = example_plan(card) if with_plan else AppliedPlan()  # owners, accepted and expired badges
     path.write_text(str(render_report(card, "html", options(branding=branding, plan=plan))), encoding="utf-8")
     page, _ = open_report(browser, path, bypass_csp=True)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    result = axe_check(page)
     assert result["passes"] or result["violations"] is not None
     page.context.close()
 
@@ -640,18 +646,11 @@ def test_every_part_of_a_report_with_changes_and_perception_gaps_has_no_serious_
     path.write_text(str(render_report(card, "html", options(comparison=report.comparison))), encoding="utf-8")
     page, messages = open_report(browser, path, bypass_csp=True)
     assert messages == []
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate(
-        "async () => await axe.run({include: [['#summary'], ['#roadmap'], ['#sections'], ['#changes'], "
-        "['#perception'], ['#detail'], ['#method']]}, "
-        "{resultTypes: ['violations']})"
+    axe_check(
+        page,
+        "{include: [['#summary'], ['#roadmap'], ['#sections'], ['#changes'], "
+        "['#perception'], ['#detail'], ['#method']]}",
     )
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
     page.context.close()
 
 
@@ -724,14 +723,7 @@ def test_a_short_survey_and_a_like_for_like_report_have_no_serious_accessibility
     visible = " ".join(page.inner_text("body").split())
     assert "Based on 7 of 28 questions" in visible and "+19.5 like for like" in visible
     assert "By role: back-office 9 answers on 9 questions (1 respondent)" in visible
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    axe_check(page)
     page.context.close()
 
 
@@ -749,12 +741,5 @@ def test_the_ardley_example_opens_cleanly_and_passes_axe(browser: Any, tmp_path:
     assert page.locator("#roadmap table.plan").count() >= 2 and page.locator("#heat-title").count() == 1
     page.context.close()
     page, _ = open_report(browser, path, bypass_csp=True)
-    page.add_script_tag(path=str(AXE))
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    serious = [
-        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
-        for v in result["violations"]
-        if v["impact"] in ("serious", "critical")
-    ]
-    assert serious == []
+    axe_check(page)
     page.context.close()
