@@ -79,7 +79,6 @@ def card() -> Scorecard:
 # Golden files
 
 
-@pytest.mark.parametrize("fmt", ["html", "md", "txt", "json", "csv"])
 def axe_check(page: Any, context: str = "document") -> Any:
     """Run axe-core on the page (or the parts `context` names) and assert no serious or critical violation."""
     page.add_script_tag(path=str(AXE))
@@ -93,6 +92,7 @@ def axe_check(page: Any, context: str = "document") -> Any:
     return result
 
 
+@pytest.mark.parametrize("fmt", ["html", "md", "txt", "json", "csv"])
 def test_every_text_format_matches_its_golden_file(card: Scorecard, fmt: str, golden: Any) -> None:
     output = render_report(card, fmt, options())
     assert isinstance(output, str)
