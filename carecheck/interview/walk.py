@@ -971,9 +971,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         prompter.say(f"{header.respondent.name} completed audit {header.audit} of {header.organisation} already.")
         if not _amend_consent(done.path, done.answers, prompter):
             prompter.say("Left as it was. For another audit, give --audit LABEL (e.g. the next quarter).", "help")
-            return Audit(
-                checklist, done.path, done.answers.model_copy(update={"answers": {}}), dict(done.answers.answers)
-            )
+            return _as_it_stands(checklist, done.path, done.answers)
         audit = _resume(done.path, done.answers, checklist, prompter, request.folder, now)
         audit.amending = True
         return audit
@@ -1027,10 +1025,15 @@ def _resume_file(
     _, answers = load_answer_file(path)
     resolved = _checklist_for(answers, path, request, catalog)
     if answers.completed is not None and not _amend_consent(path, answers, prompter):
-        return Audit(resolved.checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
+        return _as_it_stands(resolved.checklist, path, answers)
     audit = _resume(path, answers, resolved.checklist, prompter, request.folder, now)
     audit.amending = answers.completed is not None
     return audit
+
+
+def _as_it_stands(checklist: Checklist, path: Path, answers: AnswerFile) -> Audit:
+    """A completed audit the person chose not to amend: shown, never written."""
+    return Audit(checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
 
 
 def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catalog: Catalog) -> ResolvedChecklist:
