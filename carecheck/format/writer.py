@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from datetime import datetime, timedelta
@@ -70,13 +71,18 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def _timestamp(when: datetime | None) -> str | None:
-    if when is None:
-        return None
-    if when.tzinfo is not None and when.utcoffset() == timedelta(0):
+    return None if when is None else _stamp(when, when.utcoffset())
+
+
+@functools.lru_cache(maxsize=4096)  # the answers of a file, and of an import's files, share their times
+def _stamp(when: datetime, offset: timedelta | None) -> str:
+    # keyed with the offset too: 12:00+00:00 and 13:00+01:00 are equal datetimes, written differently
+    if offset == timedelta(0):
         return when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return when.isoformat()
 
 
+@functools.lru_cache(maxsize=4096)  # answers repeat their values (yes, no, 2) across questions and files
 def _scalar(value: str) -> str | int | float:
     # a number written as a number (`6.5`, not `'6.5'`) when it reads back as the same text
     try:

@@ -652,7 +652,7 @@ def _row(
     at = when.astimezone(timezone.utc).replace(microsecond=0)
     scope = survey_scope(checklist, columns)
     answers = {
-        q.id: Answer(value=values.get(q.id), note=notes.get(q.id), at=at, asked=checklist.questions[q.id].text_hash)
+        q.id: Answer(value=values.get(q.id), note=notes.get(q.id), at=at, asked=q.text_hash)
         for q in checklist.questions.values()
         if q.id in values or q.id in notes
     }

@@ -331,3 +331,29 @@ def test_the_audit_label_of_a_file_without_one_is_the_quarter_it_was_started() -
     assert audit_label(answers(started=started, completed=completed)) == "2026-Q3"
     # no start, no period: such files make one audit of their own, "(no audit label)"
     assert audit_label(answers(completed=completed)) is None and audit_label(answers()) is None
+
+
+def test_one_instant_at_two_offsets_is_written_as_each_was_given() -> None:
+    """The writer caches how a time is written; 12:00Z and 13:00+01:00 are equal datetimes, written differently."""
+    from datetime import timedelta
+
+    from carecheck.format.writer import answers_yaml
+
+    utc = datetime(2026, 9, 1, 12, 0, tzinfo=timezone.utc)
+    plus_one = utc.astimezone(timezone(timedelta(hours=1)))
+    assert utc == plus_one
+    answers = AnswerFile.model_validate(
+        {
+            "carecheck-answers": 1,
+            "checklist": {"id": "minimal"},
+            "organisation": "Acme Ltd",
+            "started": utc,
+            "answers": {"a": {"value": "yes", "at": plus_one}, "b": {"value": "yes", "at": utc}},
+        }
+    )
+    lines = answers_yaml(answers).splitlines()
+    assert "started: '2026-09-01T12:00:00Z'" in lines
+    assert lines[-2:] == [
+        "  a: {value: 'yes', at: '2026-09-01T13:00:00+01:00'}",
+        "  b: {value: 'yes', at: '2026-09-01T12:00:00Z'}",
+    ]
