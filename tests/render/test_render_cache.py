@@ -59,7 +59,9 @@ def compiled(card: Scorecard) -> dict[str, str]:
     """Each format rendered with no cache at all: every template compiled from source."""
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(report, "_bytecode_cache", lambda: None)
-        return {fmt: fresh(card, fmt) for fmt in ("html", "md", "txt")}
+        texts = {fmt: fresh(card, fmt) for fmt in ("html", "md", "txt")}
+    report._environment.cache_clear()  # later tests get an environment with its cache again
+    return texts
 
 
 def no_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -69,7 +71,7 @@ def no_compiling(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(jinja2.Environment, "compile", refuse)
 
 
-def test_only_a_user_template_folder_is_sandboxed(tmp_path: Path) -> None:
+def test_only_a_user_template_folder_is_sandboxed(temp: Path, tmp_path: Path) -> None:
     built_in = environment(None)
     assert not built_in.sandboxed and built_in.bytecode_cache is not None
     user = environment(tmp_path)  # an empty folder: the built-ins it falls back to are sandboxed too
