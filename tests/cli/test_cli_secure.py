@@ -34,6 +34,20 @@ def test_user_templates_run_in_the_sandbox(run: Any, tmp_path: Path, monkeypatch
     assert not (tmp_path / "PWNED").exists()
 
 
+def test_built_in_templates_are_sandboxed_with_a_user_folder_in_the_chain(run: Any, tmp_path: Path) -> None:
+    # the built-ins alone render outside the sandbox (trusted code); with a user folder in the chain, a
+    # built-in (report.txt.j2) includes the user's part, and both run in the sandbox
+    (tmp_path / "tpl").mkdir()
+    (tmp_path / "tpl" / "report-perception.txt.j2").write_text(
+        "{{ cycler.__init__.__globals__.os.popen('id > PWNED').read() }}\n", encoding="utf-8"
+    )
+    result = run("report", JO, SAM, "--template-dir", str(tmp_path / "tpl"))
+    assert result.exit_code == 2, result.output
+    assert "report-perception.txt.j2:1:1: template error: access to attribute '__init__'" in result.stderr
+    no_traceback(result)
+    assert not (tmp_path / "PWNED").exists() and not Path("PWNED").exists()
+
+
 def test_user_templates_include_only_from_the_template_chain(run: Any, tmp_path: Path) -> None:
     (tmp_path / "secret.txt").write_text("the secret\n", encoding="utf-8")
     (tmp_path / "tpl").mkdir()
