@@ -176,6 +176,15 @@ class Bench:
     def __init__(self, root: Path, repeat: int, scale: float, peers_at_scale: bool) -> None:
         self.root, self.repeat, self.scale, self.peers_at_scale = root, repeat, scale, peers_at_scale
         self.carecheck = tool("carecheck") or "carecheck"
+        # as pip leaves a wheel install: compiled, so no case pays for compiling carecheck's source (an
+        # editable install under PYTHONDONTWRITEBYTECODE=1 would compile it again in every process)
+        package = subprocess.run(
+            [PY, "-c", "import carecheck, os; print(os.path.dirname(carecheck.__file__))"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        subprocess.run([PY, "-m", "compileall", "-q", package], check=True, stdout=subprocess.DEVNULL)
         self.rows: list[Row] = []
         self.jobs = (
             "--jobs"

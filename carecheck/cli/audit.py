@@ -75,8 +75,8 @@ def audit(
     """Walk through a checklist (an id or a path; default: the configured `checklist`) and save the answers.
 
     Every answer is saved the moment it is given. Running the command again offers
-    to resume an unfinished audit. Without a terminal, use --answers FILE: questions
-    it leaves out are listed and the command exits 1.
+    to resume an unfinished audit, or to amend the one you completed. Without a
+    terminal, use --answers FILE: questions it leaves out are listed and the command exits 1.
     """
     from carecheck.errors import UsageError, outcome_exit_code
     from carecheck.interview.walk import NO_TERMINAL, AuditRequest, QuestionaryPrompter, run_audit, summary_lines

@@ -126,15 +126,58 @@ _SYSTEM_REFUSED = {errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EROFS}
 """OSErrors that are the system's refusal, not our bug: exit 2 (any other reaching the boundary is exit 3)."""
 
 
+COMMANDS: dict[str, tuple[str, str]] = {
+    "audit": ("audit", "Walk through a checklist and save every answer."),
+    "collect": ("export", "File returned answer files into the audits folder."),
+    "config": ("checklists", "Show the settings in effect and where each comes from."),
+    "export": ("export", "Write a checklist as an offline form or a paper copy."),
+    "history": ("report", "Audits over time, per organisation and checklist."),
+    "import": ("audit", "Turn a survey export (CSV) into answer files."),
+    "init": ("checklists", "Start your own folder: configuration, audits, a checklist."),
+    "list": ("checklists", "List the built-in and local checklists."),
+    "portfolio": ("portfolio", "Every organisation in the audits folder, one row each."),
+    "report": ("report", "Score answer files and render the improvement report."),
+    "rules": ("validate", "List the lint rules and the report's gate codes."),
+    "schema": ("validate", "Print the JSON Schema of a file format, for editors."),
+    "show": ("checklists", "Show a checklist, resolved."),
+    "validate": ("validate", "Lint checklists, answer files, plans and configuration files."),
+}
+"""Each command: the module of carecheck.cli that defines it (imported only when the command is run, so
+start-up pays for one command, not all) and the line `carecheck --help` shows for it."""
+
+
 class Boundary(click.Group):
     """The one error boundary: every command runs inside `invoke`.
 
     Project errors print their message and exit with their code; Ctrl-C exits 130
     (whoever holds unsaved answers saves them on the way out); anything else is a
     bug: one line asking to report it, exit 3, and the traceback with --debug.
+
+    Commands are loaded when first named (COMMANDS says from where); `--help` lists them without loading any.
     """
 
     command_class = Command
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        listed = COMMANDS.get(name or cmd.name or "")
+        if listed is not None:
+            cmd.short_help = listed[1]
+        super().add_command(cmd, name)
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS.keys() | self.commands.keys())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in COMMANDS:
+            import importlib
+
+            importlib.import_module(f"carecheck.cli.{COMMANDS[cmd_name][0]}")
+        return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, COMMANDS[name][1]) for name in sorted(COMMANDS)]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug")) or os.environ.get("CARECHECK_DEBUG", "") not in ("", "0", "false")

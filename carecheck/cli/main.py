@@ -1,16 +1,13 @@
 """The command line: click commands only (options in, one core call, output, exit code), one module per
-command group; this module gathers them into the `carecheck` group and holds the console script.
+command group; `cli` (cli/base.py) loads each command's module when the command is named
+(base.COMMANDS). This module holds the console script.
 """
 
 from __future__ import annotations
 
 import sys
 
-from carecheck.cli import audit, checklists, export, portfolio, report, validate
 from carecheck.cli.base import cli
-
-COMMAND_GROUPS = (validate, checklists, audit, export, report, portfolio)
-"""Imported for their commands, which register themselves on `cli`."""
 
 
 def main() -> None:

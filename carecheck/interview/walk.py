@@ -966,11 +966,28 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         "Your role", [Item(ROLE_LABELS.get(r, r), r) for r in ROLES], default="management"
     )
     header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
+    done = _completed_by(request.folder, checklist, header)
+    if done is not None:  # a second file would be one person answering twice, which `report` refuses (CC206)
+        prompter.say(f"{header.respondent.name} completed audit {header.audit} of {header.organisation} already.")
+        if not _amend_consent(done.path, done.answers, prompter):
+            prompter.say("Left as it was. For another audit, give --audit LABEL (e.g. the next quarter).", "help")
+            return _as_it_stands(checklist, done.path, done.answers)
+        audit = _resume(done.path, done.answers, checklist, prompter, request.folder, now)
+        audit.amending = True
+        return audit
     path = create_answer_file(request.folder, header, checklist)
     prompter.say(f"Saving to {path}", "help")
     audit = Audit(checklist, path, header)
     audit.take_lock(now())
     return audit
+
+
+def _completed_by(folder: Path, checklist: Checklist, header: AnswerFile) -> Unfinished | None:
+    """The audit of this checklist, organisation and label that this (named) respondent completed already."""
+    if not header.respondent.name.strip():
+        return None  # anonymous answers cannot be told apart
+    found = find_completed(folder, checklist.id, header.organisation, header.respondent.name)
+    return next((done for done in found if audit_label(done.answers) == header.audit), None)
 
 
 def _required(what: str) -> Callable[[str], str | None]:
@@ -1008,10 +1025,15 @@ def _resume_file(
     _, answers = load_answer_file(path)
     resolved = _checklist_for(answers, path, request, catalog)
     if answers.completed is not None and not _amend_consent(path, answers, prompter):
-        return Audit(resolved.checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
+        return _as_it_stands(resolved.checklist, path, answers)
     audit = _resume(path, answers, resolved.checklist, prompter, request.folder, now)
     audit.amending = answers.completed is not None
     return audit
+
+
+def _as_it_stands(checklist: Checklist, path: Path, answers: AnswerFile) -> Audit:
+    """A completed audit the person chose not to amend: shown, never written."""
+    return Audit(checklist, path, answers.model_copy(update={"answers": {}}), dict(answers.answers))
 
 
 def _checklist_for(answers: AnswerFile, path: Path, request: AuditRequest, catalog: Catalog) -> ResolvedChecklist:
@@ -1158,11 +1180,8 @@ def _completed_already(
     """`--answers` for an audit this person completed already: the same answers are saved there already
     (nothing written, as `import` skips them), others are refused (not a second file that `report` refuses
     as one person answering twice, CC206): --amend says to change it."""
-    if not header.respondent.name.strip():
-        return None  # anonymous answers cannot be told apart
-    for done in find_completed(request.folder, checklist.id, header.organisation, header.respondent.name):
-        if audit_label(done.answers) != header.audit:
-            continue
+    done = _completed_by(request.folder, checklist, header)
+    if done is not None:
         kept = {qid: (a.value, a.note) for qid, a in done.answers.answers.items()}
         if kept == {qid: (a.value, a.note) for qid, a in given.items()}:
             audit = Audit(checklist, done.path, done.answers.model_copy(update={"answers": {}}))

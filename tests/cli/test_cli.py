@@ -24,6 +24,53 @@ def test_python_dash_m_works_from_another_folder(tmp_path: Path) -> None:
     assert proc.returncode == 0 and "validate" in proc.stdout
 
 
+LOADED = (
+    "import sys\n"
+    "from carecheck.cli.main import cli\n"
+    "try:\n"
+    "    cli(sys.argv[1:], prog_name='carecheck')\n"
+    "except SystemExit:\n"
+    "    pass\n"
+    "print(sorted(m for m in sys.modules if m.startswith('carecheck.cli.') and m != 'carecheck.cli.base'),"
+    " 'pydantic' in sys.modules, file=sys.stderr)\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("args", "modules", "pydantic"),
+    [
+        (["--version"], ["carecheck.cli.main"], False),
+        (["--help"], ["carecheck.cli.main"], False),
+        (["validate", "--help"], ["carecheck.cli.main", "carecheck.cli.validate"], False),
+        (["report", "--help"], ["carecheck.cli.main", "carecheck.cli.report"], False),
+    ],
+)
+def test_start_up_loads_only_the_command_named(
+    tmp_path: Path, args: list[str], modules: list[str], pydantic: bool
+) -> None:
+    """--version and --help load no command; a command loads its own module, not the others (nor pydantic)."""
+    proc = subprocess.run([sys.executable, "-c", LOADED, *args], cwd=tmp_path, capture_output=True, text=True)
+    assert proc.stderr.strip().splitlines()[-1] == f"{modules} {pydantic}", proc.stderr
+
+
+def test_every_command_is_listed_where_it_is_defined(run) -> None:
+    """base.COMMANDS names each command's module and --help line: every command defined is there, and no other."""
+    import importlib
+
+    from carecheck.cli.base import COMMANDS, cli
+
+    for module in {module for module, _ in COMMANDS.values()}:
+        importlib.import_module(f"carecheck.cli.{module}")
+    assert sorted(cli.commands) == sorted(COMMANDS)
+    for name, (module, line) in COMMANDS.items():
+        command = cli.commands[name]
+        assert command.callback is not None and command.callback.__module__ == f"carecheck.cli.{module}", name
+        assert command.short_help == line
+    listed = run("--help").stdout
+    for name, (_, line) in COMMANDS.items():
+        assert f"  {name.ljust(10)} {line}" in listed
+
+
 def test_validate_clean_file_exits_0(run) -> None:
     result = run("validate", str(FIXTURES / "minimal.yaml"))
     assert result.exit_code == 0, result.output

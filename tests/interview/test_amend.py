@@ -10,12 +10,13 @@ from click.testing import CliRunner, Result
 from prompt_toolkit.application import create_app_session
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output import DummyOutput
+from scripted import ScriptedPrompter
 
-from carecheck.catalog.loading import load_answer_file
+from carecheck.catalog.loading import Catalog, load_answer_file
 from carecheck.cli import audit as audit_command
 from carecheck.cli import main as cli_module
 from carecheck.format.model import Amendment, Answer
-from carecheck.interview.walk import amended
+from carecheck.interview.walk import AuditRequest, amended, run_audit
 
 MINIMAL = Path(__file__).parents[1] / "fixtures" / "minimal.yaml"
 ENTER = "\r"
@@ -97,6 +98,32 @@ def test_declining_to_amend_leaves_the_file_as_it_was(completed: Path, monkeypat
     result = run_keys("n", "audit", str(MINIMAL), "--resume", str(completed), env=LATER)
     assert result.exit_code == 0, result.output
     assert completed.read_text(encoding="utf-8") == text and "Audit complete." in result.stdout
+
+
+JO_AGAIN = ("--organisation", "Acme Ltd", "--respondent", "jo smith", "--role", "front-line", "--audit", "2026-Q3")
+
+
+def test_starting_again_after_completing_offers_to_amend_not_a_second_file(
+    completed: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`carecheck audit` run again by someone who completed this audit: no second file (which `report` refuses
+    as one person answering twice, CC206), but the offer to amend the first, or to leave it as it was."""
+    monkeypatch.setattr(audit_command, "_terminal_attached", lambda: True)
+    folder = completed.parents[2]  # audits/<organisation>/<audit>/<file>
+    text = completed.read_text(encoding="utf-8")
+    prompter = ScriptedPrompter(("Amend this completed audit?", False))
+    request = AuditRequest(folder, str(MINIMAL), "acme ltd", "jo smith", "front-line", "2026-Q3")
+    result = run_audit(request, Catalog(), prompter)
+    assert result.path == completed and result.completed
+    assert "jo smith completed audit 2026-Q3 of acme ltd already." in prompter.text_said()
+    assert completed.read_text(encoding="utf-8") == text
+    keys = "y" + DOWN + ENTER + DOWN + ENTER + DOWN + ENTER + ENTER + ENTER + ENTER + ENTER  # as above: trained 2 -> 3
+    args = ("--organisation", "Acme Ltd", "--respondent", "Jo Smith", "--role", "front-line", "--audit", "2026-Q3")
+    amending = run_keys(keys, "audit", str(MINIMAL), "--dir", str(folder), *args, env=LATER)
+    assert amending.exit_code == 0, amending.output
+    assert list(folder.rglob("*.yaml")) == [completed]
+    trained = load_answer_file(completed)[1].answers["trained"]
+    assert trained.value == "3" and [a.value for a in trained.amended] == ["2"]
 
 
 def test_answers_amend_round_trip(completed: Path, tmp_path: Path) -> None:
