@@ -141,3 +141,28 @@ def test_a_broken_answer_file_is_the_same_error_in_parallel(tmp_path: Path, monk
         two = _cli(["report", "--checklist", "par.yaml", ".", *extra, "--jobs", "2"])
         assert one[0] in (1, 2) and "a017.yaml:" in one[2], one
         assert two == one
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_paced_pauses_the_collector_collects_cycles_as_it_goes_and_resumes_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+    import weakref
+
+    monkeypatch.setattr(parallel, "GC_EVERY", 20)
+    assert gc.isenabled()
+    dropped: list[weakref.ref[_Cycle]] = []
+    for n in parallel.paced(range(50)):
+        assert not gc.isenabled()
+        dropped.append(weakref.ref(_Cycle()))  # cyclic garbage: only the collector frees it
+        for _ in parallel.paced(range(2)):  # nested: only the outer loop resumes the collector
+            dropped.append(weakref.ref(_Cycle()))
+        assert not gc.isenabled(), n
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    assert sum(ref() is None for ref in dropped) >= 80  # collected along the way, not only at the end
+    for _ in parallel.paced(range(10)):
+        break  # a loop left early resumes it too
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -34,7 +34,7 @@ from carecheck.format.reader import Document, read_document, real_path
 from carecheck.format.resolved import Origin, ResolvedChecklist
 from carecheck.format.validate import M, document_kind, validate_model
 from carecheck.fs import YAML_SUFFIXES, is_file, read_head
-from carecheck.parallel import ordered_map
+from carecheck.parallel import ordered_map, paced
 
 # ---------------------------------------------------------------------------------------------------
 # Finding checklists
@@ -445,7 +445,7 @@ class AnswerStream:
         if item is not None:
             yield self._checked(*item, scored_against)
         if self._jobs == 1 or not isinstance(self._paths, list):
-            for path, doc, answers in self._files:
+            for path, doc, answers in paced(self._files):
                 yield self._checked(path, doc, answers, scored_against)
             return
         rest = self._paths[next(self._consumed) :]  # the files after the first answer file
@@ -549,7 +549,7 @@ def read_answers(
     items = list(paths) if jobs != 1 or progress is not None else paths
     ticks = progress(items) if progress is not None else items  # type: ignore[arg-type]
     if jobs == 1:
-        for path, _, answers in read_answer_files(ticks, seen, skip_broken=skip_broken, broken=broken):
+        for path, _, answers in paced(read_answer_files(ticks, seen, skip_broken=skip_broken, broken=broken)):
             yield path, answers
         return
     seen = set() if seen is None else seen

@@ -525,6 +525,11 @@ def _clamp(score: float) -> float:
     return min(100.0, max(0.0, score))
 
 
+def _no_answers(_: str) -> None:
+    """The answers is_asked looks at for a question without a `when`: none (it looks at none)."""
+    return None
+
+
 def _respondent_label(file: AnswerFile, index: int) -> str:
     return file.respondent.name or f"Respondent {index + 1}"
 
@@ -553,6 +558,9 @@ class Aggregate:
         self.gap_threshold = gap_threshold
         self._questions = list(checklist.questions.values())
         self._totals = {q.id: _Totals() for q in self._questions}
+        self._conditional = any(q.when is not None for q in self._questions)
+        self._asked_of: dict[str, tuple[bool | None, ...]] = {}
+        """Per role, whether each question without a `when` is asked of it (None: it has one, decided per file)."""
         self._respondents: list[RespondentInfo] = []
         self._versions: set[str] = set()
         self._unknown: set[str] = set()
@@ -596,13 +604,18 @@ class Aggregate:
                 label, role, file.started, file.completed, None if self.anonymous else source, *_amended(file)
             )
         )
-        self._unknown.update(qid for qid in file.answers if qid not in self._totals)
-        values = {qid: a.value for qid, a in file.answers.items()}
+        answers = file.answers
+        self._unknown.update(qid for qid in answers if qid not in self._totals)
+        values = {qid: a.value for qid, a in answers.items()} if self._conditional else {}
         scope = asked_scope(file)
         self._asked = None if scope is None or self._asked is None else self._asked | scope
-        for question in self._questions:
-            answer = file.answers.get(question.id)
-            if not is_asked(checklist, question, values.get, role, scope=scope):
+        # who is asked a question without a `when` depends on the role alone (and the scope): decided once per role
+        asked_of = self._asked_by_role(role) if scope is None else (None,) * len(self._questions)
+        for question, totals, asked in zip(self._questions, self._totals.values(), asked_of, strict=True):
+            answer = answers.get(question.id)
+            if asked is None:
+                asked = is_asked(checklist, question, values.get, role, scope=scope)
+            if not asked:
                 response = _OFF
             elif answer is None or answer.value is None:
                 response = _response(checklist, question, answer)
@@ -614,8 +627,16 @@ class Aggregate:
                     self._misfits.add(question.id)
                     continue
                 response = scored
-            self._totals[question.id].add(response, label, role, answer)
+            totals.add(response, label, role, answer)
         self._add_claims(file, role, label)
+
+    def _asked_by_role(self, role: str) -> tuple[bool | None, ...]:
+        flags = self._asked_of.get(role)
+        if flags is None:
+            flags = self._asked_of[role] = tuple(
+                None if q.when is not None else is_asked(self.checklist, q, _no_answers, role) for q in self._questions
+            )
+        return flags
 
     def _score(self, question: Question, answer: Answer) -> _Response | str:
         """The response to an answer value, or why it does not fit, worked out once per question and value."""
