@@ -127,7 +127,8 @@ def _answer_line(qid: str, entry: _Flow) -> str:
     """`qid: {value: ..., ...}` as dump_yaml writes it inside `answers:` (one line, at any indentation)."""
     if any(isinstance(v, (dict, list)) for v in entry.values()):  # amended, unconfirmed: not kept
         return dump_yaml({qid: entry})
-    key = (qid, *((k, type(v), v) for k, v in entry.items()))
+    # a float by its repr: -0.0 == 0.0 (and hashes alike), but is written differently
+    key = (qid, *((k, type(v), repr(v) if isinstance(v, float) else v) for k, v in entry.items()))
     line = _LINES.get(key)
     if line is None:
         line = dump_yaml({qid: entry})

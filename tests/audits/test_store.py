@@ -357,3 +357,10 @@ def test_one_instant_at_two_offsets_is_written_as_each_was_given() -> None:
         "  a: {value: 'yes', at: '2026-09-01T13:00:00+01:00'}",
         "  b: {value: 'yes', at: '2026-09-01T12:00:00Z'}",
     ]
+
+
+def test_zero_and_minus_zero_are_written_each_as_given() -> None:
+    """The writer reuses lines it wrote; 0.0 and -0.0 are equal floats, but different answers as typed."""
+    for value in ("0.0", "-0.0", "0.0"):
+        original = answer_file(answers={"q": {"value": value}})
+        assert answers_yaml(original).endswith(f"  q: {{value: {value}}}\n")
