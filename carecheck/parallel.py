@@ -13,8 +13,8 @@ thresholds, the collector ran while they were alive, promoted them and so rescan
 
 from __future__ import annotations
 
-import functools
 import gc
+import itertools
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
@@ -26,6 +26,10 @@ MIN_ITEMS = 400
 """Below this many items a second process costs more (its start-up, ~0.2 s) than it saves."""
 CHUNKS_PER_WORKER = 8
 """Each worker takes several chunks: a slow file delays one chunk, not a whole worker's share."""
+MAX_CHUNK = 50
+"""Items per chunk at most: its results are unpickled here at once, so they bound the memory held."""
+WINDOW_PER_WORKER = 2
+"""Chunks in flight per worker: enough to keep each busy, few enough that finished results do not pile up here."""
 GC_EVERY = 100_000
 """`paced` collects cyclic garbage once this many more container objects were made than freed."""
 
@@ -62,10 +66,10 @@ def ordered_map(
         return
     from concurrent.futures import ProcessPoolExecutor  # here: its import (~10 ms) is paid only when used
 
-    chunk = max(1, len(items) // (workers * CHUNKS_PER_WORKER))
+    chunk = max(1, min(MAX_CHUNK, len(items) // (workers * CHUNKS_PER_WORKER)))
     pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(initializer, initargs))
     try:
-        yield from paced(pool.map(functools.partial(_paced_call, fn), items, chunksize=chunk))
+        yield from paced(_windowed(pool, fn, items, chunk, workers * WINDOW_PER_WORKER))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -104,3 +108,21 @@ def _paced_call(fn: Callable[[T], R], item: T) -> R:
     if gc.get_count()[0] > GC_EVERY:
         gc.collect()
     return result
+
+
+def _windowed(pool: Any, fn: Callable[[T], R], items: Sequence[T], chunk: int, window: int) -> Iterator[R]:
+    """The results of `fn` over `items`, in order, with at most `window` chunks submitted and not yet taken:
+    results waiting here (unpickled objects) stay a few chunks' worth, however many items there are."""
+    from collections import deque
+
+    chunks = (items[start : start + chunk] for start in range(0, len(items), chunk))
+    pending: deque[Any] = deque(pool.submit(_run_chunk, fn, part) for part in itertools.islice(chunks, window))
+    while pending:
+        results = pending.popleft().result()
+        for part in itertools.islice(chunks, 1):
+            pending.append(pool.submit(_run_chunk, fn, part))
+        yield from results
+
+
+def _run_chunk(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
+    return [_paced_call(fn, item) for item in items]

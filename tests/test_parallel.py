@@ -26,6 +26,13 @@ def test_ordered_map_keeps_input_order_across_processes() -> None:
     assert list(parallel.ordered_map(_square, items, jobs=2, min_items=10)) == [n * n for n in items]
 
 
+def test_ordered_map_keeps_only_a_window_of_chunks_in_flight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Many chunks (here 3 items each, 2 in flight per worker): all in order, the last chunk short."""
+    monkeypatch.setattr(parallel, "MAX_CHUNK", 3)
+    items = list(range(100))
+    assert list(parallel.ordered_map(_square, items, jobs=2, min_items=10)) == [n * n for n in items]
+
+
 def test_ordered_map_stays_in_process_below_the_threshold_or_with_one_job() -> None:
     assert list(parallel.ordered_map(_square, [1, 2, 3], jobs=4, min_items=10)) == [1, 4, 9]
     assert list(parallel.ordered_map(_square, list(range(20)), jobs=1, min_items=10)) == [n * n for n in range(20)]

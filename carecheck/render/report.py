@@ -305,10 +305,13 @@ def _bytecode_cache() -> jinja2.BytecodeCache | None:
     from carecheck import __version__
 
     settings = sorted((k, getattr(v, "__qualname__", v)) for k, v in {**_SETTINGS, "finalize": _finalize}.items())
-    digest = hashlib.sha1(repr((__version__, settings)).encode(), usedforsecurity=False).hexdigest()[:12]
+    # jinja2's installed copy too (its file's modification time: an upgrade rewrites it): its own check covers
+    # only its bytecode format, and another release may compile the same source differently
     try:
+        versions = (__version__, jinja2.__file__, os.stat(jinja2.__file__ or "").st_mtime_ns)
+        digest = hashlib.sha1(repr((versions, settings)).encode(), usedforsecurity=False).hexdigest()[:12]
         return _Compiled(pattern=f"carecheck-{digest}-%s.cache")
-    except Exception:  # the folder is not the user's own, or cannot be made
+    except Exception:  # the folder is not the user's own, or cannot be made; jinja2 not a file to stat
         return None
 
 
