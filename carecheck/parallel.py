@@ -69,7 +69,7 @@ def ordered_map(
     from concurrent.futures import ProcessPoolExecutor  # here: its import (~10 ms) is paid only when used
 
     chunk = max(1, min(MAX_CHUNK, len(items) // (workers * CHUNKS_PER_WORKER)))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(initializer, initargs))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
     try:
         yield from paced(_windowed(pool, fn, items, chunk, workers * WINDOW_PER_WORKER))
     finally:
@@ -97,21 +97,6 @@ def paced(items: Iterable[T]) -> Iterator[T]:
             gc.unfreeze()
 
 
-def _worker_start(initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
-    """A worker process: prepared, then its garbage collector paced as `paced` does (for good: it only reads)."""
-    if initializer is not None:
-        initializer(*initargs)
-    gc.freeze()
-    gc.disable()
-
-
-def _paced_call(fn: Callable[[T], R], item: T) -> R:
-    result = fn(item)
-    if gc.get_count()[0] > GC_EVERY:
-        gc.collect(1)
-    return result
-
-
 def _windowed(pool: Any, fn: Callable[[T], R], items: Sequence[T], chunk: int, window: int) -> Iterator[R]:
     """The results of `fn` over `items`, in order, with at most `window` chunks submitted and not yet taken:
     results waiting here (unpickled objects) stay a few chunks' worth, however many items there are."""
@@ -127,4 +112,5 @@ def _windowed(pool: Any, fn: Callable[[T], R], items: Sequence[T], chunk: int, w
 
 
 def _run_chunk(fn: Callable[[T], R], items: Sequence[T]) -> list[R]:
-    return [_paced_call(fn, item) for item in items]
+    """One chunk, in a worker process: paced as the caller's loop is."""
+    return list(paced(map(fn, items)))
