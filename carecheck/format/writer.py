@@ -6,11 +6,11 @@ import functools
 import math
 import re
 from datetime import datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, cast
 
 import yaml
 
-from carecheck.format.model import Amendment, AnswerFile
+from carecheck.format.model import Amendment, Answer, AnswerFile
 
 _BaseDumper: type = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
@@ -107,61 +107,66 @@ def _amendment(amendment: Amendment) -> _Flow:
 
 
 def answers_yaml(answers: AnswerFile) -> str:
-    """An answer file as YAML, keys in the documented order, one line per answer."""
-    data = answers_data(answers)
-    entries = data.pop("answers")
-    if not entries:
-        return dump_yaml({**data, "answers": entries})
-    lines = [_answer_line(qid, entry) for qid, entry in entries.items()]
-    if any(line.count("\n") != 1 for line in lines):  # an odd key (`? ...` over lines): the file whole
-        return dump_yaml({**data, "answers": entries})
-    return "".join([dump_yaml(data), "answers:\n", *("  " + line for line in lines)])
+    """An answer file as YAML, keys in the documented order, one line per answer: dump_yaml's text of
+    answers_data, written a line at a time from lines written before (a file's answers repeat across
+    saves and respondents: the autosave rewrites the whole file after each answer, an import writes
+    thousands of files)."""
+    lines = [_answer_line(qid, answer) for qid, answer in answers.answers.items()]
+    if not lines or None in lines:  # no answers (`answers: {}`), or one not on a line of its own
+        return dump_yaml(answers_data(answers))
+    header = [_line(key, value) for key, value in _header(answers).items()]
+    return "".join([*header, "answers:\n", *cast("list[str]", lines)])
 
 
 _LINES: dict[tuple[Any, ...], str] = {}
-"""Answer lines written before: a file's answers repeat across saves and respondents (the autosave
-rewrites the whole file after each answer; an import writes thousands of files)."""
+"""Lines written before, by what they write: `_line` and `_answer_line` keep up to `_KEEP`."""
+_KEEP = 50_000
 
 
-def _answer_line(qid: str, entry: _Flow) -> str:
-    """`qid: {value: ..., ...}` as dump_yaml writes it inside `answers:` (one line, at any indentation)."""
-    if any(isinstance(v, (dict, list)) for v in entry.values()):  # amended, unconfirmed: not kept
-        return dump_yaml({qid: entry})
-    # a float by its repr: -0.0 == 0.0 (and hashes alike), but is written differently
-    key = (qid, *((k, type(v), repr(v) if isinstance(v, float) else v) for k, v in entry.items()))
+def _answer_line(qid: str, answer: Answer) -> str | None:
+    """`  qid: {value: ..., ...}` as dump_yaml writes it inside `answers:`, None when it is not one line
+    (an amended or unconfirmed answer, an odd key written as `? ...`)."""
+    if answer.amended or answer.unconfirmed is not None:
+        return None
+    # the text of `at`, not the datetime: 12:00+00:00 and 13:00+01:00 are equal, written differently
+    key = ("answers", qid, answer.value, answer.skipped, answer.note, _timestamp(answer.at), answer.asked)
     line = _LINES.get(key)
     if line is None:
-        line = dump_yaml({qid: entry})
-        if len(_LINES) < 50_000:
+        text = dump_yaml({qid: _entry(answer)})
+        if text.count("\n") != 1:
+            return None
+        line = "  " + text
+        if len(_LINES) < _KEEP:
             _LINES[key] = line
+    return line
+
+
+def _line(key: str, value: Any) -> str:
+    """`key: value` as dump_yaml writes it at the top of a file (a value that is one line)."""
+    # by type too: 1 and True are equal, written differently
+    if isinstance(value, dict):
+        cache_key: tuple[Any, ...] = (key, *((k, type(v), v) for k, v in value.items()))
+    elif isinstance(value, list):
+        cache_key = (key, list, *value)
+    else:
+        cache_key = (key, type(value), value)
+    line = _LINES.get(cache_key)
+    if line is None:
+        line = dump_yaml({key: value})
+        if len(_LINES) < _KEEP:
+            _LINES[cache_key] = line
     return line
 
 
 def answers_data(answers: AnswerFile) -> dict[str, Any]:
     """An answer file as the data answers_yaml writes (dump_yaml of it is the same text)."""
-    entries: dict[str, _Flow] = {}
-    for qid, answer in answers.answers.items():
-        entry = _Flow()
-        if answer.value is not None:
-            entry["value"] = _scalar(answer.value)
-        if answer.skipped:
-            entry["skipped"] = True
-        if answer.note is not None:
-            entry["note"] = answer.note
-        if answer.at is not None:
-            entry["at"] = _timestamp(answer.at)
-        if answer.asked is not None:
-            entry["asked"] = answer.asked
-        if answer.amended:
-            entry["amended"] = [_amendment(a) for a in answer.amended]
-        if answer.unconfirmed is not None:
-            typed = answer.unconfirmed
-            entry["unconfirmed"] = _Flow(
-                {k: v for k, v in (("value", typed.value), ("note", typed.note)) if v is not None}
-            )
-        entries[qid] = entry
+    return {**_header(answers), "answers": {qid: _entry(answer) for qid, answer in answers.answers.items()}}
+
+
+def _header(answers: AnswerFile) -> dict[str, Any]:
+    """What an answer file says before its answers, in the documented order."""
     ref = answers.checklist
-    data = {
+    return {
         "carecheck-answers": 1,
         "checklist": _Flow({"id": ref.id, "version": ref.version, "sha256": ref.sha256}),
         "organisation": answers.organisation,
@@ -170,9 +175,27 @@ def answers_data(answers: AnswerFile) -> dict[str, Any]:
         **({"questions": _FlowList(answers.questions)} if answers.questions is not None else {}),
         "started": _timestamp(answers.started),
         "completed": _timestamp(answers.completed),
-        "answers": entries,
     }
-    return data
+
+
+def _entry(answer: Answer) -> _Flow:
+    entry = _Flow()
+    if answer.value is not None:
+        entry["value"] = _scalar(answer.value)
+    if answer.skipped:
+        entry["skipped"] = True
+    if answer.note is not None:
+        entry["note"] = answer.note
+    if answer.at is not None:
+        entry["at"] = _timestamp(answer.at)
+    if answer.asked is not None:
+        entry["asked"] = answer.asked
+    if answer.amended:
+        entry["amended"] = [_amendment(a) for a in answer.amended]
+    if answer.unconfirmed is not None:
+        typed = answer.unconfirmed
+        entry["unconfirmed"] = _Flow({k: v for k, v in (("value", typed.value), ("note", typed.note)) if v is not None})
+    return entry
 
 
 def dump_yaml(data: Any, width: int = 1_000_000) -> str:

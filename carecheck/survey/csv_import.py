@@ -48,6 +48,7 @@ from carecheck.format.writer import answers_yaml
 from carecheck.fs import decode_utf8, exists, is_dir, read_bounded, recover_batches, walk_yaml, write_all
 from carecheck.lint.config import role_label_key
 from carecheck.lint.rules import RULES
+from carecheck.parallel import paced
 
 if TYPE_CHECKING:
     from carecheck.catalog.loading import Catalog
@@ -528,7 +529,7 @@ def parse_survey(
             )
     decimal_comma = delimiter == ";"
     width = len(header)
-    for line, cells in body:
+    for line, cells in paced(body):
         if len(cells) > width:
             extra = cells[width:]
             if any(cell.strip() for cell in extra):
@@ -824,7 +825,7 @@ def write_import(planned: Sequence[Planned], folder: Path, checklist: Checklist 
     With the resolved `checklist`, its copy (records.keep_checklist) is one file of the batch when new.
     """
     files: dict[Path, str | bytes] = {
-        item.path: answers_yaml(item.row.answers) for item in planned if not item.existing
+        item.path: answers_yaml(item.row.answers) for item in paced(planned) if not item.existing
     }
     if checklist is not None and files:
         copy = stored_path(folder, checklist.sha256)

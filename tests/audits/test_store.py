@@ -218,15 +218,36 @@ def test_a_saved_answer_file_reads_the_same_in_yaml_1_1(
 
 
 @settings(deadline=None, max_examples=200)
-@given(qids=st.lists(tricky_texts.filter(bool), min_size=1, max_size=4, unique=True), words=st.lists(tricky_texts))
-def test_an_answer_file_is_written_line_by_line_as_dumped_whole(qids: list[str], words: list[str]) -> None:
-    """answers_yaml writes (and remembers) each answer's line alone: the text is dump_yaml's of the whole file."""
+@given(
+    qids=st.lists(tricky_texts.filter(bool), min_size=1, max_size=4, unique=True),
+    words=st.lists(tricky_texts),
+    header=st.lists(tricky_texts, min_size=4, max_size=4),
+    offset=st.integers(min_value=-14, max_value=14),
+)
+def test_an_answer_file_is_written_line_by_line_as_dumped_whole(
+    qids: list[str], words: list[str], header: list[str], offset: int
+) -> None:
+    """answers_yaml writes (and remembers) each line alone, the header's too: the text is dump_yaml's of the
+    whole file."""
     values = [*words, "yes", "a note\nover two lines", "x" * 300]
+    organisation, audit, name, version = header
     answers = answer_file(
+        checklist={"id": "care-essentials", "version": version, "sha256": None},
+        organisation=organisation or "Acme",
+        audit=audit,
+        respondent={"name": name, "role": "front-line"},
+        questions=[f"q{i}" for i in range(len(qids))],
+        started=f"2026-08-03T09:00:00{offset:+03d}:00",
         answers={
-            qid: {"value": values[i % len(values)], "note": values[-i % len(values)] or None, "asked": "abcdef12"}
+            qid: {
+                "value": values[i % len(values)],
+                "note": values[-i % len(values)] or None,
+                "asked": "abcdef12",
+                "at": f"2026-08-03T09:0{i}:00{offset:+03d}:00",
+                "skipped": i % 2 == 1,
+            }
             for i, qid in enumerate(qids)
-        }
+        },
     )
     for _ in range(2):  # the second time from the lines remembered
         assert answers_yaml(answers) == dump_yaml(answers_data(answers))
