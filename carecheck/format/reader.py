@@ -80,6 +80,8 @@ def real_path(path: Path | str) -> Path:
 
 def as_written(value: Any) -> Any:
     """The author's text for a scalar read from YAML; other values unchanged."""
+    if type(value) is str:  # the most common by far: every text field of every file read
+        return value
     if isinstance(value, (SourceInt, SourceFloat)):
         return value.text
     if isinstance(value, bool):

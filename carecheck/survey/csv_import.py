@@ -36,7 +36,6 @@ from carecheck.format.model import (
     NA,
     ROLES,
     UNKNOWN,
-    Answer,
     AnswerFile,
     Checklist,
     ChecklistRef,
@@ -286,6 +285,10 @@ def normal(text: str) -> str:
     return " ".join(text.casefold().split())
 
 
+READ_CELLS = 100_000
+"""Cells `Headers.answer` remembers at most: free-text answers are seldom repeated."""
+
+
 @dataclass
 class Headers:
     """How the headers of a checklist's CSV are recognised."""
@@ -296,6 +299,8 @@ class Headers:
     questions: dict[str, Question] = field(init=False)
     fields: dict[str, str] = field(init=False)
     lookups: dict[str, dict[str, str] | None] = field(init=False)
+    read: dict[tuple[str, str, bool], tuple[str | None, str]] = field(default_factory=dict)
+    """Cells read before (`answer`): a survey's answers repeat (yes, no, 3) down each column."""
 
     def __post_init__(self) -> None:
         self.questions = {}
@@ -319,6 +324,16 @@ class Headers:
         if key in METADATA:
             return Column(index, header, "ignored")
         return None
+
+    def answer(self, question: Question, cell: str, decimal_comma: bool) -> tuple[str | None, str]:
+        """answer_value of a cell, remembered (up to `READ_CELLS` of them)."""
+        key = (question.id, cell, decimal_comma)
+        found = self.read.get(key)
+        if found is None:
+            found = answer_value(self.checklist, question, cell, decimal_comma, self.lookups[question.id])
+            if len(self.read) < READ_CELLS:
+                self.read[key] = found
+        return found
 
     def suggestion(self, header: str) -> str:
         """A did-you-mean for an unknown header, or what a header may be."""
@@ -611,8 +626,7 @@ def _row(
             if not cell:
                 continue
             positions[f"answer:{column.question.id}"] = column.index + 1
-            lookup = headers.lookups[column.question.id]
-            value, problem = answer_value(checklist, column.question, cell, decimal_comma, lookup)
+            value, problem = headers.answer(column.question, cell, decimal_comma)
             if value is None:
                 survey.add("CC506", line, column.index + 1, problem)
             else:
@@ -652,8 +666,8 @@ def _row(
     label = audit or quarter_label(when)
     at = when.astimezone(timezone.utc).replace(microsecond=0)
     scope = survey_scope(checklist, columns)
-    answers = {
-        q.id: Answer(value=values.get(q.id), note=notes.get(q.id), at=at, asked=q.text_hash)
+    answers = {  # validated with the file, in one call
+        q.id: {"value": values.get(q.id), "note": notes.get(q.id), "at": at, "asked": q.text_hash}
         for q in checklist.questions.values()
         if q.id in values or q.id in notes
     }
