@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any, ClassVar, cast
 
 import yaml
@@ -71,7 +71,9 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def _timestamp(when: datetime | None) -> str | None:
-    return None if when is None else _stamp(when, when.utcoffset())
+    # cached by the naive time and its offset: the datetime's own tzinfo may be pydantic's, which a cache
+    # kept to interpreter shutdown must not hold (its module is gone before the cache: a crash at exit)
+    return None if when is None else _stamp(when.replace(tzinfo=None), when.utcoffset())
 
 
 @functools.lru_cache(maxsize=4096)  # the answers of a file, and of an import's files, share their times
@@ -79,7 +81,7 @@ def _stamp(when: datetime, offset: timedelta | None) -> str:
     # keyed with the offset too: 12:00+00:00 and 13:00+01:00 are equal datetimes, written differently
     if offset == timedelta(0):
         return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return when.isoformat()
+    return (when if offset is None else when.replace(tzinfo=timezone(offset))).isoformat()
 
 
 @functools.lru_cache(maxsize=4096)  # answers repeat their values (yes, no, 2) across questions and files
