@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import math
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, ClassVar, cast
 
 import yaml
@@ -71,9 +72,7 @@ _Dumper.add_representer(str, _represent_str)
 
 
 def _timestamp(when: datetime | None) -> str | None:
-    # cached by the naive time and its offset: the datetime's own tzinfo may be pydantic's, which a cache
-    # kept to interpreter shutdown must not hold (its module is gone before the cache: a crash at exit)
-    return None if when is None else _stamp(when.replace(tzinfo=None), when.utcoffset())
+    return None if when is None else _stamp(when, when.utcoffset())
 
 
 @functools.lru_cache(maxsize=4096)  # the answers of a file, and of an import's files, share their times
@@ -81,7 +80,13 @@ def _stamp(when: datetime, offset: timedelta | None) -> str:
     # keyed with the offset too: 12:00+00:00 and 13:00+01:00 are equal datetimes, written differently
     if offset == timedelta(0):
         return when.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return (when if offset is None else when.replace(tzinfo=timezone(offset))).isoformat()
+    return when.isoformat()
+
+
+# The cached datetimes hold pydantic_core's tzinfo: freed in the interpreter's last collection, after
+# pydantic_core's module is gone, they crash it (a segfault at exit). atexit runs before that collection.
+# (Keying by the naive time instead cost a `replace` per answer: 40% of writing an answer file.)
+atexit.register(_stamp.cache_clear)
 
 
 @functools.lru_cache(maxsize=4096)  # answers repeat their values (yes, no, 2) across questions and files
