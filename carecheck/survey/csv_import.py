@@ -775,24 +775,40 @@ def same_answers(a: AnswerFile, b: AnswerFile) -> bool:
     return respondent_key(a) == respondent_key(b) and same_role and content(a) == content(b)
 
 
-def existing_answer_files(folder: Path) -> list[tuple[Path, AnswerFile]]:
-    """The answer files under `folder` (walked by fs.walk_yaml; unreadable files ignored)."""
-    from carecheck.catalog.loading import load_answer_file
+def existing_answer_files(
+    folder: Path, expected: Mapping[Path, AnswerFile] | None = None
+) -> list[tuple[Path, AnswerFile]]:
+    """The answer files under `folder`, in walk order (fs.walk_yaml; files that are not answer files, or
+    cannot be read as one, ignored: `carecheck validate` reports those), read over every core as `report`
+    reads them (catalog.read_answers). A file at a path of `expected` that holds exactly the text written
+    for its answers (an import run again) is taken as those answers without being parsed."""
+    from carecheck.catalog.loading import read_answers
+    from carecheck.format.reader import real_path
 
-    found: list[tuple[Path, AnswerFile]] = []
     if not is_dir(folder):
-        return found
-    for path in walk_yaml(folder):
-        try:
-            found.append((path, load_answer_file(path)[1]))
-        except CarecheckError:
-            continue  # not an answer file, or a broken one: `carecheck validate` reports those
-    return found
+        return []
+    paths = list(walk_yaml(folder))
+    expected = expected or {}
+    known = {p: expected[p] for p in paths if p in expected and _holds(p, answers_yaml(expected[p]).encode())}
+    seen = {real_path(path) for path in known}
+    read = read_answers([(p, False) for p in paths if p not in known], seen, skip_broken=True, jobs=None)
+    found = {**dict(read), **known}
+    return [(path, found[path]) for path in paths if path in found]
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at `path` holds exactly `data`."""
+    try:
+        return read_bounded(path, len(data)) == data
+    except CarecheckError:  # missing, not a regular file, larger, unreadable
+        return False
 
 
 def plan_import(survey: Survey, folder: Path) -> list[Planned]:
     """Where each row would go; rows already in `folder` are skipped (same answers) or errors (others)."""
-    existing = existing_answer_files(folder)
+    existing = existing_answer_files(
+        folder, {default_answer_path(folder, row.answers): row.answers for row in survey.rows}
+    )
     by_key: dict[tuple[str, str, str, str], list[tuple[Path, AnswerFile]]] = {}
     for path, answers in existing:
         by_key.setdefault(respondent_key(answers), []).append((path, answers))

@@ -431,6 +431,26 @@ def test_rows_already_imported_are_skipped_and_changed_ones_refused(checklist: C
     assert "remove it to import this row" in changed.errors[0].message
 
 
+def test_a_file_as_the_import_wrote_it_is_not_parsed_again_but_one_edited_is(
+    checklist: Checklist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import carecheck.catalog.loading as loading
+
+    text = "name,organisation,date,trained\nJo,Acme,2026-09-14,2\nAnn,Acme,2026-09-14,3\nSam,Acme,2026-09-14,4\n"
+    folder = tmp_path / "audits"
+    jo, ann, sam = (p.path for p in write_import(plan_import(parse(checklist, text), folder), folder))
+    ann.write_text("# checked by hand\n" + ann.read_text(encoding="utf-8"), encoding="utf-8")  # same answers
+    sam.write_text(sam.read_text(encoding="utf-8").replace("value: 4", "value: 1"), encoding="utf-8")
+    parsed: list[Path] = []
+    load = loading.load_answer_file
+    monkeypatch.setattr(loading, "load_answer_file", lambda path: parsed.append(path) or load(path))
+    again = parse(checklist, text)
+    planned = plan_import(again, folder)
+    assert sorted(parsed) == sorted([ann, sam])  # jo's file holds exactly what the import writes for its row
+    assert [(p.path, p.existing) for p in planned] == [(jo, True), (ann, True)]
+    assert where(again.findings) == [(2, 1, "CC513"), (3, 1, "CC513"), (4, 1, "CC509")]
+
+
 def test_write_creates_every_file_or_none(
     checklist: Checklist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
