@@ -369,7 +369,7 @@ def aware(when: datetime | None) -> datetime | None:
 # One respondent's answer to one question
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Response:
     status: Status
     answer: str | None  # a readable label of the value; None when there is no value
@@ -431,7 +431,7 @@ def _response(checklist: Checklist, question: Question, answer: Answer | None) -
 # Aggregation over respondents
 
 
-@dataclass
+@dataclass(slots=True)  # one per question of every audit read: no __dict__ each
 class _Totals:
     """Running totals for one question over the respondents read so far."""
 
