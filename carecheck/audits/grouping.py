@@ -34,7 +34,7 @@ from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.names import path_part
 from carecheck.format.resolved import ResolvedChecklist
 from carecheck.fs import is_dir, walk_yaml
-from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Scorecard, aware
+from carecheck.scoring.score import GAP_THRESHOLD, Aggregate, Responses, Scorecard, aware
 from carecheck.scoring.trends import AuditPoint, Comparison, History, LikeForLike, Series, compare, like_for_like
 
 AUTO = "auto"
@@ -124,6 +124,8 @@ class Router:
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
     broken: list[CarecheckError] = field(default_factory=list)
     """Answer files a --baseline auto scan passed over because they cannot be read as answers."""
+    responses: dict[int, tuple[Checklist, Responses]] = field(default_factory=dict, repr=False)
+    """The scored responses of each checklist, shared by its audits (by id, the checklist kept with them)."""
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         label = audit_label(answers)
@@ -133,7 +135,11 @@ class Router:
         group = self.groups.get(key)
         if group is None:
             aggregate = Aggregate(
-                checklist, anonymous=self.anonymous, lenient=True, gap_threshold=self.gap_threshold
+                checklist,
+                anonymous=self.anonymous,
+                lenient=True,
+                gap_threshold=self.gap_threshold,
+                responses=self.responses.setdefault(id(checklist), (checklist, {}))[1],
             )  # lint errors are kept per group and raised only for the audit reported
             group = self.groups[key] = AuditGroup(answers.organisation, answers.checklist.id, label, aggregate)
         group.add(answers, source, findings)

@@ -378,6 +378,11 @@ class _Response:
 
 _OFF = _Response("off", None, None)
 
+Responses = dict[tuple[str, str], "_Response | str"]
+"""Each (question, answer value) met, scored once against one checklist: the response, or why the value
+does not fit. An audit's own, or shared by the audits read against the same checklist (a portfolio keeps
+thousands: one each was a quarter of their memory)."""
+
 
 def _kind(question: Question) -> Kind:
     if isinstance(question.answers, NumberAnswer):
@@ -551,7 +556,9 @@ class Aggregate:
         anonymous: bool = False,
         lenient: bool = False,
         gap_threshold: float = GAP_THRESHOLD,
+        responses: Responses | None = None,
     ) -> None:
+        """`responses`: shared by the audits scored against this same checklist object (each adds to it)."""
         self.checklist = checklist
         self.anonymous = anonymous
         self.lenient = lenient
@@ -565,8 +572,7 @@ class Aggregate:
         self._versions: set[str] = set()
         self._unknown: set[str] = set()
         self._misfits: set[str] = set()
-        self._responses: dict[tuple[str, str], _Response | str] = {}
-        """Each (question, answer value) met, scored once: the response, or why the value does not fit."""
+        self._responses: Responses = {} if responses is None else responses
         self._asked: frozenset[str] | None = frozenset()
         """The questions some answer file asked (`questions:`); None once a file asked every question."""
         self._claims = Claims(checklist)
