@@ -57,23 +57,32 @@ def ordered_map(
 
     `initializer(*initargs)` prepares each process (in this one too, when the work stays here);
     `fn` and the initializer must be module-level functions, their arguments and results picklable.
-    Results come back in input order, as they are ready; an exception in `fn` is raised here.
+    Results come back in input order, as they are ready; an exception in `fn` is raised here. When
+    processes cannot be started, or one dies, the items not yet returned are done in this process.
     """
     min_items = MIN_ITEMS if min_items is None else min_items
     workers = min(jobs or available_cores(), max(1, len(items) // max(1, min_items // 2)))
-    if workers <= 1 or len(items) < min_items:
-        if initializer is not None:
-            initializer(*initargs)
-        yield from paced(map(fn, items))
-        return
-    from concurrent.futures import ProcessPoolExecutor  # here: its import (~10 ms) is paid only when used
+    done = 0
+    if workers > 1 and len(items) >= min_items:
+        from concurrent.futures import ProcessPoolExecutor  # here: its import (~10 ms) is paid only when used
+        from concurrent.futures.process import BrokenProcessPool
 
-    chunk = max(1, min(MAX_CHUNK, len(items) // (workers * CHUNKS_PER_WORKER)))
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
-    try:
-        yield from paced(_windowed(pool, fn, items, chunk, workers * WINDOW_PER_WORKER))
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        chunk = max(1, min(MAX_CHUNK, len(items) // (workers * CHUNKS_PER_WORKER)))
+        pool = None
+        try:
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
+            for result in paced(_windowed(pool, fn, items, chunk, workers * WINDOW_PER_WORKER)):
+                yield result
+                done += 1
+            return
+        except (OSError, BrokenProcessPool):  # no process to be had (a limit, no /dev/shm), or one died
+            pass  # the rest in this process, from where the workers stopped
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+    if initializer is not None:
+        initializer(*initargs)
+    yield from paced(map(fn, items[done:]))
 
 
 def paced(items: Iterable[T]) -> Iterator[T]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import concurrent.futures
+import errno
+import os
 from pathlib import Path
 
 import pytest
@@ -41,6 +44,28 @@ def test_ordered_map_stays_in_process_below_the_threshold_or_with_one_job() -> N
 def test_an_error_in_a_worker_is_raised_in_the_caller() -> None:
     with pytest.raises(ValueError, match="seven"):
         list(parallel.ordered_map(_boom, list(range(40)), jobs=2, min_items=10))
+
+
+def _dies_in_a_worker(n: int) -> int:
+    if n == 25 and str(os.getpid()) != os.environ["CARECHECK_TEST_CALLER"]:
+        os._exit(1)  # a worker killed (out of memory, a signal) mid-run
+    return n * n
+
+
+def test_without_processes_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")  # a process limit reached
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", refuse)
+    items = list(range(50))
+    assert list(parallel.ordered_map(_square, items, jobs=2, min_items=10)) == [n * n for n in items]
+
+
+def test_when_a_worker_dies_the_rest_is_done_here_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CARECHECK_TEST_CALLER", str(os.getpid()))
+    monkeypatch.setattr(parallel, "MAX_CHUNK", 3)
+    items = list(range(60))
+    assert list(parallel.ordered_map(_dies_in_a_worker, items, jobs=2, min_items=10)) == [n * n for n in items]
 
 
 def _checklist(n: int, broken: bool) -> str:
