@@ -84,7 +84,8 @@ def _stamp(when: datetime, offset: timedelta | None) -> str:
 
 
 # The cached datetimes hold pydantic_core's tzinfo: freed in the interpreter's last collection, after
-# pydantic_core's module is gone, they crash it (a segfault at exit). atexit runs before that collection.
+# pydantic_core's module is gone, they crash it (a segfault at exit; pydantic/pydantic#12867). atexit
+# runs before that collection. No other module-level cache of carecheck holds a datetime.
 # (Keying by the naive time instead cost a `replace` per answer: 40% of writing an answer file.)
 atexit.register(_stamp.cache_clear)
 
@@ -126,8 +127,14 @@ def answers_yaml(answers: AnswerFile) -> str:
 
 
 _LINES: dict[tuple[Any, ...], str] = {}
-"""Lines written before, by what they write: `_line` and `_answer_line` keep up to `_KEEP`."""
+"""Lines written before, by what they write (`_line`, `_answer_line`), up to `_KEEP` of them."""
 _KEEP = 50_000
+
+
+def _keep(key: tuple[Any, ...], line: str) -> None:
+    if len(_LINES) >= _KEEP:  # full (most are header lines of one file each): start again, still caching
+        _LINES.clear()
+    _LINES[key] = line
 
 
 def _answer_line(qid: str, answer: Answer) -> str | None:
@@ -143,8 +150,7 @@ def _answer_line(qid: str, answer: Answer) -> str | None:
         if text.count("\n") != 1:
             return None
         line = "  " + text
-        if len(_LINES) < _KEEP:
-            _LINES[key] = line
+        _keep(key, line)
     return line
 
 
@@ -160,8 +166,7 @@ def _line(key: str, value: Any) -> str:
     line = _LINES.get(cache_key)
     if line is None:
         line = dump_yaml({key: value})
-        if len(_LINES) < _KEEP:
-            _LINES[cache_key] = line
+        _keep(cache_key, line)
     return line
 
 

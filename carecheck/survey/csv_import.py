@@ -299,7 +299,9 @@ class Headers:
     questions: dict[str, Question] = field(init=False)
     fields: dict[str, str] = field(init=False)
     lookups: dict[str, dict[str, str] | None] = field(init=False)
-    read: dict[tuple[str, str, bool], tuple[str | None, str]] = field(default_factory=dict)
+    read: dict[tuple[str, str, bool], tuple[str | None, str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
     """Cells read before (`answer`): a survey's answers repeat (yes, no, 3) down each column."""
 
     def __post_init__(self) -> None:
@@ -791,7 +793,9 @@ def existing_answer_files(
     expected = expected or {}
     known = {p: expected[p] for p in paths if p in expected and _holds(p, answers_yaml(expected[p]).encode())}
     seen = {real_path(path) for path in known}
-    read = read_answers([(p, False) for p in paths if p not in known], seen, skip_broken=True, jobs=None)
+    # each read as if named (not passed over for its first line, as a folder walk does): whatever loads
+    # as an answer file is one here, as it was before (else a hand-edited file would be imported twice)
+    read = read_answers([(p, True) for p in paths if p not in known], seen, skip_broken=True, jobs=None)
     found = {**dict(read), **known}
     return [(path, found[path]) for path in paths if path in found]
 

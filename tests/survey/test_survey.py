@@ -451,6 +451,19 @@ def test_a_file_as_the_import_wrote_it_is_not_parsed_again_but_one_edited_is(
     assert where(again.findings) == [(2, 1, "CC513"), (3, 1, "CC513"), (4, 1, "CC509")]
 
 
+def test_an_answer_file_that_does_not_start_as_the_import_writes_it_still_counts(
+    checklist: Checklist, tmp_path: Path
+) -> None:
+    text = "name,organisation,date,trained\nJo,Acme,2026-09-14,2\n"
+    folder = tmp_path / "audits"
+    (item,) = write_import(plan_import(parse(checklist, text), folder), folder)
+    written = item.path.read_text(encoding="utf-8")
+    item.path.write_text(written.replace("carecheck-answers:", '"carecheck-answers":', 1), encoding="utf-8")
+    again = parse(checklist, text)
+    assert [(p.path, p.existing) for p in plan_import(again, folder)] == [(item.path, True)]
+    assert where(again.findings) == [(2, 1, "CC513")]
+
+
 def test_write_creates_every_file_or_none(
     checklist: Checklist, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
