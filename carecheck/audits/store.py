@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from carecheck.audits.records import keep_checklist
-from carecheck.errors import CarecheckError, InputError
+from carecheck.errors import InputError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.names import audit_folder_name, path_part, slug
@@ -91,16 +91,14 @@ def find_completed(
 def _find(
     folder: Path, checklist_id: str, organisation: str | None, respondent: str | None, *, completed: bool
 ) -> list[Unfinished]:
-    from carecheck.catalog.loading import load_answer_file
+    from carecheck.catalog.loading import read_answers
 
     found: list[Unfinished] = []
     if not is_dir(folder):
         return found
-    for path in walk_yaml(folder):
-        try:
-            _, answers = load_answer_file(path)
-        except CarecheckError:
-            continue  # not an answer file, or a broken one: `carecheck validate` reports those
+    # every YAML file read as if named (whatever loads as an answer file is one), over every core as
+    # `report` reads; one that is not an answer file, or is broken, passed over (`validate` reports it)
+    for path, answers in read_answers([(p, True) for p in walk_yaml(folder)], skip_broken=True, jobs=None):
         if (answers.completed is not None) != completed or answers.checklist.id != checklist_id:
             continue
         if organisation is not None and _same_name(answers.organisation, organisation) is False:
