@@ -15,9 +15,12 @@ totals) is not rescanned at each collection, which made a long run quadratic.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import itertools
 import os
+import signal
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TypeVar
 
@@ -57,32 +60,51 @@ def ordered_map(
 
     `initializer(*initargs)` prepares each process (in this one too, when the work stays here);
     `fn` and the initializer must be module-level functions, their arguments and results picklable.
-    Results come back in input order, as they are ready; an exception in `fn` is raised here. When
-    processes cannot be started, or one dies, the items not yet returned are done in this process.
+    Results come back in input order, as they are ready; an exception in `fn` is raised here. When no
+    worker process can be started (a process or thread limit, no /dev/shm), all of it is done here.
+    Workers ignore Ctrl-C: the interrupt is this process's, which then stops them.
     """
     min_items = MIN_ITEMS if min_items is None else min_items
     workers = min(jobs or available_cores(), max(1, len(items) // max(1, min_items // 2)))
-    done = 0
     if workers > 1 and len(items) >= min_items:
         from concurrent.futures import ProcessPoolExecutor  # here: its import (~10 ms) is paid only when used
-        from concurrent.futures.process import BrokenProcessPool
 
         chunk = max(1, min(MAX_CHUNK, len(items) // (workers * CHUNKS_PER_WORKER)))
+        chunks = (items[start : start + chunk] for start in range(0, len(items), chunk))
         pool = None
-        try:
-            pool = ProcessPoolExecutor(max_workers=workers, initializer=initializer, initargs=initargs)
-            for result in paced(_windowed(pool, fn, items, chunk, workers * WINDOW_PER_WORKER)):
-                yield result
-                done += 1
-            return
-        except (OSError, BrokenProcessPool):  # no process to be had (a limit, no /dev/shm), or one died
-            pass  # the rest in this process, from where the workers stopped
-        finally:
-            if pool is not None:
+        try:  # the workers start with the first submissions
+            pool = ProcessPoolExecutor(max_workers=workers, initializer=_worker_start, initargs=(initializer, initargs))
+            pending = deque(
+                pool.submit(_run_chunk, fn, part) for part in itertools.islice(chunks, workers * WINDOW_PER_WORKER)
+            )
+        except (OSError, RuntimeError):  # no process or thread to be had: everything in this process
+            _abandon(pool)
+        else:
+            try:
+                yield from paced(_windowed(pool, fn, chunks, pending))
+            finally:
                 pool.shutdown(wait=True, cancel_futures=True)
+            return
     if initializer is not None:
         initializer(*initargs)
-    yield from paced(map(fn, items[done:]))
+    yield from paced(map(fn, items))
+
+
+def _worker_start(initializer: Callable[..., Any] | None, initargs: tuple[Any, ...]) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole process group: the caller handles it
+    if initializer is not None:
+        initializer(*initargs)
+
+
+def _abandon(pool: Any) -> None:
+    """Stop a pool that failed to start: workers forked before the failure would wait for work forever
+    (no manager thread to tell them to stop), and the interpreter waits for them at exit."""
+    if pool is None:
+        return
+    for process in list((getattr(pool, "_processes", None) or {}).values()):  # a private field, if there
+        process.terminate()
+    with contextlib.suppress(RuntimeError):  # its manager thread never started
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def paced(items: Iterable[T]) -> Iterator[T]:
@@ -106,13 +128,9 @@ def paced(items: Iterable[T]) -> Iterator[T]:
             gc.unfreeze()
 
 
-def _windowed(pool: Any, fn: Callable[[T], R], items: Sequence[T], chunk: int, window: int) -> Iterator[R]:
-    """The results of `fn` over `items`, in order, with at most `window` chunks submitted and not yet taken:
-    results waiting here (unpickled objects) stay a few chunks' worth, however many items there are."""
-    from collections import deque
-
-    chunks = (items[start : start + chunk] for start in range(0, len(items), chunk))
-    pending: deque[Any] = deque(pool.submit(_run_chunk, fn, part) for part in itertools.islice(chunks, window))
+def _windowed(pool: Any, fn: Callable[[T], R], chunks: Iterator[Sequence[T]], pending: deque[Any]) -> Iterator[R]:
+    """The results of `fn` over the `pending` chunks and then `chunks`, in order, one more submitted as each
+    is taken: results waiting here (unpickled objects) stay a window's worth, however many items there are."""
     while pending:
         results = pending.popleft().result()
         for part in itertools.islice(chunks, 1):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import concurrent.futures
 import errno
 import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 import pytest
@@ -52,6 +54,10 @@ def _dies_in_a_worker(n: int) -> int:
     return n * n
 
 
+def _ignores_ctrl_c(n: int) -> bool:
+    return signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
 def test_without_processes_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(*args: object, **kwargs: object) -> None:
         raise BlockingIOError(errno.EAGAIN, "Resource temporarily unavailable")  # a process limit reached
@@ -61,11 +67,16 @@ def test_without_processes_the_work_is_done_here(monkeypatch: pytest.MonkeyPatch
     assert list(parallel.ordered_map(_square, items, jobs=2, min_items=10)) == [n * n for n in items]
 
 
-def test_when_a_worker_dies_the_rest_is_done_here_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_worker_that_dies_is_an_error_here_not_a_hang(monkeypatch: pytest.MonkeyPatch) -> None:
+    # not redone here: the item that killed a worker (a crash, memory) would kill this process too
     monkeypatch.setenv("CARECHECK_TEST_CALLER", str(os.getpid()))
-    monkeypatch.setattr(parallel, "MAX_CHUNK", 3)
-    items = list(range(60))
-    assert list(parallel.ordered_map(_dies_in_a_worker, items, jobs=2, min_items=10)) == [n * n for n in items]
+    with pytest.raises(BrokenProcessPool):
+        list(parallel.ordered_map(_dies_in_a_worker, list(range(60)), jobs=2, min_items=10))
+
+
+def test_workers_leave_ctrl_c_to_the_caller_which_keeps_its_own() -> None:
+    assert all(parallel.ordered_map(_ignores_ctrl_c, list(range(40)), jobs=2, min_items=10))
+    assert not any(parallel.ordered_map(_ignores_ctrl_c, list(range(40)), jobs=1, min_items=10))
 
 
 def _checklist(n: int, broken: bool) -> str:
