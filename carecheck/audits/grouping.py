@@ -124,8 +124,8 @@ class Router:
     groups: dict[Key, AuditGroup] = field(default_factory=dict)
     broken: list[CarecheckError] = field(default_factory=list)
     """Answer files a --baseline auto scan passed over because they cannot be read as answers."""
-    responses: dict[int, tuple[Checklist, Responses]] = field(default_factory=dict, repr=False)
-    """The scored responses of each checklist, shared by its audits (by id, the checklist kept with them)."""
+    responses: dict[str, Responses] = field(default_factory=dict, repr=False)
+    """The scored responses of each checklist (by its sha256), shared by the audits scored against it."""
 
     def add(self, checklist: Checklist, answers: AnswerFile, source: str, findings: Sequence[Finding] = ()) -> None:
         label = audit_label(answers)
@@ -139,7 +139,7 @@ class Router:
                 anonymous=self.anonymous,
                 lenient=True,
                 gap_threshold=self.gap_threshold,
-                responses=self.responses.setdefault(id(checklist), (checklist, {}))[1],
+                responses=self.responses.setdefault(checklist.sha256, {}),
             )  # lint errors are kept per group and raised only for the audit reported
             group = self.groups[key] = AuditGroup(answers.organisation, answers.checklist.id, label, aggregate)
         group.add(answers, source, findings)

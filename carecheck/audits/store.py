@@ -91,14 +91,12 @@ def find_completed(
 def _find(
     folder: Path, checklist_id: str, organisation: str | None, respondent: str | None, *, completed: bool
 ) -> list[Unfinished]:
-    from carecheck.catalog.loading import read_answers
+    from carecheck.catalog.loading import loadable_answers
 
     found: list[Unfinished] = []
     if not is_dir(folder):
         return found
-    # every YAML file read as if named (whatever loads as an answer file is one), over every core as
-    # `report` reads; one that is not an answer file, or is broken, passed over (`validate` reports it)
-    for path, answers in read_answers([(p, True) for p in walk_yaml(folder)], skip_broken=True, jobs=None):
+    for path, answers in loadable_answers(walk_yaml(folder)):
         if (answers.completed is not None) != completed or answers.checklist.id != checklist_id:
             continue
         if organisation is not None and _same_name(answers.organisation, organisation) is False:

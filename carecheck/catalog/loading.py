@@ -559,11 +559,18 @@ def read_answers(
             if key not in seen:
                 seen.add(key)
                 yield path, result[0]
-        elif result == REDO:
+        elif result == REDO and (broken is not None or not skip_broken):  # its error wanted: met as in one process
             for again, _, answers in read_answer_files(
                 [(path, explicit)], seen, skip_broken=skip_broken, broken=broken
             ):
                 yield again, answers
+
+
+def loadable_answers(paths: Iterable[Path], seen: set[Path] | None = None) -> Iterator[tuple[Path, AnswerFile]]:
+    """Whichever of `paths` load as answer files, over every core: each read as if named (not passed over
+    for its first line, as a folder walk is), one that does not load skipped (`validate` reports it).
+    What `import` and `audit` look for among the files already in an audits folder."""
+    return read_answers([(path, True) for path in paths], seen, skip_broken=True, jobs=None)
 
 
 def read_answer_files(

@@ -780,11 +780,10 @@ def same_answers(a: AnswerFile, b: AnswerFile) -> bool:
 def existing_answer_files(
     folder: Path, expected: Mapping[Path, AnswerFile] | None = None
 ) -> list[tuple[Path, AnswerFile]]:
-    """The answer files under `folder`, in walk order (fs.walk_yaml; files that are not answer files, or
-    cannot be read as one, ignored: `carecheck validate` reports those), read over every core as `report`
-    reads them (catalog.read_answers). A file at a path of `expected` that holds exactly the text written
-    for its answers (an import run again) is taken as those answers without being parsed."""
-    from carecheck.catalog.loading import read_answers
+    """The answer files under `folder`, in walk order (fs.walk_yaml, catalog.loadable_answers). A file at a
+    path of `expected` that holds exactly the text written for its answers (an import run again) is taken
+    as those answers without being parsed."""
+    from carecheck.catalog.loading import loadable_answers
     from carecheck.format.reader import real_path
 
     if not is_dir(folder):
@@ -793,10 +792,7 @@ def existing_answer_files(
     expected = expected or {}
     known = {p: expected[p] for p in paths if p in expected and _holds(p, answers_yaml(expected[p]).encode())}
     seen = {real_path(path) for path in known}
-    # each read as if named (not passed over for its first line, as a folder walk does): whatever loads
-    # as an answer file is one here, as it was before (else a hand-edited file would be imported twice)
-    read = read_answers([(p, True) for p in paths if p not in known], seen, skip_broken=True, jobs=None)
-    found = {**dict(read), **known}
+    found = {**dict(loadable_answers((p for p in paths if p not in known), seen)), **known}
     return [(path, found[path]) for path in paths if path in found]
 
 
