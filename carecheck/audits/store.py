@@ -64,49 +64,83 @@ class Unfinished:
     answers: AnswerFile
 
 
-def find_unfinished(
-    folder: Path,
-    checklist_id: str,
-    organisation: str | None = None,
-    respondent: str | None = None,
-) -> list[Unfinished]:
-    """Unfinished audits of a checklist in `folder` (and below), most recently started first.
+_Signature = tuple[int, int, int, int]
+_Key = tuple[str, str, str, bool]
+"""What an answer file is matched by: its checklist id, organisation, respondent name and whether it is completed."""
 
-    Matching uses the fields of each file, not its name: the organisation and
-    respondent name are compared when given, ignoring case and spacing.
+
+class AuditsFolder:
+    """The answer files of an audits folder, as one `audit` run looks for its own among them.
+
+    A run looks twice: for an unfinished audit to offer before the first question, and for a completed
+    one of the same person once the name is known. The first look reads every file (over every core,
+    as `report` reads); a later one reads again only the files whose size, times or inode changed since,
+    and the few that match, so what it returns is as the files stand then. Nothing is kept between runs.
     """
-    return _find(folder, checklist_id, organisation, respondent, completed=False)
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self._keys: dict[Path, tuple[_Signature | None, _Key | None]] = {}
+
+    def unfinished(
+        self, checklist_id: str, organisation: str | None = None, respondent: str | None = None
+    ) -> list[Unfinished]:
+        """Unfinished audits of a checklist in the folder (and below), most recently started first.
+
+        Matching uses the fields of each file, not its name: the organisation and
+        respondent name are compared when given, ignoring case and spacing.
+        """
+        return self._find(checklist_id, organisation, respondent, completed=False)
+
+    def completed(
+        self, checklist_id: str, organisation: str | None = None, respondent: str | None = None
+    ) -> list[Unfinished]:
+        """Completed audits of a checklist in the folder (and below), matched as `unfinished` does: to amend."""
+        return self._find(checklist_id, organisation, respondent, completed=True)
+
+    def _find(
+        self, checklist_id: str, organisation: str | None, respondent: str | None, *, completed: bool
+    ) -> list[Unfinished]:
+        from carecheck.catalog.loading import loadable_answers
+
+        if not is_dir(self.folder):
+            return []
+
+        def wanted(key: _Key | None) -> bool:
+            return (
+                key is not None
+                and key[0] == checklist_id
+                and key[3] == completed
+                and (organisation is None or _same_name(key[1], organisation))
+                and (respondent is None or _same_name(key[2], respondent))
+            )
+
+        paths = list(walk_yaml(self.folder))
+        signatures = {path: _signature(path) for path in paths}
+        # read: the files new or changed since the last look, and those that matched then (as they stand now)
+        todo = [p for p in paths if (k := self._keys.get(p)) is None or k[0] != signatures[p] or wanted(k[1])]
+        self._keys.update((p, (signatures[p], None)) for p in todo)  # None: not (or no longer) an answer file
+        found: dict[Path, AnswerFile] = {}
+        for path, answers in loadable_answers(todo):
+            self._keys[path] = (signatures[path], _key(answers))
+            if wanted(self._keys[path][1]):
+                found[path] = answers
+        ordered = [Unfinished(p, found[p]) for p in paths if p in found]
+        epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
+        ordered.sort(key=lambda u: _aware(u.answers.started) or epoch, reverse=True)
+        return ordered
 
 
-def find_completed(
-    folder: Path,
-    checklist_id: str,
-    organisation: str | None = None,
-    respondent: str | None = None,
-) -> list[Unfinished]:
-    """Completed audits of a checklist in `folder` (and below), as find_unfinished matches them: to amend."""
-    return _find(folder, checklist_id, organisation, respondent, completed=True)
+def _signature(path: Path) -> _Signature | None:
+    try:
+        st = path.stat()
+    except (OSError, ValueError):
+        return None
+    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
 
 
-def _find(
-    folder: Path, checklist_id: str, organisation: str | None, respondent: str | None, *, completed: bool
-) -> list[Unfinished]:
-    from carecheck.catalog.loading import loadable_answers
-
-    found: list[Unfinished] = []
-    if not is_dir(folder):
-        return found
-    for path, answers in loadable_answers(walk_yaml(folder)):
-        if (answers.completed is not None) != completed or answers.checklist.id != checklist_id:
-            continue
-        if organisation is not None and _same_name(answers.organisation, organisation) is False:
-            continue
-        if respondent is not None and _same_name(answers.respondent.name, respondent) is False:
-            continue
-        found.append(Unfinished(path, answers))
-    epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
-    found.sort(key=lambda u: _aware(u.answers.started) or epoch, reverse=True)
-    return found
+def _key(answers: AnswerFile) -> _Key:
+    return answers.checklist.id, answers.organisation, answers.respondent.name, answers.completed is not None
 
 
 def _same_name(a: str, b: str) -> bool:

@@ -19,13 +19,13 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from carecheck import clock
 from carecheck.audits.records import keep_checklist, records_folder
-from carecheck.audits.store import Unfinished, create_answer_file, find_completed, find_unfinished, save_answers
+from carecheck.audits.store import AuditsFolder, Unfinished, create_answer_file, save_answers
 from carecheck.catalog.config import DEFAULT_CHECKLIST
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import EXIT_INTERRUPTED, FindingsError, InputError, Interrupted, UsageError, printable
@@ -858,6 +858,11 @@ class AuditRequest:
     amend: bool = False
     """With `answers`: amend the completed audit of the same organisation, respondent and label."""
 
+    @cached_property
+    def audits(self) -> AuditsFolder:
+        """The answer files in `folder` as this run finds its own among them (read once, then what changed)."""
+        return AuditsFolder(self.folder)
+
 
 def run_audit(
     request: AuditRequest,
@@ -950,7 +955,7 @@ def _header(
 def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now: Callable[[], datetime]) -> Audit:
     """A new audit (or, when one is waiting and the person agrees, an unfinished one)."""
     if not request.new:
-        waiting = find_unfinished(request.folder, checklist.id, request.organisation, request.respondent)
+        waiting = request.audits.unfinished(checklist.id, request.organisation, request.respondent)
         if waiting:
             chosen = _offer_resume(waiting, checklist, prompter)
             if chosen is not None:
@@ -966,7 +971,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         "Your role", [Item(ROLE_LABELS.get(r, r), r) for r in ROLES], default="management"
     )
     header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
-    done = _completed_by(request.folder, checklist, header)
+    done = _completed_by(request.audits, checklist, header)
     if done is not None:  # a second file would be one person answering twice, which `report` refuses (CC206)
         prompter.say(f"{header.respondent.name} completed audit {header.audit} of {header.organisation} already.")
         if not _amend_consent(done.path, done.answers, prompter):
@@ -982,11 +987,11 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
     return audit
 
 
-def _completed_by(folder: Path, checklist: Checklist, header: AnswerFile) -> Unfinished | None:
+def _completed_by(audits: AuditsFolder, checklist: Checklist, header: AnswerFile) -> Unfinished | None:
     """The audit of this checklist, organisation and label that this (named) respondent completed already."""
     if not header.respondent.name.strip():
         return None  # anonymous answers cannot be told apart
-    found = find_completed(folder, checklist.id, header.organisation, header.respondent.name)
+    found = audits.completed(checklist.id, header.organisation, header.respondent.name)
     return next((done for done in found if audit_label(done.answers) == header.audit), None)
 
 
@@ -1146,7 +1151,7 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
         return _amend_from_answers(request, checklist, header, answers, now)
     # The same audit already under way (an earlier --answers run, or one begun interactively):
     # carry on in that file, the given answers taking precedence.
-    for waiting in find_unfinished(request.folder, checklist.id, organisation, respondent.name):
+    for waiting in request.audits.unfinished(checklist.id, organisation, respondent.name):
         if audit_label(waiting.answers) == header.audit:
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
             audit.take_lock(now())
@@ -1180,7 +1185,7 @@ def _completed_already(
     """`--answers` for an audit this person completed already: the same answers are saved there already
     (nothing written, as `import` skips them), others are refused (not a second file that `report` refuses
     as one person answering twice, CC206): --amend says to change it."""
-    done = _completed_by(request.folder, checklist, header)
+    done = _completed_by(request.audits, checklist, header)
     if done is not None:
         kept = {qid: (a.value, a.note) for qid, a in done.answers.answers.items()}
         if kept == {qid: (a.value, a.note) for qid, a in given.items()}:
@@ -1253,7 +1258,7 @@ def _amend_from_answers(
     """`--answers FILE --amend`: the completed audit of this organisation, respondent and label, amended."""
     found = [
         c
-        for c in find_completed(request.folder, checklist.id, header.organisation, header.respondent.name)
+        for c in request.audits.completed(checklist.id, header.organisation, header.respondent.name)
         if audit_label(c.answers) == header.audit
     ]
     if not found:

@@ -16,7 +16,7 @@ from yaml_readers import assert_read_alike
 from yaml_readers import texts as tricky_texts
 
 from carecheck import fs
-from carecheck.audits.store import create_answer_file, default_answer_path, find_unfinished, save_answers
+from carecheck.audits.store import AuditsFolder, create_answer_file, default_answer_path, save_answers
 from carecheck.catalog.loading import load_answer_file
 from carecheck.errors import InputError
 from carecheck.format.answers import quarter_label
@@ -286,11 +286,11 @@ def test_find_unfinished_matches_checklist_organisation_and_respondent(tmp_path:
     hidden.mkdir()
     create_answer_file(hidden, answer_file())
 
-    found = find_unfinished(tmp_path, "care-essentials", "acme  LTD", "jo smith")
+    found = AuditsFolder(tmp_path).unfinished("care-essentials", "acme  LTD", "jo smith")
     assert [u.path for u in found] == [wanted, older]
-    everyone = find_unfinished(tmp_path, "care-essentials")
+    everyone = AuditsFolder(tmp_path).unfinished("care-essentials")
     assert len(everyone) == 4
-    assert find_unfinished(tmp_path / "missing", "care-essentials") == []
+    assert AuditsFolder(tmp_path / "missing").unfinished("care-essentials") == []
 
 
 def test_find_unfinished_walks_as_validate_does(tmp_path: Path) -> None:
@@ -302,7 +302,44 @@ def test_find_unfinished_walks_as_validate_does(tmp_path: Path) -> None:
         (tmp_path / folder).mkdir()
         create_answer_file(tmp_path / folder, answer_file())
     (tmp_path / "env" / "pyvenv.cfg").write_text("")
-    assert [u.path for u in find_unfinished(tmp_path, "care-essentials")] == [yml]
+    assert [u.path for u in AuditsFolder(tmp_path).unfinished("care-essentials")] == [yml]
+
+
+def test_a_second_look_reads_only_what_changed_and_what_matched(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `audit` looks twice (an unfinished audit to offer, then a completed one of the person named): the
+    # second look must see the folder as it stands then without reading every file again
+    from carecheck.catalog import loading
+
+    mine = create_answer_file(tmp_path, answer_file())
+    theirs = create_answer_file(tmp_path, answer_file(respondent={"name": "Sam", "role": "management"}))
+    others = [create_answer_file(tmp_path, answer_file(organisation=f"Org {n}")) for n in range(3)]
+    asked: list[list[Path]] = []
+    real = loading.loadable_answers
+
+    def counted(paths: Any, seen: Any = None) -> Any:
+        asked.append(list(paths))
+        return real(asked[-1], seen)
+
+    monkeypatch.setattr(loading, "loadable_answers", counted)
+    audits = AuditsFolder(tmp_path)
+    assert [u.path for u in audits.unfinished("care-essentials", "Acme Ltd", "Jo Smith")] == [mine]
+    assert sorted(asked[-1]) == sorted([mine, theirs, *others])
+    assert audits.completed("care-essentials", "Acme Ltd", "Jo Smith") == []
+    assert asked[-1] == []  # nothing changed, nothing matched: no file read
+    assert {u.path for u in audits.unfinished("care-essentials", "Acme Ltd")} == {mine, theirs}
+    assert asked[-1] == [mine, theirs]  # the files that match, read again as they stand now; nothing else
+
+    jo = {"name": "Jo Smith", "role": "front-line"}
+    save_answers(theirs, answer_file(respondent=jo, completed="2026-08-04T09:00:00Z"))
+    others[0].unlink()
+    save_answers(mine, answer_file(completed="2026-08-05T09:00:00Z"))
+    done = audits.completed("care-essentials", "Acme Ltd", "Jo Smith")
+    assert {u.path for u in done} == {mine, theirs}
+    assert sorted(asked[-1]) == sorted([mine, theirs])
+    assert audits.unfinished("care-essentials", "Acme Ltd", "Jo Smith") == []
+    assert asked[-1] == []  # nothing changed, nothing matched
 
 
 def test_the_walker_goes_depth_levels_down_in_a_stable_order(tmp_path: Path) -> None:
