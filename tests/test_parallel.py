@@ -209,3 +209,40 @@ def test_paced_pauses_the_collector_collects_cycles_as_it_goes_and_resumes_it(mo
     for _ in parallel.paced(range(10)):
         break  # a loop left early resumes it too
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_import_and_collect_read_the_audits_folder_over_jobs_processes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[int] = []
+
+    class Counted(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            started.append(1)
+            super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+    (tmp_path / "par.yaml").write_text(CHECKLIST, encoding="utf-8")
+    audits = tmp_path / "audits" / "acme" / "2026-Q3"
+    audits.mkdir(parents=True)
+    for n in range(40):
+        (audits / f"a{n:03d}.yaml").write_text(_answers(n), encoding="utf-8")
+    (audits / "broken.yaml").write_text("carecheck-answers: 1\n  - [\n", encoding="utf-8")  # passed over
+    # Person 3 has answered already, otherwise: refused; Person 90 is new
+    survey = "name,role,organisation,date,q1,q2,q3\nPerson 3,management,Acme,2026-09-01,no,1,9\n"
+    (tmp_path / "survey.csv").write_text(survey + "Person 90,front-line,Acme,2026-09-01,yes,4,2\n", encoding="utf-8")
+    returned = tmp_path / "returned.yaml"
+    returned.write_text(_answers(5).replace("note: note 5", "note: changed"), encoding="utf-8")
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 10)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Counted)
+    monkeypatch.chdir(tmp_path)
+    for command, found in (
+        (["import", "survey.csv", "--checklist", "par.yaml", "--dry-run"], "CC509 Person 3"),
+        (["collect", str(returned), "--checklist", "par.yaml", "--dry-run"], "CC509 Person 5"),
+    ):
+        one = _cli([*command, "--jobs", "1"])
+        assert not started, command  # --jobs 1: this process only
+        two = _cli([*command, "--jobs", "2"])
+        assert started, command
+        assert one[0] == 1 and found in one[2], one
+        assert two == one, command
+        started.clear()

@@ -566,11 +566,13 @@ def read_answers(
                 yield again, answers
 
 
-def loadable_answers(paths: Iterable[Path], seen: set[Path] | None = None) -> Iterator[tuple[Path, AnswerFile]]:
-    """Whichever of `paths` load as answer files, over every core: each read as if named (not passed over
-    for its first line, as a folder walk is), one that does not load skipped (`validate` reports it).
-    What `import` and `audit` look for among the files already in an audits folder."""
-    return read_answers([(path, True) for path in paths], seen, skip_broken=True, jobs=None)
+def loadable_answers(
+    paths: Iterable[Path], seen: set[Path] | None = None, *, jobs: int | None = None
+) -> Iterator[tuple[Path, AnswerFile]]:
+    """Whichever of `paths` load as answer files, over `jobs` processes (None: every core): each read as
+    if named (not passed over for its first line, as a folder walk is), one that does not load skipped
+    (`validate` reports it). What `import` and `audit` look for among the files already in an audits folder."""
+    return read_answers([(path, True) for path in paths], seen, skip_broken=True, jobs=jobs)
 
 
 def read_answer_files(

@@ -11,6 +11,7 @@ import click
 
 from carecheck.cli.base import (
     AUDITS_DIR,
+    JOBS,
     TEXT,
     DefaultChecklistCommand,
     _catalog,
@@ -156,6 +157,7 @@ def audit(
     metavar="MB",
     help="Refuse a file larger than MB megabytes [default: 64].",
 )
+@JOBS
 def import_survey(
     source: Path,
     checklist: str | None,
@@ -166,6 +168,7 @@ def import_survey(
     role_map: Path | None,
     max_rows: int | None,
     max_mb: int | None,
+    jobs: int | None,
 ) -> None:
     """Turn a survey export (CSV, one row per respondent) into answer files, one per row.
 
@@ -191,6 +194,7 @@ def import_survey(
         role_map=_role_map(role_map),
         max_rows=max_rows,
         max_bytes=None if max_mb is None else max_mb * 1024 * 1024,
+        jobs=jobs,
     )
     result = run_import(request, _catalog(), lambda: now(os.environ))
     color = _use_color(sys.stderr)

@@ -88,7 +88,8 @@ JOBS = click.option(
     help="Processes that share the files [default: every core; 1: this process only]. "
     "Used from 400 files on; the output is the same either way.",
 )
-"""`--jobs`: how many processes `validate`, `report`, `history` and `portfolio` may spread their files over."""
+"""`--jobs`: the processes `validate`, `report`, `history` and `portfolio` spread their files over, and
+`import` and `collect` the answer files already in the audits folder."""
 
 
 class Text(click.types.StringParamType):

@@ -10,6 +10,7 @@ import click
 
 from carecheck.cli.base import (
     AUDITS_DIR,
+    JOBS,
     DefaultChecklistCommand,
     _catalog,
     _refuse_replacing,
@@ -90,7 +91,8 @@ def export(
     help="The checklist the files answer; files of another are refused (default: the one the first file names).",
 )
 @click.option("--dry-run", is_flag=True, help="Check every file and show where it would go; write nothing.")
-def collect(sources: tuple[Path, ...], folder: Path, checklist: str | None, dry_run: bool) -> None:
+@JOBS
+def collect(sources: tuple[Path, ...], folder: Path, checklist: str | None, dry_run: bool, jobs: int | None) -> None:
     """File returned answer files (the offline form's downloads, e-mail attachments) into the audits folder.
 
     Each goes to DIR/<organisation>/<audit>/<checklist>--<name>.yaml, whatever it was called
@@ -102,7 +104,7 @@ def collect(sources: tuple[Path, ...], folder: Path, checklist: str | None, dry_
     from carecheck.render.style import styler
     from carecheck.survey.collect import CollectRequest, run_collect, summary_lines
 
-    result = run_collect(CollectRequest(sources, folder, checklist, dry_run), _catalog())
+    result = run_collect(CollectRequest(sources, folder, checklist, dry_run, jobs), _catalog())
     color = _use_color(sys.stderr)
     for finding in result.warnings:
         click.echo(format_finding(finding, styler(color)), err=True, color=color)

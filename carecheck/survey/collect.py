@@ -34,6 +34,8 @@ class CollectRequest:
     folder: Path = Path("audits")
     checklist: str | None = None
     dry_run: bool = False
+    jobs: int | None = None
+    """Processes that read the answer files already in `folder` (`--jobs`); None: every core."""
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,7 @@ def run_collect(request: CollectRequest, catalog: Catalog) -> CollectResult:
     refuse_duplicates(survey)
     if not request.dry_run:
         recover_batches(request.folder)  # a killed collect or import: finished if it was committed, else removed
-    planned = plan_import(survey, request.folder)
+    planned = plan_import(survey, request.folder, jobs=request.jobs)
     if survey.errors:
         raise CollectErrors(survey.findings)
     if not request.dry_run:

@@ -198,6 +198,8 @@ class ImportRequest:
     """Respondents at most (`--max-rows`); None: MAX_ROWS."""
     max_bytes: int | None = None
     """Bytes at most (`--max-mb`); None: MAX_BYTES."""
+    jobs: int | None = None
+    """Processes that read the answer files already in `folder` (`--jobs`); None: every core."""
 
 
 @dataclass(frozen=True)
@@ -778,7 +780,7 @@ def same_answers(a: AnswerFile, b: AnswerFile) -> bool:
 
 
 def existing_answer_files(
-    folder: Path, expected: Mapping[Path, AnswerFile] | None = None
+    folder: Path, expected: Mapping[Path, AnswerFile] | None = None, *, jobs: int | None = None
 ) -> list[tuple[Path, AnswerFile]]:
     """The answer files under `folder`, in walk order (fs.walk_yaml, catalog.loadable_answers). A file at a
     path of `expected` that holds exactly the text written for its answers (an import run again) is taken
@@ -792,7 +794,7 @@ def existing_answer_files(
     expected = expected or {}
     known = {p: expected[p] for p in paths if p in expected and _holds(p, answers_yaml(expected[p]).encode())}
     seen = {real_path(path) for path in known}
-    found = {**dict(loadable_answers((p for p in paths if p not in known), seen)), **known}
+    found = {**dict(loadable_answers((p for p in paths if p not in known), seen, jobs=jobs)), **known}
     return [(path, found[path]) for path in paths if path in found]
 
 
@@ -804,10 +806,11 @@ def _holds(path: Path, data: bytes) -> bool:
         return False
 
 
-def plan_import(survey: Survey, folder: Path) -> list[Planned]:
-    """Where each row would go; rows already in `folder` are skipped (same answers) or errors (others)."""
+def plan_import(survey: Survey, folder: Path, *, jobs: int | None = None) -> list[Planned]:
+    """Where each row would go; rows already in `folder` (read over `jobs` processes) are skipped (same
+    answers) or errors (others)."""
     existing = existing_answer_files(
-        folder, {default_answer_path(folder, row.answers): row.answers for row in survey.rows}
+        folder, {default_answer_path(folder, row.answers): row.answers for row in survey.rows}, jobs=jobs
     )
     by_key: dict[tuple[str, str, str, str], list[tuple[Path, AnswerFile]]] = {}
     for path, answers in existing:
@@ -886,7 +889,8 @@ def run_import(request: ImportRequest, catalog: Catalog, now: Callable[[], datet
     )
     if not request.dry_run:
         recover_batches(request.folder)  # a killed import: finished if it was committed, else removed
-    planned = plan_import(survey, request.folder)  # also when rows have errors: report everything at once
+    # also when rows have errors: report everything at once
+    planned = plan_import(survey, request.folder, jobs=request.jobs)
     if survey.errors:
         raise SurveyErrors(survey.findings)
     if not request.dry_run:
