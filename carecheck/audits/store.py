@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -64,9 +65,15 @@ class Unfinished:
     answers: AnswerFile
 
 
-_Signature = tuple[int, int, int, int]
+_Identity = tuple[int, int]
+"""A file as the system knows it (device, inode): every path to it (a symlink) names the same one."""
+_Signature = tuple[int, int, int]
+"""Size, modification and change times: a file whose signature is the same was not written since."""
 _Key = tuple[str, str, str, bool]
 """What an answer file is matched by: its checklist id, organisation, respondent name and whether it is completed."""
+RACY_NS = 2_000_000_000
+"""A file written this close before a look may be written again within the same timestamp (FAT keeps
+2-second times): its signature is not trusted, and the next look reads it again (git's "racy clean")."""
 
 
 class AuditsFolder:
@@ -74,13 +81,13 @@ class AuditsFolder:
 
     A run looks twice: for an unfinished audit to offer before the first question, and for a completed
     one of the same person once the name is known. The first look reads every file (over every core,
-    as `report` reads); a later one reads again only the files whose size, times or inode changed since,
-    and the few that match, so what it returns is as the files stand then. Nothing is kept between runs.
+    as `report` reads); a later one reads again only the files written since (their size or times
+    changed, or they were new), and the few that match, so what it returns is what a first look would.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self._keys: dict[Path, tuple[_Signature | None, _Key | None]] = {}
+        self._keys: dict[_Identity, tuple[_Signature | None, _Key | None]] = {}
 
     def unfinished(
         self, checklist_id: str, organisation: str | None = None, respondent: str | None = None
@@ -115,15 +122,24 @@ class AuditsFolder:
                 and (respondent is None or _same_name(key[2], respondent))
             )
 
+        def passed_over(path: Path) -> bool:  # not written since the last look, and did not match then
+            st = stats[path]
+            known = None if st is None else self._keys.get(st[0])
+            return st is not None and known is not None and known[0] == st[1] and not wanted(known[1])
+
+        look = time.time_ns()
         paths = list(walk_yaml(self.folder))
-        signatures = {path: _signature(path) for path in paths}
-        # read: the files new or changed since the last look, and those that matched then (as they stand now)
-        todo = [p for p in paths if (k := self._keys.get(p)) is None or k[0] != signatures[p] or wanted(k[1])]
-        self._keys.update((p, (signatures[p], None)) for p in todo)  # None: not (or no longer) an answer file
+        stats = {path: _stat(path) for path in paths}
+        todo = [path for path in paths if not passed_over(path)]
+        for path in todo:  # None: not (or no longer) an answer file, unless it is read as one below
+            if (st := stats[path]) is not None:
+                self._keys[st[0]] = (st[1] if st[1][1] < look - RACY_NS else None, None)
         found: dict[Path, AnswerFile] = {}
         for path, answers in loadable_answers(todo):
-            self._keys[path] = (signatures[path], _key(answers))
-            if wanted(self._keys[path][1]):
+            key = _key(answers)
+            if (st := stats[path]) is not None:
+                self._keys[st[0]] = (self._keys[st[0]][0], key)
+            if wanted(key):
                 found[path] = answers
         ordered = [Unfinished(p, found[p]) for p in paths if p in found]
         epoch = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -131,12 +147,12 @@ class AuditsFolder:
         return ordered
 
 
-def _signature(path: Path) -> _Signature | None:
+def _stat(path: Path) -> tuple[_Identity, _Signature] | None:
     try:
         st = path.stat()
     except (OSError, ValueError):
         return None
-    return st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns
+    return (st.st_dev, st.st_ino), (st.st_size, st.st_mtime_ns, st.st_ctime_ns)
 
 
 def _key(answers: AnswerFile) -> _Key:

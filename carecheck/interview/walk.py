@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
 from datetime import datetime
-from functools import cache, cached_property
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -858,11 +858,6 @@ class AuditRequest:
     amend: bool = False
     """With `answers`: amend the completed audit of the same organisation, respondent and label."""
 
-    @cached_property
-    def audits(self) -> AuditsFolder:
-        """The answer files in `folder` as this run finds its own among them (read once, then what changed)."""
-        return AuditsFolder(self.folder)
-
 
 def run_audit(
     request: AuditRequest,
@@ -954,8 +949,9 @@ def _header(
 
 def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now: Callable[[], datetime]) -> Audit:
     """A new audit (or, when one is waiting and the person agrees, an unfinished one)."""
+    audits = AuditsFolder(request.folder)  # looked at twice: before the first question and once named
     if not request.new:
-        waiting = request.audits.unfinished(checklist.id, request.organisation, request.respondent)
+        waiting = audits.unfinished(checklist.id, request.organisation, request.respondent)
         if waiting:
             chosen = _offer_resume(waiting, checklist, prompter)
             if chosen is not None:
@@ -971,7 +967,7 @@ def _start(request: AuditRequest, checklist: Checklist, prompter: Prompter, now:
         "Your role", [Item(ROLE_LABELS.get(r, r), r) for r in ROLES], default="management"
     )
     header = _header(checklist, organisation.strip(), Respondent(name=name.strip(), role=role), request.audit, now())
-    done = _completed_by(request.audits, checklist, header)
+    done = _completed_by(audits, checklist, header)
     if done is not None:  # a second file would be one person answering twice, which `report` refuses (CC206)
         prompter.say(f"{header.respondent.name} completed audit {header.audit} of {header.organisation} already.")
         if not _amend_consent(done.path, done.answers, prompter):
@@ -1151,7 +1147,8 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
         return _amend_from_answers(request, checklist, header, answers, now)
     # The same audit already under way (an earlier --answers run, or one begun interactively):
     # carry on in that file, the given answers taking precedence.
-    for waiting in request.audits.unfinished(checklist.id, organisation, respondent.name):
+    audits = AuditsFolder(request.folder)  # looked at twice: an audit under way, then one completed
+    for waiting in audits.unfinished(checklist.id, organisation, respondent.name):
         if audit_label(waiting.answers) == header.audit:
             audit = Audit(checklist, waiting.path, waiting.answers.model_copy(update={"answers": {}}))
             audit.take_lock(now())
@@ -1166,7 +1163,7 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
             keep_checklist(records_folder(waiting.path, request.folder), checklist)
             audit.save()
             return audit
-    done = _completed_already(request, checklist, header, answers, now)
+    done = _completed_already(audits, checklist, header, answers, now)
     if done is not None:
         return done
     path = create_answer_file(request.folder, header.model_copy(update={"answers": answers}), checklist)
@@ -1176,7 +1173,7 @@ def _from_answers(request: AuditRequest, catalog: Catalog, now: Callable[[], dat
 
 
 def _completed_already(
-    request: AuditRequest,
+    audits: AuditsFolder,
     checklist: Checklist,
     header: AnswerFile,
     given: dict[str, Answer],
@@ -1185,7 +1182,7 @@ def _completed_already(
     """`--answers` for an audit this person completed already: the same answers are saved there already
     (nothing written, as `import` skips them), others are refused (not a second file that `report` refuses
     as one person answering twice, CC206): --amend says to change it."""
-    done = _completed_by(request.audits, checklist, header)
+    done = _completed_by(audits, checklist, header)
     if done is not None:
         kept = {qid: (a.value, a.note) for qid, a in done.answers.answers.items()}
         if kept == {qid: (a.value, a.note) for qid, a in given.items()}:
@@ -1258,7 +1255,7 @@ def _amend_from_answers(
     """`--answers FILE --amend`: the completed audit of this organisation, respondent and label, amended."""
     found = [
         c
-        for c in request.audits.completed(checklist.id, header.organisation, header.respondent.name)
+        for c in AuditsFolder(request.folder).completed(checklist.id, header.organisation, header.respondent.name)
         if audit_label(c.answers) == header.audit
     ]
     if not found:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import time
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -305,29 +306,43 @@ def test_find_unfinished_walks_as_validate_does(tmp_path: Path) -> None:
     assert [u.path for u in AuditsFolder(tmp_path).unfinished("care-essentials")] == [yml]
 
 
+def _settled(*paths: Path) -> None:
+    """Files last written an hour ago: their size and times are trusted at the next look (store.RACY_NS)."""
+    hour_ago = time.time_ns() - 3600 * 10**9
+    for path in paths:
+        os.utime(path, ns=(hour_ago, hour_ago))
+
+
+def _reading(monkeypatch: pytest.MonkeyPatch) -> list[list[Path]]:
+    """The files each look reads, one list per look."""
+    from carecheck.catalog import loading
+
+    asked: list[list[Path]] = []
+    real = loading.loadable_answers
+
+    def counted(paths: Any, seen: Any = None, **kwargs: Any) -> Any:
+        asked.append(list(paths))
+        return real(asked[-1], seen, **kwargs)
+
+    monkeypatch.setattr(loading, "loadable_answers", counted)
+    return asked
+
+
 def test_a_second_look_reads_only_what_changed_and_what_matched(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `audit` looks twice (an unfinished audit to offer, then a completed one of the person named): the
-    # second look must see the folder as it stands then without reading every file again
-    from carecheck.catalog import loading
-
+    # second look must find what a first look would, without reading every file again
     mine = create_answer_file(tmp_path, answer_file())
     theirs = create_answer_file(tmp_path, answer_file(respondent={"name": "Sam", "role": "management"}))
     others = [create_answer_file(tmp_path, answer_file(organisation=f"Org {n}")) for n in range(3)]
-    asked: list[list[Path]] = []
-    real = loading.loadable_answers
-
-    def counted(paths: Any, seen: Any = None) -> Any:
-        asked.append(list(paths))
-        return real(asked[-1], seen)
-
-    monkeypatch.setattr(loading, "loadable_answers", counted)
+    _settled(mine, theirs, *others)
+    asked = _reading(monkeypatch)
     audits = AuditsFolder(tmp_path)
     assert [u.path for u in audits.unfinished("care-essentials", "Acme Ltd", "Jo Smith")] == [mine]
     assert sorted(asked[-1]) == sorted([mine, theirs, *others])
     assert audits.completed("care-essentials", "Acme Ltd", "Jo Smith") == []
-    assert asked[-1] == []  # nothing changed, nothing matched: no file read
+    assert asked[-1] == []  # nothing written since, nothing matched: no file read
     assert {u.path for u in audits.unfinished("care-essentials", "Acme Ltd")} == {mine, theirs}
     assert asked[-1] == [mine, theirs]  # the files that match, read again as they stand now; nothing else
 
@@ -335,11 +350,49 @@ def test_a_second_look_reads_only_what_changed_and_what_matched(
     save_answers(theirs, answer_file(respondent=jo, completed="2026-08-04T09:00:00Z"))
     others[0].unlink()
     save_answers(mine, answer_file(completed="2026-08-05T09:00:00Z"))
+    _settled(mine, theirs)
     done = audits.completed("care-essentials", "Acme Ltd", "Jo Smith")
     assert {u.path for u in done} == {mine, theirs}
     assert sorted(asked[-1]) == sorted([mine, theirs])
     assert audits.unfinished("care-essentials", "Acme Ltd", "Jo Smith") == []
-    assert asked[-1] == []  # nothing changed, nothing matched
+    assert asked[-1] == []
+
+    # edited in place, the same size: its times tell
+    with others[1].open("r+", encoding="utf-8") as f:
+        text = f.read()
+        f.seek(0)
+        f.write(text.replace("Org 1", "Org 7"))
+    assert [u.path for u in audits.unfinished("care-essentials", "Org 7")] == [others[1]]
+    assert asked[-1] == [others[1]]
+
+
+def test_a_file_written_just_before_a_look_is_read_again_at_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # its next write may fall within the same timestamp (FAT keeps 2-second times), so that its size and
+    # times stay the same: the next look cannot tell it was written and reads it again
+    fresh = create_answer_file(tmp_path, answer_file())
+    old = create_answer_file(tmp_path, answer_file(organisation="Zeta"))
+    _settled(old)
+    asked = _reading(monkeypatch)
+    audits = AuditsFolder(tmp_path)
+    assert [u.path for u in audits.unfinished("care-essentials", "Zeta")] == [old]
+    assert sorted(asked[-1]) == sorted([fresh, old])
+    assert audits.unfinished("care-essentials", "Nobody") == []
+    assert asked[-1] == [fresh]  # the settled file, which does not match, is passed over
+
+
+def test_a_second_look_finds_what_a_first_would_through_symlinks(tmp_path: Path) -> None:
+    # the reader reads a file once, by the first path to it in walk order; when that path goes, the other counts
+    done = create_answer_file(tmp_path, answer_file(completed="2026-08-04T09:00:00Z"))
+    alias = tmp_path / "a.yaml"  # walked before the organisation's folder
+    alias.symlink_to(done)
+    _settled(done)
+    audits = AuditsFolder(tmp_path)
+    assert [u.path for u in audits.completed("care-essentials", "Acme Ltd", "Jo Smith")] == [alias]
+    alias.unlink()
+    assert [u.path for u in audits.completed("care-essentials", "Acme Ltd", "Jo Smith")] == [done]
+    assert [u.path for u in AuditsFolder(tmp_path).completed("care-essentials")] == [done]
 
 
 def test_the_walker_goes_depth_levels_down_in_a_stable_order(tmp_path: Path) -> None:
