@@ -40,6 +40,7 @@ from carecheck.scoring.trends import AuditPoint, Comparison, History, LikeForLik
 AUTO = "auto"
 BY_CHOICES = ("organisation",)
 ORGANISATION_FIELD = "{organisation}"
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_ -]*\}")
 """In `-o`, replaced by each organisation's name made safe for a file system (store.path_part)."""
 NEIGHBOUR_DEPTH = 2
 """--baseline auto looks next to the answers: in the folder above theirs, this many folder levels down."""
@@ -348,6 +349,10 @@ def report_paths(output: Path | None, organisations: Sequence[str]) -> list[Path
     None means the terminal, which takes one report only.
     """
     example = "e.g. -o 'reports/{organisation}.html'"
+    unknown = sorted(set(_PLACEHOLDER.findall(str(output))) - {ORGANISATION_FIELD}) if output is not None else []
+    if unknown:  # `{org}`, `{audit}`: written as they stand, they would surprise
+        what = f"{', '.join(unknown)} {'is not a placeholder' if len(unknown) == 1 else 'are not placeholders'}"
+        raise UsageError(f"-o {output}: {what}; the only one is {ORGANISATION_FIELD}, {example}")
     if output is None or ORGANISATION_FIELD not in str(output):
         if len(organisations) > 1:
             where = f"-o {output} would" if output is not None else "the terminal would"
@@ -504,15 +509,21 @@ def build_history(
     router = Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
+    others: set[str] = set()
     for path, answers in read_answers(discover([folder]), jobs=jobs):
         cid = answers.checklist.id
         if checklist is not None and cid != checklist:
+            others.add(cid)
             continue
         if cid not in checklists:
             checklists[cid] = find_checklist(catalog, cid, path, notices)
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))
+    if checklist is not None and checklist not in checklists and others:
+        raise UsageError(
+            f"no audits of checklist '{checklist}' in {folder}; its audits answer {', '.join(sorted(others))}"
+        )
     # one person counted twice (CC206) is refused here as `report` refuses it
     errors = [f for group in router.groups.values() for f in group.errors]
     if errors:

@@ -128,7 +128,9 @@ class Threshold:
 
 def parse_threshold(text: str) -> Threshold:
     """`60` (overall) or `section-id=60`; ValueError with a readable message otherwise."""
-    section, _, score = text.strip().rpartition("=")
+    section, equals, score = text.strip().rpartition("=")
+    if equals and not section.strip():
+        raise ValueError(f"'{text}': name the section before =, e.g. contact=60 (or give 60 for the overall score)")
     try:
         value = float(score)
     except ValueError:

@@ -29,7 +29,19 @@ def validate_model(doc: Document, model: type[M]) -> M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise FindingsError([_finding(doc, model, err) for err in exc.errors()]) from None
+        errors = exc.errors()
+        taken = [err for err in errors if not _branch_not_taken(err, errors)]
+        raise FindingsError([_finding(doc, model, err) for err in taken]) from None
+
+
+def _branch_not_taken(err: Any, errors: list[Any]) -> bool:
+    """An error of a union's text branch for a mapping or list, when another branch of the same union says
+    more: `answers: {type: number, good: x}` is plainly not an answer set's name, so "should be a valid
+    string" there would only mislead."""
+    if err["type"] != "string_type" or not isinstance(err["input"], (dict, list)):
+        return False
+    parent = tuple(err["loc"][:-1])
+    return any(other is not err and tuple(other["loc"][: len(parent)]) == parent for other in errors)
 
 
 def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
@@ -58,6 +70,8 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         message = f"{err['input']!r} is not a colour: use #rrggbb (quoted)"
     elif kind in ("tuple_type", "list_type"):
         message = "expected a list (- item lines, or [a, b])"
+    elif kind == "model_attributes_type":  # a tagged union given no mapping: the only one is a question's answers
+        message = "expected the name of an answer set, or a mapping with type: number or type: text"
     elif kind in ("model_type", "dict_type"):
         message = "expected a mapping of keys to values"
     elif kind == "value_error":

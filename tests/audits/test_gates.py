@@ -402,7 +402,7 @@ def test_gate_output_is_written_atomically_even_when_the_gates_pass(run: Any, tm
         (["-o", "blocker/r.html"], "blocker/r.html: CC001 cannot write"),
         (["--gate-format", "xml"], "Invalid value for '--gate-format'"),
         (["--fail-on", "everything"], "Invalid value for '--fail-on'"),
-        (["--fail-under", "="], "--fail-under '=' is not a score"),
+        (["--fail-under", "="], "--fail-under '=': name the section before ="),
         (["--fail-under", "contact="], "--fail-under 'contact=' is not a score"),
         (["--fail-under", "-5"], "a score is between 0 and 100"),
         (["--fail-under", "nan"], "a score is between 0 and 100"),

@@ -330,6 +330,21 @@ def test_parse_threshold(text: str, threshold: Threshold) -> None:
     assert parse_threshold(threshold.as_option()) == threshold
 
 
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("=5", "name the section before ="),  # not the overall score by accident
+        (" =5", "name the section before ="),
+        ("people=", "is not a score"),
+        ("nan", "a score is between 0 and 100"),
+        ("people=101", "a score is between 0 and 100"),
+    ],
+)
+def test_a_threshold_that_is_not_one_is_refused(text: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        parse_threshold(text)
+
+
 def test_config_error_carries_every_finding(project: Path) -> None:
     write_config(project / "carecheck.yaml", "b: 1\na: 2\n")
     with pytest.raises(ConfigError) as caught:

@@ -174,3 +174,28 @@ def test_scalars_written_as_numbers_are_text_for_both(tmp_path: Path) -> None:
     assert isinstance(data["version"], float) and isinstance(data["answer_sets"]["tiers"][0]["value"], int)
     assert _errors("checklist", data) == []
     assert validate_file(path, Catalog()) == []
+
+
+@pytest.mark.parametrize(
+    ("answers", "messages"),
+    [
+        # a mapping or a list is plainly not an answer set's name: what is wrong in it is said, not
+        # "should be a valid string" of the text branch
+        ("{type: number, good: 1e400, poor: 2}", ["11:56: good: Input should be a finite number"]),
+        ("{type: numbr}", ["11:35: answers: unknown answer type 'numbr'; use number or text, or name an answer set"]),
+        (
+            "[yes, no]",
+            ["11:35: answers: expected the name of an answer set, or a mapping with type: number or type: text"],
+        ),
+        ("7", []),  # a name as written
+    ],
+)
+def test_an_answers_error_says_what_is_wrong_in_what_was_written(
+    answers: str, messages: list[str], tmp_path: Path
+) -> None:
+    path = tmp_path / "bad.yaml"
+    head = "carecheck: 1\nid: x\ntitle: X\nversion: '1'\nanswer_sets:\n  '7': [{value: a, label: A, score: 1}]\n"
+    body = f"sections:\n  - id: s\n    title: S\n    questions:\n      - {{id: q, text: Q, answers: {answers}}}\n"
+    path.write_text(head + body, encoding="utf-8")
+    findings = [f for f in validate_file(path, Catalog()) or [] if f.code == "CC008"]
+    assert [f"{f.position.line}:{f.position.col}: {f.message}" for f in findings if f.position] == messages
