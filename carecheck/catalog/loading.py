@@ -421,7 +421,9 @@ class AnswerStream:
         except InputError as exc:
             if exc.code != "CC001":
                 raise
-            raise InputError(exc.message, path=path, position=doc.locate(("checklist", "id")), code="CC201") from None
+            # the answer file was read and names no checklist there is: wrong, as `validate` says (exit 1)
+            where = doc.locate(("checklist", "id"))
+            raise InvalidInputError(exc.message, path=path, position=where, code="CC201") from None
 
     def _next(self) -> tuple[Path, Document, AnswerFile] | None:
         return next(self._files, None)
