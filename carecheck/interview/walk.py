@@ -97,13 +97,16 @@ class Item:
 class TypingInterrupted(KeyboardInterrupt):
     """Ctrl-C (or SIGTERM, SIGHUP) in a prompt: what had been typed so far goes with it."""
 
-    def __init__(self, typed: str) -> None:
+    def __init__(self, typed: str, hung_up: bool = False) -> None:
         super().__init__(typed)
         self.typed = typed
+        self.hung_up = hung_up  # the terminal went, not a key: the audit ends as on SIGHUP
 
 
 TERMINAL_GONE = {errno.EIO, errno.ENXIO, errno.EBADF}
 """How reading or drawing fails once the terminal has gone (a closed window, a dropped ssh session)."""
+_HANG_UP = 1
+"""SIGHUP's number on every POSIX system: the terminal gone ends the audit with 128 + 1."""
 
 Commit = Callable[[str], None]
 """Called by a prompt with what was chosen or typed, before it is shown as given: it saves."""
@@ -301,7 +304,10 @@ class Interview:
             except (KeyboardInterrupt, EOFError, OSError) as exc:
                 if isinstance(exc, OSError) and not received and exc.errno not in TERMINAL_GONE:
                     raise
-                # after SIGHUP the terminal may be gone: a prompt failing on it (EIO) ends the audit the same way
+                # the terminal gone (EIO: its window closed, ssh dropped) is a hang-up, whether the prompt
+                # fails on it before or after the SIGHUP that comes with it arrives: 129 either way
+                if not received and (isinstance(exc, OSError) or getattr(exc, "hung_up", False)):
+                    received.append(_HANG_UP)
                 received.append(0)  # stopping: from here on a signal changes nothing
                 self._save_on_the_way_out([s for s in received if s])
 
@@ -1392,8 +1398,8 @@ class QuestionaryPrompter:
         except (EOFError, OSError) as exc:
             if isinstance(exc, OSError) and exc.errno not in TERMINAL_GONE:
                 raise
-            # the terminal went (its window closed: EOF or EIO, with or before SIGHUP): keep the line as Ctrl-C does
-            raise TypingInterrupted(question.application.current_buffer.text) from None
+            # Ctrl-D (EOF) or the terminal gone (EIO, with or before SIGHUP): keep the line as Ctrl-C does
+            raise TypingInterrupted(question.application.current_buffer.text, isinstance(exc, OSError)) from None
         if commit is not None:
             commit(typed)
         shown = _fit(message, len(typed) + 2)
