@@ -30,18 +30,35 @@ def validate_model(doc: Document, model: type[M]) -> M:
         return model.model_validate(doc.data)
     except ValidationError as exc:
         errors = exc.errors()
-        taken = [err for err in errors if not _branch_not_taken(err, errors)]
+        taken = [err for err in errors if not _branch_not_taken(err, errors, doc.data)]
         raise FindingsError([_finding(doc, model, err) for err in taken]) from None
 
 
-def _branch_not_taken(err: Any, errors: list[Any]) -> bool:
+def _branch_not_taken(err: Any, errors: list[Any], data: Any) -> bool:
     """An error of a union's text branch for a mapping or list, when another branch of the same union says
     more: `answers: {type: number, good: x}` is plainly not an answer set's name, so "should be a valid
-    string" there would only mislead."""
+    string" there would only mislead. A branch is named by pydantic's tag (`str`, `function-before[...]`),
+    the last part of the error's path, where a field's error ends with the field's key in the file."""
     if err["type"] != "string_type" or not isinstance(err["input"], (dict, list)):
         return False
-    parent = tuple(err["loc"][:-1])
-    return any(other is not err and tuple(other["loc"][: len(parent)]) == parent for other in errors)
+    *parent_path, last = err["loc"]
+    parent = tuple(parent_path)
+    if _node(data, parent) != err["input"]:
+        return False  # the last part is a key of the file (`title: [a, b]`), not a branch of a union
+    return any(
+        other is not err and tuple(other["loc"][: len(parent)]) == parent and other["loc"][len(parent) :][:1] != (last,)
+        for other in errors
+    )
+
+
+def _node(data: Any, path: tuple[Any, ...]) -> Any:
+    """The value at a path of keys and indexes in the document's data; None where there is none."""
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
@@ -68,6 +85,8 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         message = f"{err['input']!r} is not a valid id: use lower-case letters, digits and single hyphens"
     elif kind == "string_pattern_mismatch" and field_name == "accent":
         message = f"{err['input']!r} is not a colour: use #rrggbb (quoted)"
+    elif kind == "string_type" and isinstance(err["input"], (dict, list)):
+        message = "expected text, not a " + ("list" if isinstance(err["input"], list) else "mapping")
     elif kind in ("tuple_type", "list_type"):
         message = "expected a list (- item lines, or [a, b])"
     elif kind == "model_attributes_type":  # a tagged union given no mapping: the only one is a question's answers

@@ -176,6 +176,21 @@ def test_scalars_written_as_numbers_are_text_for_both(tmp_path: Path) -> None:
     assert validate_file(path, Catalog()) == []
 
 
+def test_a_text_field_given_a_list_is_said_beside_every_other_error(tmp_path: Path) -> None:
+    """Only a union's text branch is passed over: a plain text field given a list or a mapping is an
+    error of its own, whatever else is wrong in the file."""
+    path = tmp_path / "bad.yaml"
+    path.write_text(
+        "carecheck: 1\nid: x\ntitle: [a, b]\nversion: '1'\n"
+        "sections:\n  - id: s\n    title: S\n    questions:\n      - {id: q, text: {a: 1}}\nextra: 1\n",
+        encoding="utf-8",
+    )
+    found = [f"{f.position.line}:{f.position.col}: {f.code} {f.message}" for f in validate_file(path, Catalog()) or []]
+    assert "3:8: CC008 title: expected text, not a list" in found
+    assert "9:23: CC008 text: expected text, not a mapping" in found
+    assert any(f.startswith("10:1: CC008 unknown key 'extra'") for f in found)
+
+
 @pytest.mark.parametrize(
     ("answers", "messages"),
     [
