@@ -191,10 +191,7 @@ class Boundary(click.Group):
         except CarecheckError as exc:
             if debug:
                 raise
-            try:
-                say(str(exc), err=True)
-            except OSError:  # the terminal has gone (a hangup): the exit code still tells
-                _detach_output()
+            _say_last(str(exc))
             sys.exit(exc.exit_code)
         except BrokenPipeError:
             # the reader went away (`carecheck ... | head`): not an error of ours
@@ -367,5 +364,13 @@ def _crash_log(exc: BaseException) -> Path | None:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    say(f"carecheck: {message}", err=True)
+    _say_last(f"carecheck: {message}")
     sys.exit(code)
+
+
+def _say_last(message: str) -> None:
+    """The last words of a run, on stderr; when the terminal has gone (a hang-up) the exit code still tells."""
+    try:
+        say(message, err=True)
+    except OSError:
+        _detach_output()

@@ -886,9 +886,13 @@ def run_audit(
             else:
                 checklist = catalog.load(request.checklist or DEFAULT_CHECKLIST, near=Path.cwd()).checklist
                 audit = _start(request, checklist, prompter, now)
-        except (KeyboardInterrupt, EOFError):
+        except (KeyboardInterrupt, EOFError, OSError) as exc:
             # only the questions before the first save (who is answering, resume or not) get here
-            raise Interrupted("Stopped before the audit began; nothing was saved.") from None
+            gone = isinstance(exc, OSError) or getattr(exc, "hung_up", False)
+            if isinstance(exc, OSError) and exc.errno not in TERMINAL_GONE:
+                raise
+            code = 128 + _HANG_UP if gone else EXIT_INTERRUPTED  # the terminal gone is a hang-up, as in the audit
+            raise Interrupted("Stopped before the audit began; nothing was saved.", exit_code=code) from None
     try:
         if request.answers is not None:
             if prompter is None or not audit.missing():

@@ -267,3 +267,33 @@ def test_nothing_typed_is_lost_when_the_terminal_hangs_up(tmp_path: Path, hang_u
     path = only_file(folder)
     assert load_answer_file(path)[1].answers["has-email"].value == "yes"
     assert pending(path, "email-reply-hours") == (None, "Ask IT")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal")
+@pytest.mark.parametrize("at", ["organisation", "resume menu"])
+def test_a_terminal_gone_before_the_audit_began_is_a_hang_up(tmp_path: Path, at: str) -> None:
+    """Closed at a question before the first save (who answers, resume or not): 129, as in the audit,
+    however the prompt fails (a text prompt ends, a menu's read raises EIO), with nothing written."""
+    from test_audit_kill import Terminal
+
+    folder = tmp_path / "audits"
+    command = [sys.executable, "-m", "carecheck", "audit", str(MINIMAL), "--dir", str(folder)]
+    if at == "resume menu":
+        first = Terminal([*command, *IDENTITY], tmp_path)
+        first.wait_for("Do customers reach you by email?")
+        first.type(ENTER)  # Yes: saved, and the audit is unfinished
+        first.wait_for("Median first reply to email")
+        first.kill()
+        command, prompt = [*command, *IDENTITY], "Resume or start again?"
+    else:
+        prompt = "Organisation"
+    before = sorted(p.name for p in folder.rglob("*")) if folder.exists() else []
+    term = Terminal(command, tmp_path)
+    try:
+        term.wait_for(prompt)
+        os.close(term.master)
+        assert term.proc.wait(timeout=30) == 129
+    finally:
+        if term.proc.poll() is None:
+            term.proc.kill()
+    assert (sorted(p.name for p in folder.rglob("*")) if folder.exists() else []) == before
