@@ -113,3 +113,15 @@ def test_files_of_two_checklists_are_refused(run, downloads: Path, tmp_path: Pat
     assert result.exit_code == 2 and "these answers are to checklist 'care-essentials', but" in result.stderr
     assert "; collect one checklist at a time" in result.stderr
     assert not (tmp_path / "audits").exists()
+
+
+def test_a_short_survey_is_open_only_for_the_questions_it_asked(run, downloads: Path, tmp_path: Path) -> None:
+    """A file whose `questions:` lists what was asked (an import of a short survey) leaves nothing open
+    when those are answered; the report says the same (the others are not asked)."""
+    short = ANSWERS.format(name="Ann Lee", email="no") + "questions: [has-email, trained]\n"
+    (downloads / "answers (3).yaml").write_text(short, encoding="utf-8")
+    checklist = str(tmp_path / "minimal.yaml")
+    result = run("collect", str(downloads), "--dir", str(tmp_path / "audits"), "--checklist", checklist)
+    assert result.exit_code == 0, result.output
+    assert "answers (3).yaml: Ann Lee, front-line)" in result.stdout  # nothing to answer
+    assert "answers.yaml: Jo Smith, front-line, 3 to answer)" in result.stdout  # every question asked
