@@ -28,7 +28,7 @@ from pathlib import Path
 from carecheck.audits.records import Rescorer
 from carecheck.catalog.loading import AnswerStream, Catalog, read_answer_files, read_answers
 from carecheck.catalog.validation import discover
-from carecheck.errors import CarecheckError, Finding, FindingsError, UsageError
+from carecheck.errors import CarecheckError, Finding, FindingsError, InvalidInputError, UsageError
 from carecheck.format.answers import audit_label
 from carecheck.format.model import AnswerFile, Checklist
 from carecheck.format.names import path_part
@@ -509,6 +509,7 @@ def build_history(
     router = Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
+    lost: dict[str, Path] = {}
     others: set[str] = set()
     for path, answers in read_answers(discover([folder]), jobs=jobs):
         cid = answers.checklist.id
@@ -516,10 +517,12 @@ def build_history(
             others.add(cid)
             continue
         if cid not in checklists:
-            checklists[cid] = find_checklist(catalog, cid, path, notices)
+            checklists[cid] = find_checklist(catalog, cid, path, notices, lost)
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))
+    if not router.groups:
+        refuse_all_lost(lost)
     if checklist is not None and checklist not in checklists and others:
         raise UsageError(
             f"no audits of checklist '{checklist}' in {folder}; its audits answer {', '.join(sorted(others))}"
@@ -537,11 +540,27 @@ def build_history(
     return History(str(folder), tuple(series)), [*rescorer.notices(), *notices]
 
 
-def find_checklist(catalog: Catalog, cid: str, path: Path, notices: list[str]) -> Checklist | None:
+def find_checklist(
+    catalog: Catalog, cid: str, path: Path, notices: list[str], lost: dict[str, Path]
+) -> Checklist | None:
     """The current checklist of the audits under a folder (history, portfolio), found from the folder of the
-    first answer file met; None, with a notice, when there is none."""
+    first answer file met; None, with a notice, when there is none (and the file in `lost`)."""
     found = catalog.find(cid, near=path.parent)
     if found is None:
         notices.append(f"{path}: no checklist '{cid}' found; its audits are left out")
+        lost[cid] = path
         return None
     return catalog.resolve_file(found).checklist
+
+
+def refuse_all_lost(lost: dict[str, Path]) -> None:
+    """When every audit was left out for want of its checklist, that is what is wrong with the files (CC201,
+    exit 1, as `report` and `validate` say of the same file), not "no audits"."""
+    if lost:
+        cid, path = next(iter(lost.items()))
+        more = f" (and {len(lost) - 1} more checklists)" if len(lost) > 1 else ""
+        raise InvalidInputError(
+            f"no checklist '{cid}' found{more}: its audits are all there are, so there is nothing to show",
+            path=path,
+            code="CC201",
+        )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from carecheck.audits.grouping import Router, find_checklist
+from carecheck.audits.grouping import Router, find_checklist, refuse_all_lost
 from carecheck.audits.records import Rescorer
 from carecheck.catalog.loading import Catalog, read_answers
 from carecheck.catalog.validation import discover
@@ -37,11 +37,12 @@ def build_portfolio(
     router = Router(rescorer=rescorer)
     checklists: dict[str, Checklist | None] = {}
     notices: list[str] = []
+    lost: dict[str, Path] = {}
     paths = list(discover([folder]))
     for path, answers in read_answers(paths, jobs=jobs, progress=progress):
         cid = answers.checklist.id  # found as history finds it: from the first file's folder
         if cid not in checklists:
-            checklists[cid] = find_checklist(catalog, cid, path, notices)
+            checklists[cid] = find_checklist(catalog, cid, path, notices, lost)
         found = checklists[cid]
         if found is not None:
             router.add(found, answers, str(path))
@@ -53,6 +54,7 @@ def build_portfolio(
             previous = mine[-2].aggregate.scorecard() if len(mine) > 1 else None
             rows.append(PortfolioRow.of(mine[-1].aggregate.scorecard(), previous, len(mine)))
     if not rows:
+        refuse_all_lost(lost)
         raise UsageError(
             f"no audits in {folder} (an answer file starts with `carecheck-answers: 1`; "
             "`carecheck audit` saves them there)"
