@@ -40,8 +40,9 @@ from carecheck.scoring.trends import AuditPoint, Comparison, History, LikeForLik
 AUTO = "auto"
 BY_CHOICES = ("organisation",)
 ORGANISATION_FIELD = "{organisation}"
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_ -]*\}")
 """In `-o`, replaced by each organisation's name made safe for a file system (store.path_part)."""
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_ -]*\}")
+"""What reads as a placeholder in `-o` (`{org}`, `{audit}`): refused unless it is ORGANISATION_FIELD."""
 NEIGHBOUR_DEPTH = 2
 """--baseline auto looks next to the answers: in the folder above theirs, this many folder levels down."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
