@@ -91,6 +91,9 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         message = "expected a list (- item lines, or [a, b])"
     elif kind == "model_attributes_type":  # a tagged union given no mapping: the only one is a question's answers
         message = "expected the name of an answer set, or a mapping with type: number or type: text"
+    elif kind == "model_type" and isinstance(err["input"], list) and _is_answer(model, loc):
+        where = f"'{loc[1]}': "  # a question's answer, named by the question
+        message = "expected one answer (such as yes or 3) or a mapping with value: and note:, not a list"
     elif kind in ("model_type", "dict_type"):
         message = "expected a mapping of keys to values"
     elif kind == "value_error":
@@ -99,6 +102,11 @@ def _finding(doc: Document, model: type[BaseModel], err: Any) -> Finding:
         message = f"unknown answer type {err['input'].get('type') if isinstance(err['input'], dict) else ''!r}"
         message += "; use number or text, or name an answer set"
     return Finding(str(doc.path), doc.locate(loc), "CC008", where + message)
+
+
+def _is_answer(model: type[BaseModel], loc: tuple[Any, ...]) -> bool:
+    """Whether an error's path is one question's answer in an answer file (`answers: {id: ...}`)."""
+    return model is KINDS["carecheck-answers"] and len(loc) == 2 and loc[0] == "answers"
 
 
 @cache

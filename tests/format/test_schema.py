@@ -214,3 +214,14 @@ def test_an_answers_error_says_what_is_wrong_in_what_was_written(
     path.write_text(head + body, encoding="utf-8")
     findings = [f for f in validate_file(path, Catalog()) or [] if f.code == "CC008"]
     assert [f"{f.position.line}:{f.position.col}: {f.message}" for f in findings if f.position] == messages
+
+
+def test_an_answer_given_as_a_list_is_named_by_its_question(tmp_path: Path) -> None:
+    (tmp_path / "minimal.yaml").write_bytes((Path(__file__).parents[1] / "fixtures" / "minimal.yaml").read_bytes())
+    path = tmp_path / "answers.yaml"
+    head = "carecheck-answers: 1\nchecklist: {id: minimal}\norganisation: Acme\nanswers:\n"
+    path.write_text(head + "  has-email: [1, 2]\n  trained: 2\n", encoding="utf-8")
+    found = [f"{f.position.line}:{f.position.col}: {f.message}" for f in validate_file(path, Catalog()) or []]
+    assert found == [
+        "5:14: 'has-email': expected one answer (such as yes or 3) or a mapping with value: and note:, not a list"
+    ]
