@@ -130,7 +130,11 @@ def test_a_second_answers_run_completes_the_same_audit(run, tmp_path: Path) -> N
         ("  has-email: {value: maybe}\n", ":6:22: CC203 'maybe' is not an answer to 'has-email'"),
         ("  email-reply-hours: soon\n", ":6:22: CC203 'email-reply-hours' takes a number, not 'soon'"),
         ("  trainde: 2\n", ":6:3: CC202 no question 'trainde' in checklist 'minimal' (did you mean 'trained'?)"),
-        ("  trained: [2]\n", ":6:12: CC008 answers: expected a mapping of keys to values"),
+        (
+            "  trained: [2]\n",
+            ":6:12: CC008 'trained': expected one answer (such as yes or 3) or a mapping with value: and note:,"
+            " not a list",
+        ),
     ],
 )
 def test_invalid_answers_are_reported_with_positions_and_exit_1(run, tmp_path: Path, body: str, finding: str) -> None:
