@@ -508,23 +508,19 @@ def build_history(
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     rescorer = Rescorer(rescore)
     router = Router(rescorer=rescorer)
-    checklists: dict[str, Checklist | None] = {}
-    notices: list[str] = []
-    lost: dict[str, Path] = {}
+    current = CurrentChecklists(catalog)
     others: set[str] = set()
     for path, answers in read_answers(discover([folder]), jobs=jobs):
         cid = answers.checklist.id
         if checklist is not None and cid != checklist:
             others.add(cid)
             continue
-        if cid not in checklists:
-            checklists[cid] = find_checklist(catalog, cid, path, notices, lost)
-        found = checklists[cid]
+        found = current.of(cid, path)
         if found is not None:
             router.add(found, answers, str(path))
     if not router.groups:
-        refuse_all_lost(lost)
-    if checklist is not None and checklist not in checklists and others:
+        current.refuse_all_lost()
+    if checklist is not None and checklist not in current.found and others:
         raise UsageError(
             f"no audits of checklist '{checklist}' in {folder}; its audits answer {', '.join(sorted(others))}"
         )
@@ -538,30 +534,36 @@ def build_history(
         for cid in sorted({g.checklist for g in audits}):
             cards = [g.aggregate.scorecard() for g in audits if g.checklist == cid]
             series.append(Series.of(organisation, cards))
-    return History(str(folder), tuple(series)), [*rescorer.notices(), *notices]
+    return History(str(folder), tuple(series)), [*rescorer.notices(), *current.notices]
 
 
-def find_checklist(
-    catalog: Catalog, cid: str, path: Path, notices: list[str], lost: dict[str, Path]
-) -> Checklist | None:
-    """The current checklist of the audits under a folder (history, portfolio), found from the folder of the
-    first answer file met; None, with a notice, when there is none (and the file in `lost`)."""
-    found = catalog.find(cid, near=path.parent)
-    if found is None:
-        notices.append(f"{path}: no checklist '{cid}' found; its audits are left out")
-        lost[cid] = path
-        return None
-    return catalog.resolve_file(found).checklist
+class CurrentChecklists:
+    """The current checklist of each id the audits under a folder answer (history, portfolio), found from
+    the folder of the first answer file that names it. An id found nowhere leaves its audits out, with a
+    notice; when that leaves no audit at all, `refuse_all_lost` says so as `report` does (CC201, exit 1)."""
 
+    def __init__(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        self.found: dict[str, Checklist | None] = {}
+        self.notices: list[str] = []
+        self._lost: dict[str, Path] = {}  # id -> the first file that named it
 
-def refuse_all_lost(lost: dict[str, Path]) -> None:
-    """When every audit was left out for want of its checklist, that is what is wrong with the files (CC201,
-    exit 1, as `report` and `validate` say of the same file), not "no audits"."""
-    if lost:
-        cid, path = next(iter(lost.items()))
-        more = f" (and {len(lost) - 1} more checklists)" if len(lost) > 1 else ""
-        raise InvalidInputError(
-            f"no checklist '{cid}' found{more}: its audits are all there are, so there is nothing to show",
-            path=path,
-            code="CC201",
-        )
+    def of(self, cid: str, path: Path) -> Checklist | None:
+        if cid not in self.found:
+            found = self.catalog.find(cid, near=path.parent)
+            if found is None:
+                self.notices.append(f"{path}: no checklist '{cid}' found; its audits are left out")
+                self._lost[cid] = path
+            self.found[cid] = None if found is None else self.catalog.resolve_file(found).checklist
+        return self.found[cid]
+
+    def refuse_all_lost(self) -> None:
+        """Raise CC201 for the first id found nowhere, when there is one: called once no audit was left."""
+        if self._lost:
+            cid, path = next(iter(self._lost.items()))
+            more = f" (and {len(self._lost) - 1} more checklists)" if len(self._lost) > 1 else ""
+            raise InvalidInputError(
+                f"no checklist '{cid}' found{more}: its audits are all there are, so there is nothing to show",
+                path=path,
+                code="CC201",
+            )

@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from carecheck.audits.grouping import Router, find_checklist, refuse_all_lost
+from carecheck.audits.grouping import CurrentChecklists, Router
 from carecheck.audits.records import Rescorer
 from carecheck.catalog.loading import Catalog, read_answers
 from carecheck.catalog.validation import discover
 from carecheck.errors import UsageError
-from carecheck.format.model import Checklist
 from carecheck.fs import is_dir
 from carecheck.scoring.portfolio import Portfolio, PortfolioRow
 
@@ -35,15 +34,10 @@ def build_portfolio(
         raise UsageError(f"no audits folder '{folder}' (give DIR, or set `audits:` in carecheck.yaml)")
     rescorer = Rescorer(rescore)
     router = Router(rescorer=rescorer)
-    checklists: dict[str, Checklist | None] = {}
-    notices: list[str] = []
-    lost: dict[str, Path] = {}
+    current = CurrentChecklists(catalog)  # found as history finds them: from the first file's folder
     paths = list(discover([folder]))
     for path, answers in read_answers(paths, jobs=jobs, progress=progress):
-        cid = answers.checklist.id  # found as history finds it: from the first file's folder
-        if cid not in checklists:
-            checklists[cid] = find_checklist(catalog, cid, path, notices, lost)
-        found = checklists[cid]
+        found = current.of(answers.checklist.id, path)
         if found is not None:
             router.add(found, answers, str(path))
     rows: list[PortfolioRow] = []
@@ -54,9 +48,9 @@ def build_portfolio(
             previous = mine[-2].aggregate.scorecard() if len(mine) > 1 else None
             rows.append(PortfolioRow.of(mine[-1].aggregate.scorecard(), previous, len(mine)))
     if not rows:
-        refuse_all_lost(lost)
+        current.refuse_all_lost()
         raise UsageError(
             f"no audits in {folder} (an answer file starts with `carecheck-answers: 1`; "
             "`carecheck audit` saves them there)"
         )
-    return Portfolio.of(str(folder), rows), [*rescorer.notices(), *notices]
+    return Portfolio.of(str(folder), rows), [*rescorer.notices(), *current.notices]

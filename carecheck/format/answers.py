@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
 from datetime import datetime
 from typing import Literal
 
@@ -119,6 +119,18 @@ def is_asked(
             return False
         q = checklist.questions.get(q.when.question)
     return True
+
+
+def unanswered(
+    checklist: Checklist, values: Mapping[str, str], role: str | None, scope: Container[str] | None
+) -> tuple[str, ...]:
+    """The questions asked (is_asked, given `values`) that `values` holds no answer to, in checklist order:
+    what an imported row or a returned file leaves open."""
+    return tuple(
+        q.id
+        for q in checklist.questions.values()
+        if q.id not in values and is_asked(checklist, q, values.get, role, scope=scope)
+    )
 
 
 def asked_scope(answers: AnswerFile) -> frozenset[str] | None:

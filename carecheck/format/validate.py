@@ -41,14 +41,10 @@ def _branch_not_taken(err: Any, errors: list[Any], data: Any) -> bool:
     the last part of the error's path, where a field's error ends with the field's key in the file."""
     if err["type"] != "string_type" or not isinstance(err["input"], (dict, list)):
         return False
-    *parent_path, last = err["loc"]
-    parent = tuple(parent_path)
+    parent = tuple(err["loc"][:-1])
     if _node(data, parent) != err["input"]:
         return False  # the last part is a key of the file (`title: [a, b]`), not a branch of a union
-    return any(
-        other is not err and tuple(other["loc"][: len(parent)]) == parent and other["loc"][len(parent) :][:1] != (last,)
-        for other in errors
-    )
+    return any(other is not err and tuple(other["loc"][: len(parent)]) == parent for other in errors)
 
 
 def _node(data: Any, path: tuple[Any, ...]) -> Any:

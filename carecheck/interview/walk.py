@@ -108,6 +108,13 @@ TERMINAL_GONE = {errno.EIO, errno.ENXIO, errno.EBADF}
 _HANG_UP = 1
 """SIGHUP's number on every POSIX system: the terminal gone ends the audit with 128 + 1."""
 
+
+def _terminal_went(stop: BaseException) -> bool:
+    """Whether a prompt stopped because the terminal went (EIO: a closed window, a dropped ssh session),
+    not because of a key: a hang-up, whether or not the SIGHUP that comes with it has arrived yet."""
+    return isinstance(stop, OSError) or (isinstance(stop, TypingInterrupted) and stop.hung_up)
+
+
 Commit = Callable[[str], None]
 """Called by a prompt with what was chosen or typed, before it is shown as given: it saves."""
 
@@ -304,9 +311,7 @@ class Interview:
             except (KeyboardInterrupt, EOFError, OSError) as exc:
                 if isinstance(exc, OSError) and not received and exc.errno not in TERMINAL_GONE:
                     raise
-                # the terminal gone (EIO: its window closed, ssh dropped) is a hang-up, whether the prompt
-                # fails on it before or after the SIGHUP that comes with it arrives: 129 either way
-                if not received and (isinstance(exc, OSError) or getattr(exc, "hung_up", False)):
+                if not received and _terminal_went(exc):
                     received.append(_HANG_UP)
                 received.append(0)  # stopping: from here on a signal changes nothing
                 self._save_on_the_way_out([s for s in received if s])
@@ -888,10 +893,9 @@ def run_audit(
                 audit = _start(request, checklist, prompter, now)
         except (KeyboardInterrupt, EOFError, OSError) as exc:
             # only the questions before the first save (who is answering, resume or not) get here
-            gone = isinstance(exc, OSError) or getattr(exc, "hung_up", False)
             if isinstance(exc, OSError) and exc.errno not in TERMINAL_GONE:
                 raise
-            code = 128 + _HANG_UP if gone else EXIT_INTERRUPTED  # the terminal gone is a hang-up, as in the audit
+            code = 128 + _HANG_UP if _terminal_went(exc) else EXIT_INTERRUPTED  # as in the audit
             raise Interrupted("Stopped before the audit began; nothing was saved.", exit_code=code) from None
     try:
         if request.answers is not None:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from carecheck.errors import Finding, FindingsError, UsageError
-from carecheck.format.answers import asked_scope, is_asked
+from carecheck.format.answers import asked_scope, unanswered
 from carecheck.format.model import Checklist
 from carecheck.fs import exists, recover_batches
 from carecheck.survey.csv_import import Planned, Survey, SurveyRow, plan_import, refuse_duplicates, write_import
@@ -69,12 +69,8 @@ def read_returned(request: CollectRequest, catalog: Catalog) -> tuple[Survey, Ch
             continue
         checklist = stream.checklist
         values = {qid: a.value for qid, a in answers.answers.items() if a.value is not None}
-        role, scope = answers.respondent.role, asked_scope(answers)  # a short survey asked only its questions
-        missing_ids = tuple(
-            q.id
-            for q in checklist.questions.values()
-            if q.id not in values and is_asked(checklist, q, values.get, role, scope=scope)
-        )
+        # a short survey (`questions:`) leaves open only what it asked, as in the report
+        missing_ids = unanswered(checklist, values, answers.respondent.role, asked_scope(answers))
         assert doc is not None  # read in this process (the stream's jobs is 1)
         name = doc.locate(("respondent", "name"))  # who answered: where a duplicate is pointed at
         survey.rows.append(SurveyRow(name.line, answers, missing_ids, name.col, path=str(path)))

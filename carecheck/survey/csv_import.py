@@ -31,7 +31,15 @@ from typing import TYPE_CHECKING, Literal
 from carecheck.audits.records import keep_checklist, stored_path
 from carecheck.audits.store import default_answer_path
 from carecheck.errors import CarecheckError, Finding, FindingsError, InputError, Position
-from carecheck.format.answers import answer_problem, asked_roles, audit_label, is_asked, number_value, quarter_label
+from carecheck.format.answers import (
+    answer_problem,
+    asked_roles,
+    asked_scope,
+    audit_label,
+    number_value,
+    quarter_label,
+    unanswered,
+)
 from carecheck.format.model import (
     NA,
     ROLES,
@@ -689,12 +697,7 @@ def _row(
         }
     )
     # Asked (given the `when` conditions) and unanswered; a row that leaves none is a completed audit.
-    asked = None if scope is None else frozenset(scope)
-    missing = tuple(
-        q.id
-        for q in checklist.questions.values()
-        if q.id not in values and is_asked(checklist, q, values.get, role, scope=asked)
-    )
+    missing = unanswered(checklist, values, role, asked_scope(answer_file))
     if not missing:
         answer_file = answer_file.model_copy(update={"completed": at})
     return SurveyRow(line, answer_file, missing, positions.get("name", 0))
